@@ -1,0 +1,211 @@
+"""How fast kshare runs, and how much memory it needs, from 1,000 to 1,000,000 employees.
+
+For each organisation size this measures the set-up time (constructing
+``KnowledgeSharingModel``), the run time (all the scenario's weeks), agent-steps
+per second (employees x weeks / time, on the run alone and including set-up) and
+the peak resident memory.
+
+Every measurement runs in a fresh Python subprocess, which prints one JSON line.
+Peak RSS (``ru_maxrss``) is a high-water mark for the whole process, so only a
+process that built and ran one size alone can say how much memory that size
+needs; a fresh process also keeps one size's garbage and caches out of the next
+one's timings. The numbers include the interpreter and its imports (about what
+``import sim`` costs), which matters at 1k and not at all at 1M.
+
+Agent-steps per second mean little on their own, so the same run times a
+reference on the same machine: Mesa's bundled ``VirusOnNetwork`` example, a
+plain one-Python-object-per-agent Mesa model, at 10,000 nodes. kshare is meant to
+be many times faster per agent-step than that, because its weekly dynamics are
+vectorised over the whole organisation.
+
+Targets (a FAIL is reported, never turned into a non-zero exit code):
+
+* 10,000 employees x 520 weeks run in under 2 s;
+* 1,000,000 employees x 52 weeks in under 30 s including set-up, in under 6 GB;
+* kshare's agent-steps/s at 10,000 employees at least 5x the reference's.
+
+Usage, from the repository root::
+
+    python benchmarks/bench_model.py                 # all four sizes (the 1M one takes a minute)
+    python benchmarks/bench_model.py --sizes 1000,10000
+    python benchmarks/bench_model.py --quick         # 1k and 10k, a shorter reference run
+
+Results are also written to ``benchmarks/results/model.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+WEEKS = {1_000: 520, 10_000: 520, 100_000: 52, 1_000_000: 52}
+DEPARTMENTS = {1_000_000: 50}  # other sizes keep the preset's default
+REFERENCE_NODES = 10_000
+REFERENCE_STEPS = 50
+RESULTS = Path(__file__).resolve().parent / "results" / "model.json"
+GB = 1024.0  # MB per GB
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0  # KB on Linux
+
+
+# ------------------------------------------------------------ one measurement (in a subprocess)
+def measure_kshare(employees: int, weeks: int) -> dict:
+    from sim import KnowledgeSharingModel
+
+    extra = {"departments": DEPARTMENTS[employees]} if employees in DEPARTMENTS else {}
+    t0 = time.perf_counter()
+    model = KnowledgeSharingModel("baseline", rng=1, employees=employees, weeks=weeks, **extra)
+    t1 = time.perf_counter()
+    model.run()
+    t2 = time.perf_counter()
+    assert model.week == weeks, (model.week, weeks)
+    return {"case": f"kshare {employees:,}", "agents": employees, "steps": weeks, "setup_s": t1 - t0, "run_s": t2 - t1, **extra}
+
+
+def measure_reference(steps: int) -> dict:
+    from mesa.examples import VirusOnNetwork
+
+    t0 = time.perf_counter()
+    model = VirusOnNetwork(num_nodes=REFERENCE_NODES, rng=1)
+    t1 = time.perf_counter()
+    for _ in range(steps):
+        model.step()
+    t2 = time.perf_counter()
+    return {"case": f"VirusOnNetwork {REFERENCE_NODES:,}", "agents": REFERENCE_NODES, "steps": steps, "setup_s": t1 - t0, "run_s": t2 - t1}
+
+
+def in_subprocess(*args: str) -> dict:
+    """Run one measurement in a fresh interpreter and return its JSON line (or the error)."""
+    done = subprocess.run([sys.executable, __file__, "--one", *args], capture_output=True, text=True)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        sys.stderr.write(done.stderr)
+        return {"case": " ".join(args), "error": f"exit code {done.returncode}"}
+    result = json.loads(lines[-1])
+    n, s = result["agents"], result["steps"]
+    result["total_s"] = result["setup_s"] + result["run_s"]
+    result["agent_steps_per_s"] = n * s / result["run_s"]
+    result["agent_steps_per_s_with_setup"] = n * s / result["total_s"]
+    return result
+
+
+# ------------------------------------------------------------------------------- reporting
+def table(rows: list[dict]) -> str:
+    head = ("case", "agents", "steps", "setup s", "run s", "total s", "agent-steps/s", "incl. setup", "peak MB")
+    body = []
+    for r in rows:
+        if "error" in r:
+            body.append((r["case"], "", "", "", "", "", "", "", r["error"]))
+            continue
+        body.append((
+            r["case"], f"{r['agents']:,}", f"{r['steps']:,}", f"{r['setup_s']:.2f}", f"{r['run_s']:.2f}",
+            f"{r['total_s']:.2f}", f"{r['agent_steps_per_s']:,.0f}", f"{r['agent_steps_per_s_with_setup']:,.0f}",
+            f"{r['peak_rss_mb']:,.0f}",
+        ))
+    widths = [max(len(str(row[i])) for row in (head, *body)) for i in range(len(head))]
+    fmt = lambda row: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))  # noqa: E731
+    return "\n".join([fmt(head), "  ".join("-" * w for w in widths), *map(fmt, body)])
+
+
+def check_targets(by_size: dict[int, dict], reference: dict) -> list[dict]:
+    """Each target as {target, measured, verdict}; SKIP when its size was not run (or failed)."""
+    ok = lambda r: r is not None and "error" not in r  # noqa: E731
+    targets = []
+    r = by_size.get(10_000)
+    targets.append({
+        "target": "10,000 x 520 weeks run < 2 s",
+        "measured": f"{r['run_s']:.2f} s run, {r['total_s']:.2f} s incl. set-up" if ok(r) else "not run",
+        "verdict": ("PASS" if r["run_s"] < 2 else "FAIL") if ok(r) else "SKIP",
+    })
+    r = by_size.get(1_000_000)
+    targets.append({
+        "target": "1,000,000 x 52 weeks < 30 s incl. set-up",
+        "measured": f"{r['total_s']:.2f} s ({r['setup_s']:.2f} set-up + {r['run_s']:.2f} run)" if ok(r) else "not run",
+        "verdict": ("PASS" if r["total_s"] < 30 else "FAIL") if ok(r) else "SKIP",
+    })
+    targets.append({
+        "target": "1,000,000 x 52 weeks peak < 6 GB",
+        "measured": f"{r['peak_rss_mb'] / GB:.2f} GB" if ok(r) else "not run",
+        "verdict": ("PASS" if r["peak_rss_mb"] < 6 * GB else "FAIL") if ok(r) else "SKIP",
+    })
+    r = by_size.get(10_000)
+    if ok(r) and ok(reference):
+        ratio = r["agent_steps_per_s"] / reference["agent_steps_per_s"]
+        measured, verdict = f"{ratio:.1f}x ({r['agent_steps_per_s']:,.0f} vs {reference['agent_steps_per_s']:,.0f})", "PASS" if ratio >= 5 else "FAIL"
+    else:
+        measured, verdict = "not run", "SKIP"
+    targets.append({"target": "kshare 10k agent-steps/s >= 5x VirusOnNetwork", "measured": measured, "verdict": verdict})
+    return targets
+
+
+def versions() -> dict:
+    import mesa
+    import numpy
+
+    import sim
+
+    return {"python": sys.version.split()[0], "mesa": mesa.__version__, "numpy": numpy.__version__, "kshare": sim.__version__}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", help="comma-separated employee counts, from " + ",".join(map(str, WEEKS)))
+    parser.add_argument("--quick", action="store_true", help=f"1k and 10k only, and a {REFERENCE_STEPS // 5}-step reference")
+    parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)  # internal: one measurement in this process
+    args = parser.parse_args()
+
+    if args.one:
+        kind, *rest = args.one
+        result = measure_reference(int(rest[0])) if kind == "reference" else measure_kshare(int(rest[0]), int(rest[1]))
+        result["peak_rss_mb"] = _peak_mb()
+        print(json.dumps(result))
+        return
+
+    default = "1000,10000" if args.quick else ",".join(map(str, WEEKS))
+    sizes = [int(s.replace("_", "")) for s in (args.sizes or default).split(",")]
+    unknown = [s for s in sizes if s not in WEEKS]
+    if unknown:
+        parser.error(f"unknown sizes {unknown}; choose from {list(WEEKS)}")
+    ref_steps = REFERENCE_STEPS // 5 if args.quick else REFERENCE_STEPS
+
+    rows, by_size = [], {}
+    for n in sizes:
+        print(f"kshare {n:,} employees x {WEEKS[n]} weeks ...", flush=True)
+        by_size[n] = in_subprocess("kshare", str(n), str(WEEKS[n]))
+        rows.append(by_size[n])
+    print(f"reference VirusOnNetwork {REFERENCE_NODES:,} nodes x {ref_steps} steps ...", flush=True)
+    reference = in_subprocess("reference", str(ref_steps))
+    rows.append(reference)
+
+    print()
+    print(table(rows))
+    print()
+    targets = check_targets(by_size, reference)
+    width = max(len(t["target"]) for t in targets)
+    for t in targets:
+        print(f"{t['verdict']:4}  {t['target']:<{width}}  {t['measured']}")
+
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    report = {
+        "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "cpu_count": os.cpu_count(),
+        "versions": versions(),
+        "kshare": [by_size[n] for n in sizes],
+        "reference": reference,
+        "targets": targets,
+    }
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"\nwritten to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+
+
+if __name__ == "__main__":
+    main()

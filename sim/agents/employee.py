@@ -1,0 +1,112 @@
+"""The regular employee, and the array-backed view every agent type shares."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from sim.params import LEVELS
+from sim.state import NEVER
+
+if TYPE_CHECKING:
+    from sim.model import KnowledgeSharingModel
+
+
+def _view(name: str, doc: str) -> property:
+    """A read-write attribute that lives in ``model.state.<name>[index]``."""
+
+    def get(self):
+        return float(getattr(self.model.state, name)[self.index])
+
+    def put(self, value):
+        getattr(self.model.state, name)[self.index] = value
+
+    return property(get, put, doc=doc)
+
+
+class Employee(mesa.Agent):
+    """An employee deciding each week whether to keep sharing what they know.
+
+    The agent holds only its row number; its state lives in the model's
+    arrays so that the weekly rules can update everyone at once. Reading or
+    writing an attribute here reads or writes that row.
+    """
+
+    #: How much teammates notice this person's sharing (a manager's example counts more).
+    VISIBILITY = 1.0
+    #: Multipliers on the behaviour parameters of the same name.
+    ABSORPTIVE = 1.0
+    VICARIOUS = 1.0
+    EXPERIENCE = 1.0
+
+    def __init__(self, model: KnowledgeSharingModel, index: int):
+        super().__init__(model)
+        self.index = index
+
+    recognition = _view("recognition", "believed chance that sharing is recognised")
+    reciprocation = _view("reciprocation", "believed readiness of colleagues to share back")
+    ease = _view("ease", "experienced ease of the sharing process")
+    self_efficacy = _view("self_efficacy", "belief that one's knowledge makes a difference")
+    expectation = _view("expectation", "what sharing is expected to bring")
+    satisfaction = _view("satisfaction", "satisfaction with sharing so far")
+    intention = _view("intention", "intention to continue sharing")
+    psychological_safety = _view("safety", "perceived psychological safety this week")
+
+    @property
+    def level(self) -> str:
+        return LEVELS[self.model.org.level[self.index]]
+
+    @property
+    def department(self) -> int:
+        return int(self.model.org.department[self.index])
+
+    @property
+    def team(self) -> int:
+        return int(self.model.org.team[self.index])
+
+    @property
+    def tenure_weeks(self) -> int:
+        return int(self.model.org.tenure[self.index])
+
+    @property
+    def knowledge(self) -> np.ndarray:
+        return self.model.state.knowledge[self.index].copy()
+
+    @property
+    def shares(self) -> int:
+        return int(self.model.state.share_count[self.index])
+
+    @property
+    def shared_this_week(self) -> bool:
+        return bool(self.model.state.shared[self.index])
+
+    @property
+    def status(self) -> str:
+        """'active', 'lapsed' or 'never', as the outputs count them."""
+        last = self.model.state.last_shared[self.index]
+        if last == NEVER:
+            return "never"
+        window = self.model.params.behaviour.active_window
+        return "active" if self.model.week - last < window else "lapsed"
+
+    def drivers(self) -> dict[str, float]:
+        """Why this person shares or not: each driver's push on the intention, in logits."""
+        return self.model.dynamics.drivers(self.index)
+
+    # -- per-type parameters and behaviour, called on all members at once ---
+    @classmethod
+    def profile(cls, model: KnowledgeSharingModel) -> dict[str, float]:
+        """Constant parameters of this type."""
+        return {
+            "visibility": cls.VISIBILITY,
+            "absorptive": cls.ABSORPTIVE,
+            "vicarious": cls.VICARIOUS,
+            "experience": cls.EXPERIENCE,
+        }
+
+    @classmethod
+    def intention_bonus(cls, model: KnowledgeSharingModel, idx: np.ndarray) -> np.ndarray | float:
+        """Type-specific push on the intention of members ``idx``, in logits."""
+        return 0.0

@@ -1,0 +1,39 @@
+"""Managers and leaders: people whose sharing others watch and copy."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.agents.employee import Employee
+
+if TYPE_CHECKING:
+    from sim.model import KnowledgeSharingModel
+
+
+class Manager(Employee):
+    """A team manager or a department leader.
+
+    Their example weighs more in their team's sense of what is normal
+    (``leader_visibility``), leader-modelling programmes raise their own
+    intention, and when they share visibly their team's climate of
+    psychological safety drifts up, as Edmondson found for leader coaching
+    and openness.
+    """
+
+    EXPERIENCE = 0.8  # settled views change more slowly
+
+    @classmethod
+    def profile(cls, model: KnowledgeSharingModel) -> dict[str, float]:
+        return super().profile(model) | {"visibility": model.params.behaviour.leader_visibility}
+
+    @classmethod
+    def intention_bonus(cls, model: KnowledgeSharingModel, idx: np.ndarray) -> np.ndarray:
+        return model.levers["modelling"][idx]
+
+    @classmethod
+    def climate_push(cls, model: KnowledgeSharingModel, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Teams whose manager has shared recently, and how far that lifts their climate."""
+        recent = model.week - model.state.last_shared[idx] < model.params.behaviour.active_window
+        return model.org.team[idx[recent]], np.full(recent.sum(), 0.1, dtype=np.float32)

@@ -1,0 +1,86 @@
+"""Turn the interventions running this week into per-employee conditions.
+
+The starting culture sets each lever's resting value; every running
+intervention adds its effect, scaled by intensity, for the employees it
+targets. The result is cached for as long as the same interventions run,
+so a 520-week scenario with two programmes computes it three times, not 520.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.interventions import LEVERS, InterventionBase
+from sim.organisation import LEADER, MANAGER, SENIOR, STAFF, Structure
+from sim.params import Scenario
+
+F = np.float32
+
+
+def target_mask(target: str, org: Structure) -> np.ndarray:
+    """Which employees an intervention's ``target`` names."""
+    if target == "all":
+        return np.ones(org.n, dtype=bool)
+    if target.startswith("department:"):
+        return org.department == int(target.split(":", 1)[1])
+    return {
+        "staff": org.level == STAFF,
+        "senior": org.level == SENIOR,
+        "manager": org.level == MANAGER,
+        "leader": org.level == LEADER,
+        "managers": org.level >= MANAGER,
+        "newcomers": org.newcomer,
+    }[target]
+
+
+class Levers:
+    """Per-employee lever values for the current set of running interventions."""
+
+    def __init__(self, scenario: Scenario, org: Structure):
+        self._org = org
+        culture = scenario.culture
+        self._rest = {
+            "recognition": culture.recognition,
+            "feedback": culture.feedback,
+            "friction": 1.0 - culture.ease,
+            "opportunity": scenario.behaviour.base_opportunity,
+            "reciprocity": 0.0,
+            "absorption": 0.0,
+            "critique": 0.0,
+            "modelling": 0.0,
+            "reach": 0.0,
+            "safety": 0.0,
+        }
+        assert set(self._rest) == set(LEVERS)
+        self._key: tuple[int, ...] | None = None
+        self.values: dict[str, np.ndarray] = {}
+        self.team_safety = np.zeros(org.n_teams, dtype=F)
+
+    def update(self, running: list[tuple[int, InterventionBase]]) -> None:
+        key = tuple(number for number, _ in running)
+        if key == self._key:
+            return
+        self._key = key
+        n = self._org.n
+        values = {name: np.full(n, rest, dtype=F) for name, rest in self._rest.items()}
+        for _, item in running:
+            if not item.EFFECTS:
+                continue
+            mask = target_mask(item.target, self._org)
+            for lever, effect in item.EFFECTS.items():
+                values[lever][mask] += F(effect * item.intensity)
+        for name in ("recognition", "feedback", "friction", "opportunity", "critique"):
+            np.clip(values[name], 0.0, 1.0, out=values[name])
+        np.maximum(values["reach"], 0.0, out=values["reach"])
+        np.maximum(values["absorption"], -0.9, out=values["absorption"])
+        # A team's climate target moves by the mean push its members receive.
+        pushed = np.bincount(self._org.team, weights=values["safety"], minlength=self._org.n_teams)
+        self.team_safety = (pushed / np.maximum(self._org.team_size, 1)).astype(F)
+        self.values = values
+
+    def invalidate(self) -> None:
+        """Forget the cache, e.g. after people moved between teams."""
+        self._key = None
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.values[name]

@@ -1,0 +1,138 @@
+"""The knowledge-sharing model: a Mesa model whose employees decide each week whether to keep sharing."""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+
+from sim import metrics
+from sim.agents import Employee, Manager, Newcomer
+from sim.channels import Channels
+from sim.dynamics import Dynamics
+from sim.levers import Levers, target_mask
+from sim.organisation import MANAGER, generate
+from sim.params import Scenario
+from sim.scenario import load_scenario
+from sim.state import EmployeeState
+
+
+def _report(name: str, model: KnowledgeSharingModel) -> float:
+    return model.metrics[name]
+
+
+class KnowledgeSharingModel(mesa.Model):
+    """An organisation whose employees decide each week whether to keep sharing what they know.
+
+    Build it from a preset name, a scenario file or a ``Scenario``, with any
+    parameter overridden by name::
+
+        model = KnowledgeSharingModel("blame_culture", rng=7, employees=2000)
+        for _ in range(52):
+            model.step()
+        model.datacollector.get_model_vars_dataframe()
+
+    ``rng`` defaults to the scenario's seed, so a run is reproducible unless
+    asked otherwise. One step is one week. ``running`` turns false after the
+    scenario's ``weeks``, which is how ``mesa.batch_run`` and the Solara
+    visualisation know when to stop.
+    """
+
+    def __init__(self, scenario: str | Path | Scenario = "baseline", *, rng: int | None = None, **overrides: Any):
+        params = load_scenario(scenario, **overrides)
+        seed = params.seed if rng is None else rng
+        super().__init__(rng=seed)
+        self.seed = int(seed) if isinstance(seed, (int, np.integer)) else None
+        self.params = params
+        self.week = 0
+
+        self.org = generate(params.organisation, self.rng)
+        self.state = EmployeeState.initial(params, self.org, self.rng)
+        self.channels = Channels(self.org.n)
+        self.levers = Levers(params, self.org)
+        self._running_interventions: list[int] = []
+        self.levers.update([])
+
+        members = self._create_agents()
+        self.dynamics = Dynamics(self, members)
+        self._begin_interventions()
+
+        self.metrics: dict[str, float] = {}
+        names = metrics.metric_names(self)
+        self.datacollector = mesa.DataCollector(model_reporters={name: partial(_report, name) for name in names})
+        self._measure()
+
+    # ------------------------------------------------------------------ set-up
+    def _create_agents(self) -> dict[type, np.ndarray]:
+        """One Mesa agent per employee, of the type its role implies; returns each type's rows."""
+        org = self.org
+        kind = np.zeros(org.n, dtype=np.int8)
+        kind[org.newcomer] = 2
+        kind[org.level >= MANAGER] = 1
+        types = (Employee, Manager, Newcomer)
+        self.employees: list[Employee] = [types[k](self, i) for i, k in enumerate(kind.tolist())]
+        return {cls: np.flatnonzero(kind == code) for code, cls in enumerate(types) if (kind == code).any()}
+
+    # ---------------------------------------------------------------- running
+    def step(self) -> None:
+        """One week."""
+        self.week += 1
+        self._begin_interventions()
+        self.channels.dissolve(self._running_mask(), self.params.behaviour.tie_retention, self.rng)
+        self.dynamics.step()
+        self._measure()
+        if self.week >= self.params.weeks:
+            self.running = False
+
+    def run(self, weeks: int | None = None, progress=None) -> None:
+        """Run for ``weeks`` more weeks (default: to the scenario's end); ``progress`` is called after each."""
+        for _ in range(self.params.weeks - self.week if weeks is None else weeks):
+            self.step()
+            if progress is not None:
+                progress()
+
+    def _measure(self) -> None:
+        self.metrics = metrics.measure(self)
+        self.datacollector.collect(self)
+
+    # ----------------------------------------------------------- interventions
+    def _running_mask(self) -> np.ndarray:
+        return np.array([item.active(self.week) for item in self.params.interventions] or [False])
+
+    def _begin_interventions(self) -> None:
+        """Start what starts this week, build its structures, and refresh the levers."""
+        running = []
+        for number, item in enumerate(self.params.interventions):
+            if item.active(self.week):
+                running.append((number, item))
+                if item.start == self.week and item.BUILDS:
+                    self._build(number, item)
+        self.levers.update(running)
+
+    def _build(self, number: int, item) -> None:
+        mask = target_mask(item.target, self.org)
+        if item.BUILDS == "reshuffle":
+            self._reshuffle(mask, item.intensity)
+        elif item.BUILDS == "climate_shock":
+            shaken = np.unique(self.org.team[mask])
+            self.state.climate[shaken] *= np.float32(1 - 0.6 * item.intensity)
+            self.state.critique_memory[mask] += np.float32(item.intensity)
+        else:
+            self.channels.build(item.BUILDS, mask, item.intensity, number, self.org, self.rng)
+
+    def _reshuffle(self, mask: np.ndarray, intensity: float) -> None:
+        """A restructuring: some non-managers swap teams; they lose the relationships they had."""
+        movers = np.flatnonzero(mask & (self.org.level < MANAGER) & (self.rng.random(self.org.n) < 0.4 * intensity))
+        self.org.team[movers] = self.org.team[self.rng.permutation(movers)]
+        self.org.reindex_teams()
+        self.state.reciprocation[movers] *= np.float32(0.8)
+        self.dynamics.team_visibility = np.bincount(self.org.team, weights=self.dynamics.visibility, minlength=self.org.n_teams)
+        self.levers.invalidate()
+
+    # ----------------------------------------------------------------- results
+    def timeseries(self):
+        """The weekly outputs as a pandas DataFrame, one row per week (week 0 = the start)."""
+        return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)

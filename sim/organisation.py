@@ -1,0 +1,182 @@
+"""Generate an organisation and its social network from the structure parameters and a seed.
+
+Everything is built with whole-array numpy operations so that a million
+employees take a couple of seconds: departments and teams are contiguous
+blocks of employee indices, team membership is kept as a CSR index (so that
+a restructuring can move people without rebuilding the world), and each
+employee's cross-team acquaintances are a fixed-width table of indices.
+Three kinds of tie follow the structure, as in the organisational network
+literature: strong ties inside teams, weak ties across teams and
+departments, and reporting lines up the hierarchy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.params import LEVELS, Organisation
+
+STAFF, SENIOR, MANAGER, LEADER = (LEVELS.index(name) for name in LEVELS)
+WEEKS_PER_YEAR = 52
+
+
+@dataclass
+class Structure:
+    """Who is where. Indices are employee numbers 0..n-1."""
+
+    department: np.ndarray  # int32 per employee
+    team: np.ndarray  # int32 per employee
+    level: np.ndarray  # int8 per employee, index into LEVELS
+    newcomer: np.ndarray  # bool per employee
+    tenure: np.ndarray  # int32 weeks per employee
+    specialty: np.ndarray  # int16 knowledge domain per employee
+    manager_of: np.ndarray  # int32 reporting line per employee, -1 at the top
+    team_manager: np.ndarray  # int32 per team
+    team_department: np.ndarray  # int32 per team
+    weak_ties: np.ndarray  # int32 (n, k) cross-team acquaintances
+    members: np.ndarray = None  # int32 employees sorted by team (CSR payload)
+    team_start: np.ndarray = None  # int64 per team, offset into members
+    team_size: np.ndarray = None  # int64 per team
+
+    def __post_init__(self) -> None:
+        self.reindex_teams()
+
+    @property
+    def n(self) -> int:
+        return len(self.team)
+
+    @property
+    def n_teams(self) -> int:
+        return len(self.team_manager)
+
+    def reindex_teams(self) -> None:
+        """Rebuild the team CSR index after people moved between teams."""
+        self.members = np.argsort(self.team, kind="stable").astype(np.int32)
+        self.team_size = np.bincount(self.team, minlength=self.n_teams).astype(np.int64)
+        self.team_start = np.concatenate(([0], np.cumsum(self.team_size)[:-1]))
+
+    def teammate(self, who: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """A uniformly chosen teammate of each employee in ``who`` (never themselves)."""
+        team = self.team[who]
+        size = self.team_size[team]
+        pick = self.team_start[team] + (u * size).astype(np.int64)
+        mate = self.members[pick]
+        # Landing on oneself: take the next member round the team instead.
+        self_hit = mate == who
+        if self_hit.any():
+            offset = pick[self_hit] - self.team_start[team[self_hit]] + 1
+            mate[self_hit] = self.members[
+                self.team_start[team[self_hit]] + offset % size[self_hit]
+            ]
+        return mate
+
+    def edges(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The network as (source, target) arrays per tie kind, for drawing and export."""
+        same_team_src, same_team_dst = [], []
+        for t in range(self.n_teams):
+            who = self.members[self.team_start[t] : self.team_start[t] + self.team_size[t]]
+            a, b = np.triu_indices(len(who), 1)
+            same_team_src.append(who[a])
+            same_team_dst.append(who[b])
+        up = np.flatnonzero(self.manager_of >= 0)
+        weak_src = np.repeat(np.arange(self.n, dtype=np.int32), self.weak_ties.shape[1])
+        return {
+            "team": (np.concatenate(same_team_src), np.concatenate(same_team_dst)),
+            "weak": (weak_src, self.weak_ties.ravel()),
+            "reporting": (up.astype(np.int32), self.manager_of[up]),
+        }
+
+
+def _department_sizes(org: Organisation, rng: np.random.Generator) -> np.ndarray:
+    """Departments of unequal size, as in real organisations, each with at least 3 people."""
+    spare = org.employees - 3 * org.departments
+    weights = rng.dirichlet(np.full(org.departments, 4.0))
+    return rng.multinomial(spare, weights) + 3
+
+
+def _team_sizes(dept_sizes: np.ndarray, team_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Split each department into teams as close to ``team_size`` as the headcount allows."""
+    n_teams = np.maximum(1, np.rint(dept_sizes / team_size).astype(np.int64))
+    team_dept = np.repeat(np.arange(len(dept_sizes)), n_teams)
+    base = np.repeat(dept_sizes // n_teams, n_teams)
+    # The first (size mod teams) teams of each department take one extra person.
+    first_team = np.concatenate(([0], np.cumsum(n_teams)[:-1]))
+    rank_in_dept = np.arange(len(team_dept)) - np.repeat(first_team, n_teams)
+    extra = rank_in_dept < np.repeat(dept_sizes % n_teams, n_teams)
+    return (base + extra).astype(np.int64), team_dept.astype(np.int32)
+
+
+def generate(org: Organisation, rng: np.random.Generator) -> Structure:
+    """Build departments, teams, levels, tenure, specialties and ties."""
+    n = org.employees
+    dept_sizes = _department_sizes(org, rng)
+    dept_start = np.concatenate(([0], np.cumsum(dept_sizes)[:-1]))
+    department = np.repeat(np.arange(org.departments, dtype=np.int32), dept_sizes)
+
+    team_sizes, team_department = _team_sizes(dept_sizes, org.team_size)
+    team = np.repeat(np.arange(len(team_sizes), dtype=np.int32), team_sizes)
+    team_first = np.concatenate(([0], np.cumsum(team_sizes)[:-1])).astype(np.int32)
+
+    # Hierarchy: each team's first member manages it; the manager of a
+    # department's first team leads the department; department 0's leader
+    # heads the organisation.
+    level = np.where(rng.random(n) < org.senior_share, SENIOR, STAFF).astype(np.int8)
+    level[team_first] = MANAGER
+    dept_first_team = np.concatenate(([0], np.cumsum(np.bincount(team_department))[:-1]))
+    leaders = team_first[dept_first_team]
+    level[leaders] = LEADER
+
+    manager_of = team_first[team].copy()
+    manager_of[team_first] = leaders[team_department]
+    manager_of[leaders] = leaders[0]
+    manager_of[leaders[0]] = -1
+
+    newcomer = (level == STAFF) & (rng.random(n) < org.newcomer_share / max(1e-9, 1 - org.senior_share))
+    years = rng.exponential(4.0, n) + 1.0 + np.choose(level, [0.0, 3.0, 5.0, 8.0])
+    tenure = np.where(newcomer, rng.integers(0, WEEKS_PER_YEAR, n), years * WEEKS_PER_YEAR).astype(np.int32)
+
+    # A team works mostly in one domain, loosely tied to its department's.
+    domains = org.knowledge_domains
+    team_domain = np.where(
+        rng.random(len(team_sizes)) < 0.5,
+        team_department % domains,
+        rng.integers(0, domains, len(team_sizes)),
+    )
+    specialty = np.where(rng.random(n) < 0.7, team_domain[team], rng.integers(0, domains, n)).astype(np.int16)
+
+    weak = _weak_ties(org, rng, department, dept_start, dept_sizes)
+    return Structure(
+        department=department,
+        team=team,
+        level=level,
+        newcomer=newcomer,
+        tenure=tenure,
+        specialty=specialty,
+        manager_of=manager_of.astype(np.int32),
+        team_manager=team_first,
+        team_department=team_department,
+        weak_ties=weak,
+    )
+
+
+def _weak_ties(
+    org: Organisation,
+    rng: np.random.Generator,
+    department: np.ndarray,
+    dept_start: np.ndarray,
+    dept_sizes: np.ndarray,
+) -> np.ndarray:
+    """Each employee's acquaintances: mostly in their own department, some beyond it."""
+    n, k = org.employees, org.weak_ties
+    if k == 0:
+        return np.empty((n, 0), dtype=np.int32)
+    own = np.repeat(department, k)
+    across = rng.random(n * k) < org.cross_department_share
+    inside = dept_start[own] + (rng.random(n * k) * dept_sizes[own]).astype(np.int64)
+    anywhere = rng.integers(0, n, n * k)
+    ties = np.where(across, anywhere, inside)
+    me = np.repeat(np.arange(n), k)
+    ties = np.where(ties == me, (ties + 1) % n, ties)
+    return ties.reshape(n, k).astype(np.int32)

@@ -1,0 +1,173 @@
+"""The scenario schema: every key a scenario file may hold, its type, range and default.
+
+One pydantic model per section keeps the file format, the defaults, the
+validation messages and the documentation of each parameter in one place.
+Leaf names are unique across sections, so a researcher can override any of
+them by its bare name (``simulate(recognition=0.8)``) without knowing where
+it lives in the file.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from sim.interventions import Intervention
+
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class _Section(BaseModel):
+    """Unknown keys are refused: a misspelt key must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Organisation(_Section):
+    """Structure of the organisation the network is generated from."""
+
+    employees: int = Field(500, ge=10, le=2_000_000, description="number of employees")
+    departments: int = Field(5, ge=1, le=10_000, description="number of departments")
+    team_size: int = Field(8, ge=3, le=50, description="people per team, the manager included")
+    weak_ties: int = Field(4, ge=0, le=32, description="cross-team acquaintances per employee")
+    cross_department_share: Unit = Field(
+        0.3, description="share of cross-team ties that reach another department"
+    )
+    senior_share: Unit = Field(0.25, description="share of non-managers who are senior")
+    newcomer_share: Unit = Field(0.1, description="share of employees in their first year")
+    knowledge_domains: int = Field(6, ge=1, le=32, description="knowledge domains tracked per person")
+
+    @model_validator(mode="after")
+    def _fits(self) -> Organisation:
+        if self.departments * 3 > self.employees:
+            raise ValueError(
+                f"{self.departments} departments need at least {self.departments * 3} employees"
+            )
+        return self
+
+
+class Culture(_Section):
+    """The starting culture: what sharing is like in this organisation before any intervention.
+
+    The first four are the handbook's four experiences as the organisation
+    delivers them (how often a share is recognised, how often colleagues share
+    back, how easy the process is, how often people hear their knowledge was
+    used); people start out believing roughly what the culture delivers.
+    """
+
+    recognition: Unit = Field(0.35, description="chance that a share is recognised")
+    reciprocation: Unit = Field(0.45, description="readiness of colleagues to share in return")
+    ease: Unit = Field(0.5, description="ease of the sharing process (1 = no friction)")
+    feedback: Unit = Field(0.3, description="chance that a sharer hears how the knowledge was used")
+    psychological_safety: Unit = Field(0.6, description="team climate of psychological safety")
+    initial_sharers: Unit = Field(0.5, description="share of employees actively sharing at week 0")
+    initial_lapsed: Unit = Field(0.3, description="share who shared once but stopped, at week 0")
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> Culture:
+        if self.initial_sharers + self.initial_lapsed > 1.0:
+            raise ValueError("initial_sharers + initial_lapsed must not exceed 1")
+        return self
+
+
+class Behaviour(_Section):
+    """Mechanism parameters: how people learn from experience and decide.
+
+    These are the knobs a researcher varies in a sensitivity analysis; an L&D
+    user leaves them alone.
+    """
+
+    experience_rate: Unit = Field(0.15, description="how fast sharers update the four experiences")
+    vicarious_rate: Unit = Field(0.03, description="how fast non-sharers update from what they see")
+    expectation_rate: Unit = Field(0.05, description="how fast expectations adapt to experience")
+    satisfaction_rate: Unit = Field(0.2, description="how fast satisfaction follows confirmation")
+    disconfirmation_weight: float = Field(
+        1.0, ge=0.0, le=5.0, description="weight of (experience - expectation) on satisfaction"
+    )
+    intention_rate: Unit = Field(0.25, description="how fast intention follows its drivers")
+    intention_bias: float = Field(2.0, ge=-10.0, le=10.0, description="intercept of the intention")
+    cooperator_share: Unit = Field(0.2, description="share of people inclined to share whatever happens")
+    defector_share: Unit = Field(0.3, description="share of people inclined to keep knowledge to themselves")
+    cooperator_bonus: float = Field(1.5, ge=0.0, le=10.0, description="cooperators' extra readiness, in logits")
+    defector_penalty: float = Field(4.0, ge=0.0, le=10.0, description="defectors' lower readiness, in logits")
+    disposition_spread: float = Field(
+        0.5, ge=0.0, le=5.0, description="spread of personal readiness within each group, in logits"
+    )
+    w_satisfaction: float = Field(3.0, ge=0.0, le=20.0, description="weight of satisfaction")
+    w_self_efficacy: float = Field(2.0, ge=0.0, le=20.0, description="weight of self-efficacy")
+    w_recognition: float = Field(1.0, ge=0.0, le=20.0, description="weight of expected recognition")
+    w_reciprocation: float = Field(1.0, ge=0.0, le=20.0, description="weight of expected reciprocation")
+    w_safety: float = Field(3.0, ge=0.0, le=20.0, description="weight of psychological safety")
+    w_social: float = Field(2.0, ge=0.0, le=20.0, description="pull of what teammates visibly do")
+    friction_weight: Unit = Field(0.6, description="how much friction stops an intended share")
+    base_opportunity: Unit = Field(0.9, description="chance of having time to share in a week")
+    recipients_per_share: int = Field(3, ge=1, le=20, description="colleagues reached per share")
+    absorptive_capacity: Unit = Field(0.3, description="fraction of a knowledge gap absorbed")
+    use_scale: float = Field(
+        0.1, gt=0.0, le=10.0, description="knowledge gain at which a recipient is ~63 % likely to use it"
+    )
+    critique_base: Unit = Field(0.35, description="chance of critique in a climate with no safety")
+    safety_rate: Unit = Field(0.04, description="how fast team climate moves toward its target")
+    climate_memory: Unit = Field(
+        0.2, description="how much of a lasting change in climate becomes the team's resting level"
+    )
+    learning_rate: float = Field(0.05, ge=0.0, le=1.0, description="weekly own learning in one's specialty")
+    depreciation: Unit = Field(0.01, description="weekly obsolescence of knowledge")
+    leader_visibility: float = Field(4.0, ge=1.0, le=50.0, description="weight of a manager's example")
+    tie_retention: Unit = Field(
+        0.98, description="weekly survival of mentoring pairs, project ties and community membership after their programme"
+    )
+    active_window: int = Field(4, ge=1, le=52, description="weeks since last share that still count as active")
+
+
+    @model_validator(mode="after")
+    def _mix_adds_up(self) -> Behaviour:
+        if self.cooperator_share + self.defector_share > 1.0:
+            raise ValueError("cooperator_share + defector_share must not exceed 1")
+        return self
+
+
+class Scenario(_Section):
+    """A whole scenario: organisation, starting culture, mechanism parameters, interventions."""
+
+    name: str = Field("custom", min_length=1, description="short name")
+    description: str = Field("", description="one line on what the scenario shows")
+    notice: str = Field("", description="what a trainer should point out while it runs")
+    weeks: int = Field(104, ge=1, le=5200, description="weeks to simulate")
+    seed: int = Field(42, ge=0, le=2**63 - 1, description="seed of the random number generator")
+    organisation: Organisation = Organisation()
+    culture: Culture = Culture()
+    behaviour: Behaviour = Behaviour()
+    interventions: list[Intervention] = []
+
+    @model_validator(mode="after")
+    def _targets_exist(self) -> Scenario:
+        for number, item in enumerate(self.interventions):
+            department = item.target_department()
+            if department is not None and department >= self.organisation.departments:
+                raise ValueError(
+                    f"interventions.{number}.target: department {department} does not exist; "
+                    f"departments are numbered 0 to {self.organisation.departments - 1}"
+                )
+        return self
+
+
+SECTIONS: dict[str, type[_Section]] = {
+    "organisation": Organisation,
+    "culture": Culture,
+    "behaviour": Behaviour,
+}
+
+
+def flat_parameter_names() -> dict[str, str]:
+    """Map every bare leaf name to its dotted path, e.g. 'recognition' -> 'culture.recognition'."""
+    names = {key: key for key in ("weeks", "seed")}
+    for section, model in SECTIONS.items():
+        for key in model.model_fields:
+            names[key] = f"{section}.{key}"
+    return names
+
+
+Level = Literal["staff", "senior", "manager", "leader"]
+LEVELS: tuple[str, ...] = ("staff", "senior", "manager", "leader")

@@ -1,0 +1,73 @@
+"""The chart a person reads at a glance: sharing over time, with the intervention windows shaded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from sim.params import Scenario  # noqa: E402
+
+# Okabe-Ito: distinguishable with the common forms of colour blindness.
+OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
+ACTIVE, LAPSED, NEVER = "#0072B2", "#E69F00", "#BBBBBB"
+
+
+def windows(scenario: Scenario, weeks: int) -> list[tuple[int, int, str]]:
+    """Distinct intervention windows, each with the names of everything running in it."""
+    grouped: dict[tuple[int, int], list[str]] = {}
+    for item in scenario.interventions:
+        end = weeks if item.end is None else min(item.end, weeks)
+        grouped.setdefault((item.start, end), []).append(item.display_name())
+    return [(start, end, " + ".join(names)) for (start, end), names in sorted(grouped.items())]
+
+
+def shade_interventions(ax, scenario: Scenario, weeks: int) -> None:
+    """Shade each distinct window once and label it, stacking labels so they never overlap."""
+    for number, (start, end, names) in enumerate(windows(scenario, weeks)):
+        colour = OKABE_ITO[number % len(OKABE_ITO)]
+        ax.axvspan(start, end, color=colour, alpha=0.15, lw=0)
+        ax.axvline(start, color=colour, lw=1, ls="--")
+        ax.text(start + 0.5, 0.98 - 0.08 * number, names, transform=ax.get_xaxis_transform(),
+                va="top", ha="left", fontsize=9, color="#222222",
+                bbox={"facecolor": "white", "edgecolor": colour, "alpha": 0.85, "pad": 2})
+
+
+def sharing_chart(frame: pd.DataFrame, scenario: Scenario, path: Path, seed: int | None) -> None:
+    weeks = int(frame["week"].iloc[-1])
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[3, 2], layout="constrained")
+    top.plot(frame["week"], 100 * frame["sharing_rate"], color="#000000", lw=1.0, alpha=0.35, label="each week")
+    smooth = frame["sharing_rate"].rolling(4, min_periods=1).mean()
+    top.plot(frame["week"], 100 * smooth, color=ACTIVE, lw=2.5, label="4-week average")
+    shade_interventions(top, scenario, weeks)
+    top.set_ylabel("employees sharing this week (%)")
+    top.set_ylim(0, max(5.0, 100 * frame["sharing_rate"].max() * 1.25))
+    top.legend(loc="lower right", frameon=False)
+    top.grid(alpha=0.3)
+    top.set_title(f"{scenario.name}: knowledge sharing over {weeks} weeks "
+                  f"({scenario.organisation.employees:,} employees, seed {seed})", loc="left")
+
+    n = frame[["active", "lapsed", "never_shared"]].sum(axis=1)
+    bottom.stackplot(frame["week"], 100 * frame["active"] / n, 100 * frame["lapsed"] / n, 100 * frame["never_shared"] / n,
+                     colors=[ACTIVE, LAPSED, NEVER], labels=["active (shared in the last weeks)", "lapsed", "never shared"])
+    shade_interventions_lines(bottom, scenario, weeks)
+    bottom.set_ylabel("employees (%)")
+    bottom.set_xlabel("week")
+    bottom.set_ylim(0, 100)
+    bottom.set_xlim(0, weeks)
+    bottom.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=3, frameon=False)
+    fig.savefig(path, dpi=120, format="png")
+    plt.close(fig)
+
+
+def shade_interventions_lines(ax, scenario: Scenario, weeks: int) -> None:
+    """Window starts and ends as thin lines, where a shaded band would hide the data."""
+    for number, (start, end, _) in enumerate(windows(scenario, weeks)):
+        colour = OKABE_ITO[number % len(OKABE_ITO)]
+        ax.axvline(start, color=colour, lw=1, ls="--")
+        if end < weeks:
+            ax.axvline(end, color=colour, lw=1, ls=":")

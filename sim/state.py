@@ -1,0 +1,124 @@
+"""Every employee's state, held as one numpy array per quantity.
+
+The Mesa agents in ``sim/agents`` read and write these arrays through
+properties; the weekly rules in ``sim/dynamics.py`` update them for all
+employees at once. Keeping state in arrays is what lets one model serve ten
+employees in a classroom and a million in a study.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.organisation import LEADER, MANAGER, Structure
+from sim.params import Scenario
+
+NEVER = np.iinfo(np.int32).min // 2  # "last shared" of someone who never shared
+F = np.float32
+
+
+def _around(rng: np.random.Generator, mean: float, n: int, spread: float = 12.0) -> np.ndarray:
+    """Beta draws with the given mean: people differ, but around what their culture delivers."""
+    m = min(max(mean, 1e-3), 1 - 1e-3)
+    return rng.beta(m * spread, (1 - m) * spread, n).astype(F)
+
+
+def _dispositions(scenario: Scenario, rng: np.random.Generator, n: int) -> np.ndarray:
+    """Personal readiness to share: cooperators, pragmatists and defectors, as Cress et al. observed."""
+    b = scenario.behaviour
+    draw = rng.random(n)
+    offset = np.where(draw < b.cooperator_share, b.cooperator_bonus, 0.0)
+    offset = np.where(draw > 1 - b.defector_share, -b.defector_penalty, offset)
+    return (offset + rng.normal(0.0, b.disposition_spread, n)).astype(F)
+
+
+@dataclass
+class EmployeeState:
+    # The handbook's four experiences, as each person currently believes them.
+    recognition: np.ndarray
+    reciprocation: np.ndarray
+    ease: np.ndarray
+    self_efficacy: np.ndarray
+    # Expectation-confirmation: what sharing is expected to bring, and the
+    # satisfaction left by comparing it with what it brought.
+    expectation: np.ndarray
+    satisfaction: np.ndarray
+    intention: np.ndarray
+    # Psychological safety: the person's offset from the team climate, and the
+    # memory of recent critique, which fades.
+    disposition: np.ndarray  # personal readiness to share, in logits (traits, habits)
+    safety_offset: np.ndarray
+    critique_memory: np.ndarray
+    safety: np.ndarray  # perceived safety this week
+    knowledge: np.ndarray  # (n, domains)
+    shared: np.ndarray  # bool: shared this week
+    last_shared: np.ndarray  # int32 week, NEVER if never
+    share_count: np.ndarray  # int32 contacts shared with since week 0
+    # Team-level climate of psychological safety and where it rests.
+    climate: np.ndarray
+    climate_base: np.ndarray
+
+    @classmethod
+    def initial(cls, scenario: Scenario, org: Structure, rng: np.random.Generator) -> EmployeeState:
+        n, c = org.n, scenario.culture
+        domains = scenario.organisation.knowledge_domains
+
+        status = rng.random(n)
+        active = status < c.initial_sharers
+        lapsed = (status >= c.initial_sharers) & (status < c.initial_sharers + c.initial_lapsed)
+        window = scenario.behaviour.active_window
+        last = np.full(n, NEVER, dtype=np.int32)
+        last[active] = -rng.integers(1, window, active.sum())
+        # Most active sharers shared in the week before the start.
+        shared = active & (rng.random(n) < 0.5)
+        last[shared] = 0
+        last[lapsed] = -rng.integers(window, 4 * 52, lapsed.sum())
+
+        # Beliefs start near what the culture delivers to a sharer (about four
+        # in five contacts put the knowledge to use; critique takes its toll),
+        # so that week 0 is not a honeymoon; those who lapsed remember it as
+        # worse, which is why they stopped.
+        critique = scenario.behaviour.critique_base * (1 - c.psychological_safety)
+        mood = np.where(lapsed, -0.1, np.where(active, 0.05, 0.0)).astype(F)
+        recognition = np.clip(_around(rng, 0.85 * c.recognition, n) + mood, 0, 1)
+        reciprocation = np.clip(_around(rng, 0.8 * c.reciprocation, n) + mood, 0, 1)
+        ease = np.clip(_around(rng, c.ease - 0.5 * critique, n) + mood, 0, 1)
+        self_efficacy = np.clip(_around(rng, 0.8 * c.feedback, n) + mood, 0, 1)
+        performance = np.clip((recognition + reciprocation + ease + self_efficacy) / 4 - 0.5 * critique, 0, 1)
+        satisfaction = np.clip(performance + mood, 0, 1).astype(F)
+
+        # Expertise grows with seniority and tenure; a specialty stands out.
+        years = org.tenure / 52.0
+        depth = (0.6 + 0.15 * np.minimum(years, 10) + 0.3 * (org.level >= MANAGER)).astype(F)
+        knowledge = (0.15 * rng.lognormal(0.0, 0.4, (n, domains))).astype(F)
+        knowledge[np.arange(n), org.specialty] += depth * rng.lognormal(0.0, 0.3, n).astype(F)
+        knowledge[org.newcomer] *= 0.5
+
+        teams = org.n_teams
+        climate_base = np.clip(c.psychological_safety + rng.normal(0, 0.05, teams), 0, 1).astype(F)
+        climate = climate_base.copy()
+        offset = rng.normal(0, 0.05, n).astype(F)
+        offset[org.level == LEADER] += 0.1  # those at the top feel safer to speak
+        safety = np.clip(climate[org.team] + offset, 0, 1).astype(F)
+
+        return cls(
+            recognition=recognition.astype(F),
+            reciprocation=reciprocation.astype(F),
+            ease=ease.astype(F),
+            self_efficacy=self_efficacy.astype(F),
+            expectation=performance.astype(F),
+            satisfaction=satisfaction,
+            intention=np.where(active, 0.6, np.where(lapsed, 0.2, 0.3)).astype(F),
+            disposition=_dispositions(scenario, rng, n),
+            safety_offset=offset,
+            critique_memory=np.zeros(n, dtype=F),
+            safety=safety,
+            knowledge=knowledge,
+            shared=shared,
+            last_shared=last,
+            share_count=np.zeros(n, dtype=np.int32),
+            climate=climate,
+            climate_base=climate_base,
+        )
