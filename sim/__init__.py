@@ -18,7 +18,7 @@ _PUBLIC = {
     "ScenarioError": "sim.scenario",
     "load_scenario": "sim.scenario",
     "preset_names": "sim.scenario",
-    "simulate": "sim.simulate",
+    "simulate": "sim.simulation",
 }
 
 __all__ = [*_PUBLIC, "__version__"]

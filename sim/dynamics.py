@@ -247,7 +247,7 @@ class Dynamics:
 
         rec_obs, back_obs, eff_obs, crit = share_of(recognised), share_of(returned), share_of(fed_back), share_of(critiqued)
         ease_obs = np.clip(1 - levers["friction"][who] - F(0.5) * crit, 0, 1)
-        rate = F(b.experience_rate) * self.experience[who]
+        rate = np.minimum(F(b.experience_rate) * self.experience[who], 1)
         for name, seen in (("recognition", rec_obs), ("reciprocation", back_obs), ("ease", ease_obs), ("self_efficacy", eff_obs)):
             belief = getattr(st, name)
             belief[who] += rate * (seen - belief[who])
@@ -286,7 +286,7 @@ class Dynamics:
         quiet = np.flatnonzero(events == 0)
         if quiet.size == 0:
             return
-        rate = F(m.params.behaviour.vicarious_rate) * self.vicarious[quiet]
+        rate = np.minimum(F(m.params.behaviour.vicarious_rate) * self.vicarious[quiet], 1)
         team = org.team[quiet]
         team_rate = (np.bincount(org.team, weights=shared, minlength=org.n_teams) / org.team_size).astype(F)
         received = (np.bincount(ex.recipient, minlength=org.n)[quiet] > 0).astype(F)

@@ -17,7 +17,13 @@ if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel
 
 #: Means reported for the whole organisation and for each level and department.
-GROUPED = ("sharing_rate", "recognition", "reciprocation", "ease", "self_efficacy", "satisfaction", "psychological_safety")
+GROUPED = ("sharing_rate", "experienced_recognition", "experienced_reciprocation", "experienced_ease", "self_efficacy",
+           "satisfaction", "perceived_safety")
+#: The organisation-wide outputs that summaries and ``simulate`` report.
+HEADLINE = (
+    "sharing_rate", "active", "lapsed", "never_shared", *GROUPED[1:], "knowledge_mean", "knowledge_gini",
+    "cross_team_flows", "cross_department_flows", "top1_share", "top10_share",
+)
 #: Above this many departments, per-department columns are left out (they would swamp the table).
 MAX_DEPARTMENT_COLUMNS = 50
 
@@ -72,12 +78,12 @@ def measure(model: KnowledgeSharingModel) -> dict[str, float]:
     active = ever & (week - st.last_shared < model.params.behaviour.active_window)
     values = {
         "sharing_rate": st.shared,
-        "recognition": st.recognition,
-        "reciprocation": st.reciprocation,
-        "ease": st.ease,
+        "experienced_recognition": st.recognition,
+        "experienced_reciprocation": st.reciprocation,
+        "experienced_ease": st.ease,
         "self_efficacy": st.self_efficacy,
         "satisfaction": st.satisfaction,
-        "psychological_safety": st.safety,
+        "perceived_safety": st.safety,
     }
     out: dict[str, float] = {"week": week}
     out["sharing_rate"] = float(st.shared.mean())

@@ -21,12 +21,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 import sim
+from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
 from sim.plot import sharing_chart
-
-FINAL = ("sharing_rate", "active", "lapsed", "never_shared", "recognition", "reciprocation", "ease",
-         "self_efficacy", "satisfaction", "psychological_safety", "knowledge_mean", "knowledge_gini",
-         "cross_team_flows", "cross_department_flows", "top1_share", "top10_share")
 
 
 def provenance(model: KnowledgeSharingModel, source: str) -> dict[str, Any]:
@@ -62,7 +59,7 @@ def write_run(model: KnowledgeSharingModel, out: Path, source: str) -> dict[str,
     info = provenance(model, source)
     rate = frame["sharing_rate"].to_numpy()[1:]
     summary = info | {
-        "final": {name: float(frame[name].iloc[-1]) for name in FINAL},
+        "final": {name: float(frame[name].iloc[-1]) for name in HEADLINE},
         "mean_sharing_rate": float(rate.mean()) if len(rate) else float("nan"),
     }
     table = pa.Table.from_pandas(frame, preserve_index=False)

@@ -94,7 +94,23 @@ def validate(data: dict, source: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        raise ScenarioError(source, [_explain(item, data) for item in error.errors()]) from None
+        problems = [_explain(item, data) for item in error.errors()]
+        # Pydantic checks a table's cross-field rules only when all its fields
+        # are valid; check windows here too so every problem shows at once.
+        problems += [p for p in _window_problems(data) if p not in problems]
+        raise ScenarioError(source, problems) from None
+
+
+def _window_problems(data: dict) -> list[Problem]:
+    items = data.get("interventions") if isinstance(data, dict) else None
+    problems = []
+    for number, item in enumerate(items if isinstance(items, list) else []):
+        if not isinstance(item, dict):
+            continue
+        start, end = item.get("start", 0), item.get("end")
+        if isinstance(start, int) and isinstance(end, int) and end <= start:
+            problems.append(Problem(f"interventions.{number}", f"end ({end}) must be after start ({start})"))
+    return problems
 
 
 def check_file(path: str | Path) -> list[Problem]:
@@ -162,22 +178,31 @@ def _model_at(loc: tuple, data: dict) -> type[BaseModel] | None:
     model: type[BaseModel] | None = Scenario
     node: Any = data
     for part in loc[:-1]:
-        if model is None:
-            return None
-        if isinstance(part, int):
+        if isinstance(part, int):  # an item of the interventions list: its family owns the keys
             node = node[part] if isinstance(node, list) and part < len(node) else {}
             kind = node.get("type") if isinstance(node, dict) else None
             model = next((f for f in FAMILIES if f.model_fields["type"].annotation.__args__[0] == kind), None)
             continue
-        if part in TYPE_NAMES:
+        if part in TYPE_NAMES or model is None:
             continue  # pydantic puts the union tag in the location
         field = model.model_fields.get(part)
         node = node.get(part, {}) if isinstance(node, dict) else {}
         annotation = field.annotation if field else None
         model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-        if part == "interventions":
-            model = None
     return model
+
+
+def _range_of(loc: tuple, data: dict) -> str | None:
+    """'a number from 0.0 to 1.0' for the field at ``loc``, from its declared bounds."""
+    owner = _model_at(loc, data)
+    field = owner.model_fields.get(str(loc[-1])) if owner else None
+    if field is None:
+        return None
+    low = next((getattr(m, a) for m in field.metadata for a in ("ge", "gt") if getattr(m, a, None) is not None), None)
+    high = next((getattr(m, a) for m in field.metadata for a in ("le", "lt") if getattr(m, a, None) is not None), None)
+    if low is None or high is None:
+        return None
+    return f"{'a whole number' if field.annotation is int else 'a number'} from {low} to {high}"
 
 
 def _readable_loc(loc: tuple) -> str:
@@ -212,6 +237,10 @@ def _explain(item: dict, data: dict) -> Problem:
         "string_type": "text", "list_type": "a list", "model_type": "a table of keys",
         "model_attributes_type": "a table of keys", "dict_type": "a table of keys", "bool_type": "true or false",
     }
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        span = _range_of(loc, data)
+        if span:
+            return Problem(key, f"expected {span}, got {found!r}")
     if kind in bounds:
         return Problem(key, f"expected {bounds[kind]}, got {found!r}")
     message = item["msg"].removeprefix("Value error, ")

@@ -70,11 +70,13 @@ class EmployeeState:
         lapsed = (status >= c.initial_sharers) & (status < c.initial_sharers + c.initial_lapsed)
         window = scenario.behaviour.active_window
         last = np.full(n, NEVER, dtype=np.int32)
-        last[active] = -rng.integers(1, window, active.sum())
-        # Most active sharers shared in the week before the start.
-        shared = active & (rng.random(n) < 0.5)
+        # Most active sharers shared in the week before the start; with a
+        # one-week window, being active means exactly that.
+        shared = active & ((rng.random(n) < 0.5) | (window == 1))
+        if window > 1:
+            last[active] = -rng.integers(1, window, active.sum())
         last[shared] = 0
-        last[lapsed] = -rng.integers(window, 4 * 52, lapsed.sum())
+        last[lapsed] = -rng.integers(window, window + 4 * 52, lapsed.sum())
 
         # Beliefs start near what the culture delivers to a sharer (about four
         # in five contacts put the knowledge to use; critique takes its toll),

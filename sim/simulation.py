@@ -5,17 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
 from sim.params import Scenario
 
-#: Weekly series returned by ``simulate`` (each a numpy array, week 0 first).
-SERIES = (
-    "sharing_rate", "active", "lapsed", "never_shared", "recognition", "reciprocation", "ease",
-    "self_efficacy", "satisfaction", "psychological_safety", "knowledge_mean", "knowledge_gini",
-    "cross_team_flows", "top1_share", "top10_share",
-)
 
 
 def simulate(
@@ -37,7 +30,7 @@ def simulate(
     model.run()
     frame = model.timeseries()
     out: dict[str, Any] = {}
-    for name in SERIES:
+    for name in HEADLINE:
         series = frame[name].to_numpy(dtype=float)
         out[f"final_{name}"] = float(series[-1])
         out[name] = series

@@ -1,0 +1,95 @@
+"""The kshare command line, end to end."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+from click.testing import CliRunner
+
+from sim.cli import main
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_help_everywhere():
+    for args in ([], ["run"], ["scenarios"], ["validate"]):
+        result = invoke(*args, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_scenarios_lists_presets_with_descriptions():
+    result = invoke("scenarios", "--interventions")
+    assert result.exit_code == 0
+    assert "baseline" in result.output and "blame_culture" in result.output
+    assert "recognition_programme" in result.output and "public recognition" in result.output
+
+
+def test_run_writes_results_with_provenance(tmp_path):
+    out = tmp_path / "run"
+    result = invoke("run", "combined_programme", "--weeks", "40", "--employees", "150", "--seed", "7",
+                    "--set", "recognition=0.6", "--set", "interventions.0.end=30", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    frame = pd.read_parquet(out / "timeseries.parquet")
+    assert len(frame) == 41 and frame["week"].tolist() == list(range(41))
+    assert len(pd.read_csv(out / "timeseries.csv")) == 41
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["seed"] == 7 and summary["weeks"] == 40 and summary["employees"] == 150
+    assert summary["kshare_version"] and summary["mesa_version"]
+    assert summary["parameters"]["culture"]["recognition"] == 0.6
+    assert summary["parameters"]["interventions"][0]["end"] == 30
+    assert summary["final"]["sharing_rate"] == frame["sharing_rate"].iloc[-1]
+    metadata = json.loads(pq.read_schema(out / "timeseries.parquet").metadata[b"kshare"])
+    assert metadata["seed"] == 7
+    assert (out / "sharing.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_same_command_same_numbers(tmp_path):
+    for name in ("a", "b"):
+        assert invoke("run", "baseline", "--weeks", "20", "--employees", "100", "--out", str(tmp_path / name)).exit_code == 0
+    a = pd.read_parquet(tmp_path / "a" / "timeseries.parquet")
+    b = pd.read_parquet(tmp_path / "b" / "timeseries.parquet")
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+
+
+def test_invalid_file_runs_nothing_and_keeps_old_results(tmp_path):
+    out = tmp_path / "run"
+    assert invoke("run", "baseline", "--weeks", "5", "--employees", "50", "--out", str(out)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[culture]\nrecognitoin = 0.5\n")
+    result = CliRunner().invoke(main, ["run", str(bad), "--out", str(out)])
+    assert result.exit_code != 0
+    assert "did you mean 'recognition'" in result.output and str(bad) in result.output
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_bad_set_is_refused(tmp_path):
+    result = CliRunner().invoke(main, ["run", "baseline", "--set", "ease=2", "--out", str(tmp_path / "x")])
+    assert result.exit_code != 0 and "culture.ease" in result.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_validate_reports_every_problem(tmp_path):
+    good = tmp_path / "good.toml"
+    good.write_text('name = "mine"\n[culture]\nrecognition = 0.5\n')
+    assert invoke("validate", str(good)).exit_code == 0
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[culture]\nrecognition = 3\n[[interventions]]\ntype = "mentorin"\n')
+    result = CliRunner().invoke(main, ["validate", str(bad)])
+    assert result.exit_code == 1
+    assert "2 problems" in result.output and "did you mean 'mentoring'" in result.output
+
+
+def test_installed_command_runs_in_a_real_process(tmp_path):
+    """The console script, as a user types it (no terminal: no progress bar in the output)."""
+    exe = Path(sys.executable).with_name("kshare")
+    result = subprocess.run([str(exe), "run", "baseline", "--weeks", "10", "--employees", "80", "--out", str(tmp_path)],
+                            capture_output=True, text=True, env=os.environ | {"COLUMNS": "100"}, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "wrote" in result.stdout and "week/s" not in result.stderr
