@@ -40,10 +40,12 @@ class Channels:
         self._members = np.empty(0, dtype=np.int32)
         self._start = np.zeros(1, dtype=np.int64)
         self._size = np.zeros(1, dtype=np.int64)
+        self.built = False  # nothing to dissolve until a programme builds something
 
     # -- building -----------------------------------------------------------
     def build(self, kind: str, eligible: np.ndarray, intensity: float, sponsor: int, org: Structure, rng) -> None:
         """Form the ties of one programme among the ``eligible`` employees."""
+        self.built = True
         joins = eligible & (rng.random(org.n) < intensity)
         if kind == "community":
             self.community[joins] = org.specialty[joins]
@@ -80,6 +82,8 @@ class Channels:
     # -- dissolving ---------------------------------------------------------
     def dissolve(self, running: np.ndarray, retention: float, rng) -> None:
         """Ties whose programme has ended each survive the week with probability ``retention``."""
+        if not self.built:
+            return
         def fading(sponsor: np.ndarray) -> np.ndarray:
             linked = sponsor >= 0
             ended = linked.copy()

@@ -127,7 +127,9 @@ class Dynamics:
         self.social = (seen / self.team_visibility).astype(F)[org.team]
         self.bonus[:] = 0.0
         for cls, idx in self.members.items():
-            self.bonus[idx] += cls.intention_bonus(m, idx)
+            bonus = cls.intention_bonus(m, idx)
+            if bonus is not None:
+                self.bonus[idx] += bonus
         z = self._logit(slice(None))
         st.intention += F(m.params.behaviour.intention_rate) * (_sigmoid(z) - st.intention)
 
@@ -173,16 +175,22 @@ class Dynamics:
         m, org, rng, b = self.model, self.model.org, self.model.rng, self.model.params.behaviour
         k = b.recipients_per_share
         s = np.repeat(sharers, k).astype(np.int64)
-        open_ = {"team": None, "weak": None if org.weak_ties.shape[1] else False, "reporting": org.manager_of[s] >= 0}
-        for kind in (*PAIR_KINDS, "community"):
-            open_[kind] = m.channels.has(kind, s) if m.channels.count(kind) else False
-        kinds = [kind for kind, ok in open_.items() if ok is not False]
-        weights = np.empty((len(s), len(kinds)), dtype=F)
-        for j, kind in enumerate(kinds):
-            weights[:, j] = CHANNEL_WEIGHT[kind] if open_[kind] is None else CHANNEL_WEIGHT[kind] * open_[kind]
-        np.cumsum(weights, axis=1, out=weights)
-        u = rng.random(len(s), dtype=F) * weights[:, -1]
-        pick = (weights < u[:, None]).sum(axis=1)
+        # Team, acquaintances and the reporting line are open to everyone (the
+        # head of the organisation, who reports to no one, loses that contact);
+        # pairs and communities only to their members.
+        kinds = ["team", "reporting"] + (["weak"] if org.weak_ties.shape[1] else [])
+        member_of = {kind: m.channels.has(kind, s) for kind in (*PAIR_KINDS, "community") if m.channels.count(kind)}
+        kinds += list(member_of)
+        fixed = np.cumsum([CHANNEL_WEIGHT[kind] for kind in kinds], dtype=F)
+        u = rng.random(len(s), dtype=F)
+        if not member_of:
+            pick = np.searchsorted(fixed, u * fixed[-1], side="right")
+        else:
+            weights = np.empty((len(s), len(kinds)), dtype=F)
+            for j, kind in enumerate(kinds):
+                weights[:, j] = CHANNEL_WEIGHT[kind] * member_of[kind] if kind in member_of else CHANNEL_WEIGHT[kind]
+            np.cumsum(weights, axis=1, out=weights)
+            pick = (weights <= (u * weights[:, -1])[:, None]).sum(axis=1)
         r = np.full(len(s), -1, dtype=np.int64)
         channel = np.empty(len(s), dtype=np.int8)
         for j, kind in enumerate(kinds):
@@ -203,6 +211,8 @@ class Dynamics:
             s = np.concatenate((s, np.repeat(sharers, readers)))
             r = np.concatenate((r, rng.integers(0, org.n, readers.sum())))
             channel = np.concatenate((channel, np.full(readers.sum(), PLATFORM, dtype=np.int8)))
+            by_sharer = np.argsort(s, kind="stable")  # keep each sharer's contacts together
+            s, r, channel = s[by_sharer], r[by_sharer], channel[by_sharer]
         valid = (r >= 0) & (r != s)
         return Exchanges(s[valid], r[valid], channel[valid])
 
@@ -217,7 +227,8 @@ class Dynamics:
         domains = K.shape[1]
 
         # What flows: the sharer's strongest domain, absorbed in part.
-        d = K[s].argmax(axis=1)
+        best = K.argmax(axis=1)
+        d = best[s]
         source = K[s, d]
         gain = self._absorbable(r, d, source) * np.where(platform, F(PLATFORM_ABSORPTION), F(1))
         used = rng.random(e, dtype=F) < -np.expm1(-gain / F(b.use_scale))
@@ -231,19 +242,20 @@ class Dynamics:
 
         # Knowledge in return flows from the recipient's strongest domain.
         rs, rr = r[returned], s[returned]
-        d_back = K[rs].argmax(axis=1)
+        d_back = best[rs]
         source_back = K[rs, d_back]
         gain_back = self._absorbable(rr, d_back, source_back)
         self._absorb(np.concatenate((r * domains + d, rr * domains + d_back)),
                      np.concatenate((gain, gain_back)), np.concatenate((source, source_back)))
 
-        # Sharers learn from what came back.
-        events = np.bincount(s, minlength=n)
-        who = np.flatnonzero(events)
-        per = events[who].astype(F)
+        # Sharers learn from what came back. Contacts are sorted by sharer, so
+        # each sharer's contacts form one segment of the arrays.
+        starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]]) if e else np.empty(0, dtype=np.int64)
+        who = s[starts]
+        per = np.diff(np.r_[starts, e]).astype(F)
 
         def share_of(flag: np.ndarray) -> np.ndarray:
-            return (np.bincount(s, weights=flag, minlength=n)[who] / per).astype(F)
+            return (np.add.reduceat(flag.astype(F), starts) / per) if e else np.empty(0, dtype=F)
 
         rec_obs, back_obs, eff_obs, crit = share_of(recognised), share_of(returned), share_of(fed_back), share_of(critiqued)
         ease_obs = np.clip(1 - levers["friction"][who] - F(0.5) * crit, 0, 1)
@@ -258,7 +270,7 @@ class Dynamics:
         st.expectation[who] += F(b.expectation_rate) * confirmation
         st.critique_memory[who] += crit
 
-        self._learn_by_watching(ex, shared, events, recognised)
+        self._learn_by_watching(ex, shared, who, recognised)
         teams = m.org.team
         team_events = np.bincount(teams[r], minlength=m.org.n_teams)
         self.team_critique = (np.bincount(teams[r], weights=critiqued, minlength=m.org.n_teams)
@@ -280,26 +292,26 @@ class Dynamics:
         np.add.at(flat, cell, gain)
         np.minimum(flat, ceiling, out=flat)
 
-    def _learn_by_watching(self, ex: Exchanges, shared: np.ndarray, events: np.ndarray, recognised: np.ndarray) -> None:
-        """People who did not share update, more slowly, from what they saw around them."""
+    def _learn_by_watching(self, ex: Exchanges, shared: np.ndarray, sharers: np.ndarray, recognised: np.ndarray) -> None:
+        """People who did not share update, more slowly, from what they saw around them.
+
+        Written as whole-array updates with a rate of zero for sharers, which
+        is faster than gathering and scattering the watchers.
+        """
         m, st, org = self.model, self.model.state, self.model.org
-        quiet = np.flatnonzero(events == 0)
-        if quiet.size == 0:
-            return
-        rate = np.minimum(F(m.params.behaviour.vicarious_rate) * self.vicarious[quiet], 1)
-        team = org.team[quiet]
+        rate = np.minimum(F(m.params.behaviour.vicarious_rate) * self.vicarious, 1)
+        rate[sharers] = 0
         team_rate = (np.bincount(org.team, weights=shared, minlength=org.n_teams) / org.team_size).astype(F)
-        received = (np.bincount(ex.recipient, minlength=org.n)[quiet] > 0).astype(F)
-        seen_back = F(0.5) * team_rate[team] + F(0.5) * received
-        st.reciprocation[quiet] += rate * (seen_back - st.reciprocation[quiet])
-        team_shares = np.bincount(org.team[ex.sharer], minlength=org.n_teams)
-        team_recognised = np.bincount(org.team[ex.sharer], weights=recognised, minlength=org.n_teams)
-        saw = team_shares[team] > 0
-        seen_rec = (team_recognised[team[saw]] / team_shares[team[saw]]).astype(F)
-        watchers = quiet[saw]
-        st.recognition[watchers] += rate[saw] * (seen_rec - st.recognition[watchers])
-        ease_seen = 1 - m.levers["friction"][quiet]
-        st.ease[quiet] += rate * (ease_seen - st.ease[quiet])
+        received = np.bincount(ex.recipient, minlength=org.n) > 0
+        seen_back = F(0.5) * team_rate[org.team] + F(0.5) * received
+        st.reciprocation += rate * (seen_back - st.reciprocation)
+        sharer_team = org.team[ex.sharer]
+        team_shares = np.bincount(sharer_team, minlength=org.n_teams)
+        team_recognised = np.bincount(sharer_team, weights=recognised, minlength=org.n_teams)
+        seen_rec = (team_recognised / np.maximum(team_shares, 1)).astype(F)[org.team]
+        saw = (team_shares > 0)[org.team]
+        st.recognition += np.where(saw, rate, F(0)) * (seen_rec - st.recognition)
+        st.ease += rate * ((1 - m.levers["friction"]) - st.ease)
 
     # ------------------------------------------------------ 6. knowledge drift
     def _knowledge_drift(self) -> None:

@@ -39,30 +39,31 @@ def gini(values: np.ndarray) -> float:
     return float(2.0 * np.dot(ranks, x) / (n * total) - (n + 1) / n)
 
 
-def top_share(counts: np.ndarray, fraction: float) -> float:
-    """Share of all sharing done by the most active ``fraction`` of employees."""
+def top_shares(counts: np.ndarray, fractions: tuple[float, ...]) -> tuple[float, ...]:
+    """Share of all sharing done by the most active ``fraction`` of employees, for each fraction."""
     total = counts.sum()
     if total == 0:
-        return 0.0
-    people = max(1, int(round(fraction * len(counts))))
+        return tuple(0.0 for _ in fractions)
     histogram = np.bincount(counts)[::-1]  # people per count, highest count first
     values = np.arange(len(histogram))[::-1]
-    taken = np.minimum(np.cumsum(histogram), people)
-    per_value = np.diff(np.concatenate(([0], taken)))
-    return float((per_value * values).sum() / total)
+    people_so_far = np.cumsum(histogram)
+    shares = []
+    for fraction in fractions:
+        people = max(1, int(round(fraction * len(counts))))
+        taken = np.minimum(people_so_far, people)
+        per_value = np.diff(np.concatenate(([0], taken)))
+        shares.append(float((per_value * values).sum() / total))
+    return tuple(shares)
 
 
-def metric_names(model: KnowledgeSharingModel) -> list[str]:
-    names = [
-        "week", "sharing_rate", "active", "lapsed", "never_shared", "intention", *GROUPED[1:],
-        "knowledge_mean", "knowledge_gini", "cross_team_flows", "cross_department_flows",
-        "top1_share", "top10_share", "contacts",
-    ]
-    for level in LEVELS:
-        names += [f"{metric}[{level}]" for metric in GROUPED]
-    for dept in _departments(model):
-        names += [f"{metric}[dept {dept}]" for metric in GROUPED]
-    return names
+def top_share(counts: np.ndarray, fraction: float) -> float:
+    return top_shares(counts, (fraction,))[0]
+
+
+#: Columns of the weekly table that DataCollector's model reporters fill (and ``mesa.batch_run`` returns).
+COLUMNS = ("week", "sharing_rate", "active", "lapsed", "never_shared", "intention", *GROUPED[1:],
+           "knowledge_mean", "knowledge_gini", "cross_team_flows", "cross_department_flows",
+           "top1_share", "top10_share", "contacts")
 
 
 def _departments(model: KnowledgeSharingModel) -> range:
@@ -76,15 +77,7 @@ def measure(model: KnowledgeSharingModel) -> dict[str, float]:
     week = model.week
     ever = st.last_shared != NEVER
     active = ever & (week - st.last_shared < model.params.behaviour.active_window)
-    values = {
-        "sharing_rate": st.shared,
-        "experienced_recognition": st.recognition,
-        "experienced_reciprocation": st.reciprocation,
-        "experienced_ease": st.ease,
-        "self_efficacy": st.self_efficacy,
-        "satisfaction": st.satisfaction,
-        "perceived_safety": st.safety,
-    }
+    values = _grouped_values(st)
     out: dict[str, float] = {"week": week}
     out["sharing_rate"] = float(st.shared.mean())
     out["active"] = int(active.sum())
@@ -93,7 +86,8 @@ def measure(model: KnowledgeSharingModel) -> dict[str, float]:
     out["intention"] = float(st.intention.mean())
     for name in GROUPED[1:]:
         out[name] = float(values[name].mean(dtype=np.float64))
-    per_person = st.knowledge.mean(axis=1)
+    domains = st.knowledge.shape[1]
+    per_person = st.knowledge @ np.full(domains, 1 / domains, dtype=st.knowledge.dtype)  # BLAS: faster than mean(axis=1)
     out["knowledge_mean"] = float(per_person.mean(dtype=np.float64))
     out["knowledge_gini"] = gini(per_person)
     ex = model.dynamics.exchanges
@@ -104,19 +98,61 @@ def measure(model: KnowledgeSharingModel) -> dict[str, float]:
         out["cross_department_flows"] = float((org.department[ex.sharer] != org.department[ex.recipient]).mean())
     else:
         out["cross_team_flows"] = out["cross_department_flows"] = 0.0
-    out["top1_share"] = top_share(st.share_count, 0.01)
-    out["top10_share"] = top_share(st.share_count, 0.10)
-    _group_means(out, values, org.level, [f"[{level}]" for level in LEVELS])
-    departments = _departments(model)
-    if len(departments):
-        _group_means(out, values, org.department, [f"[dept {d}]" for d in departments])
+    out["top1_share"], out["top10_share"] = top_shares(st.share_count, (0.01, 0.10))
     return out
 
 
-def _group_means(out: dict, values: dict[str, np.ndarray], group: np.ndarray, suffixes: list[str]) -> None:
-    size = np.bincount(group, minlength=len(suffixes)).astype(np.float64)
-    safe = np.maximum(size, 1)
-    for name, array in values.items():
-        means = np.bincount(group, weights=array, minlength=len(suffixes)) / safe
-        for suffix, mean, count in zip(suffixes, means, size):
-            out[name + suffix] = float(mean) if count else float("nan")
+def _grouped_values(st) -> dict[str, np.ndarray]:
+    return dict(zip(GROUPED, (st.shared, st.recognition, st.reciprocation, st.ease, st.self_efficacy,
+                              st.satisfaction, st.safety)))
+
+
+def group_columns(model: KnowledgeSharingModel) -> list[str]:
+    """Columns of the by-level and by-department means, e.g. 'satisfaction[manager]'."""
+    names = dict.fromkeys(GROUPED)
+    return [column for index in model.group_indexes for column in index.columns(names)]
+
+
+def group_means(model: KnowledgeSharingModel) -> list[float]:
+    values = _grouped_values(model.state)
+    return [mean for index in model.group_indexes for mean in index.means(values)]
+
+
+class GroupIndex:
+    """A fixed grouping of employees (level, department) and the fastest way to take means within it.
+
+    Departments are contiguous blocks of employees, so their sums are one
+    ``reduceat`` over each array; levels are interleaved, so they use
+    ``bincount``. Sums accumulate in float64.
+    """
+
+    def __init__(self, group: np.ndarray, suffixes: list[str]):
+        self.group = group
+        self.suffixes = suffixes
+        self.size = np.bincount(group, minlength=len(suffixes))
+        self.contiguous = bool((np.diff(group) >= 0).all()) and (self.size > 0).all()
+        self.starts = np.concatenate(([0], np.cumsum(self.size)[:-1]))
+
+    def _sums(self, array: np.ndarray) -> np.ndarray:
+        if self.contiguous:
+            return np.add.reduceat(array, self.starts, dtype=np.float64)
+        return np.bincount(self.group, weights=array, minlength=len(self.suffixes))
+
+    def columns(self, values: dict[str, np.ndarray]) -> list[str]:
+        return [name + suffix for name in values for suffix in self.suffixes]
+
+    def means(self, values: dict[str, np.ndarray]) -> list[float]:
+        """Every value's mean in every group, in the order of ``columns``; NaN for an empty group."""
+        sums = np.stack([self._sums(array) for array in values.values()])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (sums / self.size).ravel().tolist()
+
+
+def group_indexes(model: KnowledgeSharingModel) -> list[GroupIndex]:
+    """Level and department groupings; neither changes during a run (restructuring moves teams only)."""
+    org = model.org
+    indexes = [GroupIndex(org.level, [f"[{level}]" for level in LEVELS])]
+    departments = _departments(model)
+    if len(departments):
+        indexes.append(GroupIndex(org.department, [f"[dept {d}]" for d in departments]))
+    return indexes

@@ -8,6 +8,7 @@ from typing import Any
 
 import mesa
 import numpy as np
+import pandas as pd
 
 from sim import metrics
 from sim.agents import Employee, Manager, Newcomer
@@ -61,8 +62,14 @@ class KnowledgeSharingModel(mesa.Model):
         self._begin_interventions()
 
         self.metrics: dict[str, float] = {}
-        names = metrics.metric_names(self)
-        self.datacollector = mesa.DataCollector(model_reporters={name: partial(_report, name) for name in names})
+        self.group_indexes = metrics.group_indexes(self)
+        self._group_columns = metrics.group_columns(self)
+        # Headline outputs are model reporters (what mesa.batch_run returns);
+        # the by-level and by-department means go into one table row a week.
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(_report, name) for name in metrics.COLUMNS},
+            tables={"groups": self._group_columns},
+        )
         self._measure()
 
     # ------------------------------------------------------------------ set-up
@@ -97,6 +104,7 @@ class KnowledgeSharingModel(mesa.Model):
     def _measure(self) -> None:
         self.metrics = metrics.measure(self)
         self.datacollector.collect(self)
+        self.datacollector.add_table_row("groups", dict(zip(self._group_columns, metrics.group_means(self))))
 
     # ----------------------------------------------------------- interventions
     def _running_mask(self) -> np.ndarray:
@@ -135,4 +143,6 @@ class KnowledgeSharingModel(mesa.Model):
     # ----------------------------------------------------------------- results
     def timeseries(self):
         """The weekly outputs as a pandas DataFrame, one row per week (week 0 = the start)."""
-        return self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        headline = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        groups = self.datacollector.get_table_dataframe("groups").reset_index(drop=True)
+        return pd.concat([headline, groups], axis=1)

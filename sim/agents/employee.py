@@ -107,6 +107,6 @@ class Employee(mesa.Agent):
         }
 
     @classmethod
-    def intention_bonus(cls, model: KnowledgeSharingModel, idx: np.ndarray) -> np.ndarray | float:
-        """Type-specific push on the intention of members ``idx``, in logits."""
-        return 0.0
+    def intention_bonus(cls, model: KnowledgeSharingModel, idx: np.ndarray) -> np.ndarray | None:
+        """Type-specific push on the intention of members ``idx``, in logits (None: no push)."""
+        return None
