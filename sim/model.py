@@ -12,6 +12,7 @@ import pandas as pd
 
 from sim import metrics
 from sim.agents import Employee, Manager, Newcomer
+from sim.agents.population import create_population
 from sim.channels import Channels
 from sim.dynamics import Dynamics
 from sim.levers import Levers, target_mask
@@ -80,7 +81,7 @@ class KnowledgeSharingModel(mesa.Model):
         kind[org.newcomer] = 2
         kind[org.level >= MANAGER] = 1
         types = (Employee, Manager, Newcomer)
-        self.employees: list[Employee] = [types[k](self, i) for i, k in enumerate(kind.tolist())]
+        self.employees: list[Employee] = create_population(self, types, kind)
         return {cls: np.flatnonzero(kind == code) for code, cls in enumerate(types) if (kind == code).any()}
 
     # ---------------------------------------------------------------- running

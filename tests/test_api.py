@@ -65,3 +65,17 @@ def test_works_with_mesa_batch_run():
     assert len(results) == 4
     assert all(0 <= row["sharing_rate"] <= 1 for row in results)
     assert {row["recognition"] for row in results} == {0.2, 0.8}
+
+
+def test_bulk_created_agents_match_the_one_by_one_path(monkeypatch):
+    from sim.agents import population
+
+    fast = KnowledgeSharingModel("baseline", rng=4, employees=300)
+    monkeypatch.setattr(population, "_bulk_possible", lambda model, types: False)
+    slow = KnowledgeSharingModel("baseline", rng=4, employees=300)
+    assert [(a.unique_id, type(a), a.index) for a in fast.agents] == [(a.unique_id, type(a), a.index) for a in slow.agents]
+    for cls in (Employee, Manager, Newcomer):
+        assert [a.unique_id for a in fast.agents_by_type[cls]] == [a.unique_id for a in slow.agents_by_type[cls]]
+    assert fast.agent_id_counter == slow.agent_id_counter
+    extra = Employee(fast, 0)  # later agents still register normally, with the next id
+    assert extra.unique_id == 301 and extra in fast.agents
