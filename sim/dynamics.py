@@ -147,6 +147,7 @@ class Dynamics:
             "self_efficacy": F(b.w_self_efficacy) * (st.self_efficacy[who] - h),
             "recognition": F(b.w_recognition) * (st.recognition[who] - h),
             "reciprocation": F(b.w_reciprocation) * (st.reciprocation[who] - h),
+            "ease": F(b.w_ease) * (st.ease[who] - h),
             "psychological_safety": F(b.w_safety) * (st.safety[who] - h),
             "colleagues_example": F(b.w_social) * (self.social[who] - h),
             "role": self.bonus[who],
@@ -231,14 +232,15 @@ class Dynamics:
         d = best[s]
         source = K[s, d]
         gain = self._absorbable(r, d, source) * np.where(platform, F(PLATFORM_ABSORPTION), F(1))
-        used = rng.random(e, dtype=F) < -np.expm1(-gain / F(b.use_scale))
+        chance = rng.random((5, e), dtype=F)  # one draw each: use, recognition, feedback, return, critique
+        used = chance[0] < -np.expm1(-gain / F(b.use_scale))
 
         # How recipients answer.
-        recognised = rng.random(e, dtype=F) < levers["recognition"][s] * (F(0.4) + F(0.6) * used)
-        fed_back = used & (rng.random(e, dtype=F) < levers["feedback"][s])
+        recognised = chance[1] < levers["recognition"][s] * (F(0.4) + F(0.6) * used)
+        fed_back = used & (chance[2] < levers["feedback"][s])
         p_back = np.clip(F(m.params.culture.reciprocation) * (F(0.5) + st.intention[r]) + levers["reciprocity"][r], 0, 1)
-        returned = rng.random(e, dtype=F) < p_back * CHANNEL_RECIPROCITY[ex.channel]
-        critiqued = rng.random(e, dtype=F) < np.clip(F(b.critique_base) * (1 - st.safety[r]) + levers["critique"][r], 0, 1)
+        returned = chance[3] < p_back * CHANNEL_RECIPROCITY[ex.channel]
+        critiqued = chance[4] < np.clip(F(b.critique_base) * (1 - st.safety[r]) + levers["critique"][r], 0, 1)
 
         # Knowledge in return flows from the recipient's strongest domain.
         rs, rr = r[returned], s[returned]

@@ -117,12 +117,12 @@ class ProtectedTime(InterventionBase):
 class SafetyWork(InterventionBase):
     type: Literal["psychological_safety"]
     SUMMARY: ClassVar[str] = "team work on psychological safety: speaking up is safe and valued"
-    EFFECTS: ClassVar[dict[str, float]] = {"safety": 0.35, "critique": -0.1}
+    EFFECTS: ClassVar[dict[str, float]] = {"safety": 0.35}
 
 
 class Mentoring(InterventionBase):
     type: Literal["mentoring"]
-    SUMMARY: ClassVar[str] = "juniors paired with experienced colleagues in other teams"
+    SUMMARY: ClassVar[str] = "juniors paired with senior colleagues in their department"
     BUILDS: ClassVar[str | None] = "mentoring"
 
 
@@ -153,7 +153,7 @@ class LeaderModelling(InterventionBase):
 
 class Restructuring(InterventionBase):
     type: Literal["restructuring"]
-    SUMMARY: ClassVar[str] = "negative event: people moved between teams, disruption"
+    SUMMARY: ClassVar[str] = "negative event: people moved between teams of their department, disruption"
     EFFECTS: ClassVar[dict[str, float]] = {"safety": -0.2, "friction": 0.15, "opportunity": -0.1}
     BUILDS: ClassVar[str | None] = "reshuffle"
 

@@ -28,6 +28,11 @@ HEADLINE = (
 MAX_DEPARTMENT_COLUMNS = 50
 
 
+def _mean(values: np.ndarray) -> float:
+    """Mean accumulated in float64, without ``ndarray.mean``'s per-call overhead (it adds up weekly)."""
+    return float(np.add.reduce(values, dtype=np.float64) / len(values))
+
+
 def gini(values: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 = equal, 1 = one holds everything)."""
     x = np.sort(values.astype(np.float64))
@@ -77,73 +82,77 @@ def measure(model: KnowledgeSharingModel) -> dict[str, float]:
     week = model.week
     ever = st.last_shared != NEVER
     active = ever & (week - st.last_shared < model.params.behaviour.active_window)
-    values = _grouped_values(st)
+    stacked = model.stacked_values()
     out: dict[str, float] = {"week": week}
-    out["sharing_rate"] = float(st.shared.mean())
+    totals = stacked.sum(axis=1) / n
+    out["sharing_rate"] = float(totals[0])
     out["active"] = int(active.sum())
     out["lapsed"] = int((ever & ~active).sum())
     out["never_shared"] = int(n - ever.sum())
-    out["intention"] = float(st.intention.mean())
-    for name in GROUPED[1:]:
-        out[name] = float(values[name].mean(dtype=np.float64))
+    out["intention"] = _mean(st.intention)
+    for name, total in zip(GROUPED[1:], totals[1:].tolist()):
+        out[name] = total
     domains = st.knowledge.shape[1]
     per_person = st.knowledge @ np.full(domains, 1 / domains, dtype=st.knowledge.dtype)  # BLAS: faster than mean(axis=1)
-    out["knowledge_mean"] = float(per_person.mean(dtype=np.float64))
+    out["knowledge_mean"] = _mean(per_person)
     out["knowledge_gini"] = gini(per_person)
     ex = model.dynamics.exchanges
     contacts = len(ex.sharer)
     out["contacts"] = contacts
     if contacts:
-        out["cross_team_flows"] = float((org.team[ex.sharer] != org.team[ex.recipient]).mean())
-        out["cross_department_flows"] = float((org.department[ex.sharer] != org.department[ex.recipient]).mean())
+        out["cross_team_flows"] = _mean(org.team[ex.sharer] != org.team[ex.recipient])
+        out["cross_department_flows"] = _mean(org.department[ex.sharer] != org.department[ex.recipient])
     else:
         out["cross_team_flows"] = out["cross_department_flows"] = 0.0
     out["top1_share"], out["top10_share"] = top_shares(st.share_count, (0.01, 0.10))
     return out
 
 
-def _grouped_values(st) -> dict[str, np.ndarray]:
-    return dict(zip(GROUPED, (st.shared, st.recognition, st.reciprocation, st.ease, st.self_efficacy,
-                              st.satisfaction, st.safety)))
+def stack(st) -> np.ndarray:
+    """The GROUPED quantities as one float64 matrix, one row each: every weekly mean is taken from it."""
+    rows = (st.shared, st.recognition, st.reciprocation, st.ease, st.self_efficacy, st.satisfaction, st.safety)
+    stacked = np.empty((len(rows), len(st.shared)), dtype=np.float64)
+    for row, values in zip(stacked, rows):
+        row[:] = values
+    return stacked
 
 
 def group_columns(model: KnowledgeSharingModel) -> list[str]:
     """Columns of the by-level and by-department means, e.g. 'satisfaction[manager]'."""
-    names = dict.fromkeys(GROUPED)
-    return [column for index in model.group_indexes for column in index.columns(names)]
+    return [column for index in model.group_indexes for column in index.columns(GROUPED)]
 
 
 def group_means(model: KnowledgeSharingModel) -> list[float]:
-    values = _grouped_values(model.state)
-    return [mean for index in model.group_indexes for mean in index.means(values)]
+    stacked = model.stacked_values()
+    return [mean for index in model.group_indexes for mean in index.means(stacked)]
 
 
 class GroupIndex:
     """A fixed grouping of employees (level, department) and the fastest way to take means within it.
 
     Departments are contiguous blocks of employees, so their sums are one
-    ``reduceat`` over each array; levels are interleaved, so they use
-    ``bincount``. Sums accumulate in float64.
+    ``reduceat`` along the rows of the stacked values; levels are interleaved,
+    so their sums are one product with a 0/1 membership matrix.
     """
 
     def __init__(self, group: np.ndarray, suffixes: list[str]):
-        self.group = group
         self.suffixes = suffixes
         self.size = np.bincount(group, minlength=len(suffixes))
-        self.contiguous = bool((np.diff(group) >= 0).all()) and (self.size > 0).all()
+        self.contiguous = bool((np.diff(group) >= 0).all()) and bool((self.size > 0).all())
         self.starts = np.concatenate(([0], np.cumsum(self.size)[:-1]))
+        if not self.contiguous:
+            self.membership = np.zeros((len(group), len(suffixes)), dtype=np.float64)
+            self.membership[np.arange(len(group)), group] = 1.0
 
-    def _sums(self, array: np.ndarray) -> np.ndarray:
+    def columns(self, names) -> list[str]:
+        return [name + suffix for name in names for suffix in self.suffixes]
+
+    def means(self, stacked: np.ndarray) -> list[float]:
+        """Every row's mean in every group, in the order of ``columns``; NaN for an empty group."""
         if self.contiguous:
-            return np.add.reduceat(array, self.starts, dtype=np.float64)
-        return np.bincount(self.group, weights=array, minlength=len(self.suffixes))
-
-    def columns(self, values: dict[str, np.ndarray]) -> list[str]:
-        return [name + suffix for name in values for suffix in self.suffixes]
-
-    def means(self, values: dict[str, np.ndarray]) -> list[float]:
-        """Every value's mean in every group, in the order of ``columns``; NaN for an empty group."""
-        sums = np.stack([self._sums(array) for array in values.values()])
+            sums = np.add.reduceat(stacked, self.starts, axis=1)
+        else:
+            sums = stacked @ self.membership
         with np.errstate(invalid="ignore", divide="ignore"):
             return (sums / self.size).ravel().tolist()
 

@@ -63,6 +63,7 @@ class KnowledgeSharingModel(mesa.Model):
         self._begin_interventions()
 
         self.metrics: dict[str, float] = {}
+        self._stacked_week = -1
         self.group_indexes = metrics.group_indexes(self)
         self._group_columns = metrics.group_columns(self)
         # Headline outputs are model reporters (what mesa.batch_run returns);
@@ -102,6 +103,13 @@ class KnowledgeSharingModel(mesa.Model):
             if progress is not None:
                 progress()
 
+    def stacked_values(self) -> np.ndarray:
+        """This week's grouped quantities as one matrix, computed once however many measures use it."""
+        if self._stacked_week != self.week:
+            self._stacked = metrics.stack(self.state)
+            self._stacked_week = self.week
+        return self._stacked
+
     def _measure(self) -> None:
         self.metrics = metrics.measure(self)
         self.datacollector.collect(self)
@@ -133,10 +141,18 @@ class KnowledgeSharingModel(mesa.Model):
             self.channels.build(item.BUILDS, mask, item.intensity, number, self.org, self.rng)
 
     def _reshuffle(self, mask: np.ndarray, intensity: float) -> None:
-        """A restructuring: some non-managers swap teams; they lose the relationships they had."""
-        movers = np.flatnonzero(mask & (self.org.level < MANAGER) & (self.rng.random(self.org.n) < 0.4 * intensity))
-        self.org.team[movers] = self.org.team[self.rng.permutation(movers)]
-        self.org.reindex_teams()
+        """A restructuring: some non-managers swap teams within their department, and report to their new manager.
+
+        They keep their acquaintances but lose part of their trust that
+        colleagues will share back.
+        """
+        org = self.org
+        movers = np.flatnonzero(mask & (org.level < MANAGER) & (self.rng.random(org.n) < 0.4 * intensity))
+        for department in np.unique(org.department[movers]):
+            group = movers[org.department[movers] == department]
+            org.team[group] = org.team[self.rng.permutation(group)]
+        org.manager_of[movers] = org.team_manager[org.team[movers]]
+        org.reindex_teams()
         self.state.reciprocation[movers] *= np.float32(0.8)
         self.dynamics.team_visibility = np.bincount(self.org.team, weights=self.dynamics.visibility, minlength=self.org.n_teams)
         self.levers.invalidate()

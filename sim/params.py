@@ -97,6 +97,7 @@ class Behaviour(_Section):
     w_satisfaction: float = Field(3.0, ge=0.0, le=20.0, description="weight of satisfaction")
     w_self_efficacy: float = Field(2.0, ge=0.0, le=20.0, description="weight of self-efficacy")
     w_recognition: float = Field(1.0, ge=0.0, le=20.0, description="weight of expected recognition")
+    w_ease: float = Field(1.0, ge=0.0, le=20.0, description="weight of the expected ease of sharing")
     w_reciprocation: float = Field(1.0, ge=0.0, le=20.0, description="weight of expected reciprocation")
     w_safety: float = Field(3.0, ge=0.0, le=20.0, description="weight of psychological safety")
     w_social: float = Field(2.0, ge=0.0, le=20.0, description="pull of what teammates visibly do")

@@ -62,3 +62,18 @@ def test_edges_cover_all_three_tie_kinds():
     edges = org.edges()
     assert set(edges) == {"team", "weak", "reporting"}
     assert len(edges["reporting"][0]) == org.n - 1
+
+
+def test_restructuring_moves_people_within_departments_and_updates_reporting_lines():
+    from sim import KnowledgeSharingModel
+
+    model = KnowledgeSharingModel("restructuring", rng=5, employees=800)
+    before = model.org.team.copy()
+    for _ in range(27):
+        model.step()
+    org = model.org
+    moved = org.team != before
+    assert moved.sum() > 50
+    assert (org.team_department[org.team] == org.department).all()
+    staff = org.level < 2
+    assert (org.manager_of[staff] == org.team_manager[org.team[staff]]).all()
