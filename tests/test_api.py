@@ -79,3 +79,18 @@ def test_bulk_created_agents_match_the_one_by_one_path(monkeypatch):
     assert fast.agent_id_counter == slow.agent_id_counter
     extra = Employee(fast, 0)  # later agents still register normally, with the next id
     assert extra.unique_id == 301 and extra in fast.agents
+
+
+def test_renders_in_mesa_solaraviz():
+    """Mesa's own visualisation takes the model unchanged (rendered server-side, no browser)."""
+    import solara
+    from mesa.visualization import SolaraViz, make_plot_component
+
+    model = KnowledgeSharingModel("combined_programme", rng=1, employees=150)
+    page = SolaraViz(model, components=[make_plot_component("sharing_rate", backend="matplotlib")],
+                     model_params={"scenario": "combined_programme", "employees": 150}, name="kshare")
+    box, _ = solara.render(page, handle_error=False)
+    assert box is not None
+    for _ in range(3):
+        model.step()
+    assert model.week == 3
