@@ -82,12 +82,17 @@ class Dynamics:
         self.absorptive = profile["absorptive"]
         self.vicarious = profile["vicarious"]
         self.experience = profile["experience"]
-        self.team_visibility = np.bincount(model.org.team, weights=self.visibility, minlength=model.org.n_teams)
+        self.recount_teams()
         self.social = np.zeros(n, dtype=F)
         self.bonus = np.zeros(n, dtype=F)
         self.team_critique = np.zeros(model.org.n_teams, dtype=F)
         self.exchanges = Exchanges(*(np.empty(0, dtype=np.int32) for _ in range(3)))
         self.recognised = np.empty(0, dtype=bool)
+
+    def recount_teams(self) -> None:
+        """Total visibility per team, the denominator of colleagues' example; redo after people move."""
+        org = self.model.org
+        self.team_visibility = np.bincount(org.team, weights=self.visibility, minlength=org.n_teams)
 
     # ------------------------------------------------------------------ week
     def step(self) -> None:

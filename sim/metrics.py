@@ -76,13 +76,13 @@ def _departments(model: KnowledgeSharingModel) -> range:
     return range(d) if d <= MAX_DEPARTMENT_COLUMNS else range(0)
 
 
-def measure(model: KnowledgeSharingModel) -> dict[str, float]:
+def measure(model: KnowledgeSharingModel, stacked: np.ndarray) -> dict[str, float]:
+    """The headline outputs; ``stacked`` is ``stack(model.state)``, shared with ``group_means``."""
     st, org = model.state, model.org
     n = org.n
     week = model.week
     ever = st.last_shared != NEVER
     active = ever & (week - st.last_shared < model.params.behaviour.active_window)
-    stacked = model.stacked_values()
     out: dict[str, float] = {"week": week}
     totals = stacked.sum(axis=1) / n
     out["sharing_rate"] = float(totals[0])
@@ -122,8 +122,7 @@ def group_columns(model: KnowledgeSharingModel) -> list[str]:
     return [column for index in model.group_indexes for column in index.columns(GROUPED)]
 
 
-def group_means(model: KnowledgeSharingModel) -> list[float]:
-    stacked = model.stacked_values()
+def group_means(model: KnowledgeSharingModel, stacked: np.ndarray) -> list[float]:
     return [mean for index in model.group_indexes for mean in index.means(stacked)]
 
 

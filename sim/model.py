@@ -55,15 +55,12 @@ class KnowledgeSharingModel(mesa.Model):
         self.state = EmployeeState.initial(params, self.org, self.rng)
         self.channels = Channels(self.org.n)
         self.levers = Levers(params, self.org)
-        self._running_interventions: list[int] = []
-        self.levers.update([])
 
         members = self._create_agents()
         self.dynamics = Dynamics(self, members)
         self._begin_interventions()
 
         self.metrics: dict[str, float] = {}
-        self._stacked_week = -1
         self.group_indexes = metrics.group_indexes(self)
         self._group_columns = metrics.group_columns(self)
         # Headline outputs are model reporters (what mesa.batch_run returns);
@@ -103,17 +100,11 @@ class KnowledgeSharingModel(mesa.Model):
             if progress is not None:
                 progress()
 
-    def stacked_values(self) -> np.ndarray:
-        """This week's grouped quantities as one matrix, computed once however many measures use it."""
-        if self._stacked_week != self.week:
-            self._stacked = metrics.stack(self.state)
-            self._stacked_week = self.week
-        return self._stacked
-
     def _measure(self) -> None:
-        self.metrics = metrics.measure(self)
+        stacked = metrics.stack(self.state)  # shared by the overall and the group means
+        self.metrics = metrics.measure(self, stacked)
         self.datacollector.collect(self)
-        self.datacollector.add_table_row("groups", dict(zip(self._group_columns, metrics.group_means(self))))
+        self.datacollector.add_table_row("groups", dict(zip(self._group_columns, metrics.group_means(self, stacked))))
 
     # ----------------------------------------------------------- interventions
     def _running_mask(self) -> np.ndarray:
@@ -154,7 +145,7 @@ class KnowledgeSharingModel(mesa.Model):
         org.manager_of[movers] = org.team_manager[org.team[movers]]
         org.reindex_teams()
         self.state.reciprocation[movers] *= np.float32(0.8)
-        self.dynamics.team_visibility = np.bincount(self.org.team, weights=self.dynamics.visibility, minlength=self.org.n_teams)
+        self.dynamics.recount_teams()
         self.levers.invalidate()
 
     # ----------------------------------------------------------------- results

@@ -244,4 +244,4 @@ def _explain(item: dict, data: dict) -> Problem:
     if kind in bounds:
         return Problem(key, f"expected {bounds[kind]}, got {found!r}")
     message = item["msg"].removeprefix("Value error, ")
-    return Problem(key, message if key else message)
+    return Problem(key, message)
