@@ -46,7 +46,7 @@ def sharing_chart(frame: pd.DataFrame, scenario: Scenario, path: Path, seed: int
     shade_interventions(top, scenario, weeks)
     top.set_ylabel("employees sharing this week (%)")
     top.set_ylim(0, max(5.0, 100 * frame["sharing_rate"].max() * 1.25))
-    top.legend(loc="lower right", frameon=False)
+    top.legend(loc="upper right", frameon=False)
     top.grid(alpha=0.3)
     top.set_title(f"{scenario.name}: knowledge sharing over {weeks} weeks "
                   f"({scenario.organisation.employees:,} employees, seed {seed})", loc="left")
