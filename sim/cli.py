@@ -96,5 +96,9 @@ def run(scenario: str, weeks: int | None, employees: int | None, seed: int | Non
         click.echo(f"  wrote {path}")
 
 
+from sim.experiments.commands import sweep  # noqa: E402
+
+main.add_command(sweep)
+
 if __name__ == "__main__":
     main()

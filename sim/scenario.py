@@ -61,7 +61,7 @@ def load_scenario(source: str | Path | Scenario = "baseline", **overrides: Any) 
         base, label = source.model_dump(), "scenario"
     else:
         path = _resolve(source)
-        base, label = _read_toml(path), str(path)
+        base, label = read_toml(path), str(path)
         base.setdefault("name", path.stem)
     scenario = validate(base, label)
     return with_overrides(scenario, overrides) if overrides else scenario
@@ -75,11 +75,11 @@ def _resolve(source: str | Path) -> Path:
         return path
     if str(source) in preset_names():
         return preset_path(str(source))
-    raise ScenarioError(str(source), [Problem("", f"no preset or file of that name{_suggest(str(source), preset_names())}; "
+    raise ScenarioError(str(source), [Problem("", f"no preset or file of that name{suggest(str(source), preset_names())}; "
                                               f"presets: {', '.join(preset_names())}")])
 
 
-def _read_toml(path: Path) -> dict:
+def read_toml(path: Path) -> dict:
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -94,7 +94,7 @@ def validate(data: dict, source: str) -> Scenario:
     try:
         return Scenario.model_validate(data)
     except ValidationError as error:
-        problems = [_explain(item, data) for item in error.errors()]
+        problems = [explain(item, data) for item in error.errors()]
         # Pydantic checks a table's cross-field rules only when all its fields
         # are valid; check windows here too so every problem shows at once.
         problems += [p for p in _window_problems(data) if p not in problems]
@@ -133,7 +133,7 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = 
             _assign(data, path, value)
         except KeyError:
             valid = list(flat) + list(flat.values())
-            problems.append(Problem(key, f"unknown parameter{_suggest(key, valid)}"))
+            problems.append(Problem(key, f"unknown parameter{suggest(key, valid)}"))
     if problems:
         raise ScenarioError(source, problems)
     return validate(data, source)
@@ -168,14 +168,15 @@ def parse_assignment(text: str) -> tuple[str, Any]:
 
 
 # ----------------------------------------------------------------- messages
-def _suggest(word: str, choices: list[str]) -> str:
+def suggest(word: str, choices: list[str]) -> str:
+    """'; did you mean X?' for the valid name nearest a misspelt one, or nothing if none is near."""
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _model_at(loc: tuple, data: dict) -> type[BaseModel] | None:
+def _model_at(loc: tuple, data: dict, root: type[BaseModel]) -> type[BaseModel] | None:
     """The pydantic model that owns the key at ``loc``, to find valid names near a misspelt one."""
-    model: type[BaseModel] | None = Scenario
+    model: type[BaseModel] | None = root
     node: Any = data
     for part in loc[:-1]:
         if isinstance(part, int):  # an item of the interventions list: its family owns the keys
@@ -192,9 +193,9 @@ def _model_at(loc: tuple, data: dict) -> type[BaseModel] | None:
     return model
 
 
-def _range_of(loc: tuple, data: dict) -> str | None:
+def _range_of(loc: tuple, data: dict, root: type[BaseModel]) -> str | None:
     """'a number from 0.0 to 1.0' for the field at ``loc``, from its declared bounds."""
-    owner = _model_at(loc, data)
+    owner = _model_at(loc, data, root)
     field = owner.model_fields.get(str(loc[-1])) if owner else None
     if field is None:
         return None
@@ -209,21 +210,22 @@ def _readable_loc(loc: tuple) -> str:
     return ".".join(str(part) for part in loc if str(part) not in TYPE_NAMES)
 
 
-def _explain(item: dict, data: dict) -> Problem:
+def explain(item: dict, data: dict, root: type[BaseModel] = Scenario) -> Problem:
+    """One pydantic error as a Problem a person can act on; ``root`` is the schema ``data`` was checked against."""
     loc = tuple(item["loc"])
     key, kind, found = _readable_loc(loc), item["type"], item.get("input")
     context = item.get("ctx") or {}
     if kind == "extra_forbidden":
-        owner = _model_at(loc, data)
+        owner = _model_at(loc, data, root)
         valid = list(owner.model_fields) if owner else []
         valid = [name for name in valid if name != "type"] or valid
-        return Problem(key, f"unknown key{_suggest(str(loc[-1]), valid)}"
+        return Problem(key, f"unknown key{suggest(str(loc[-1]), valid)}"
                             + (f" (valid keys: {', '.join(valid)})" if valid else ""))
     if kind in ("union_tag_invalid", "union_tag_not_found"):
         tag = found.get("type") if isinstance(found, dict) else None
         if tag is None:
             return Problem(f"{key}.type", f"missing; expected one of {', '.join(TYPE_NAMES)}")
-        return Problem(f"{key}.type", f"unknown intervention type '{tag}'{_suggest(str(tag), list(TYPE_NAMES))}; "
+        return Problem(f"{key}.type", f"unknown intervention type '{tag}'{suggest(str(tag), list(TYPE_NAMES))}; "
                                       f"expected one of {', '.join(TYPE_NAMES)}")
     if kind == "missing":
         return Problem(key, "required key is missing")
@@ -238,7 +240,7 @@ def _explain(item: dict, data: dict) -> Problem:
         "model_attributes_type": "a table of keys", "dict_type": "a table of keys", "bool_type": "true or false",
     }
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        span = _range_of(loc, data)
+        span = _range_of(loc, data, root)
         if span:
             return Problem(key, f"expected {span}, got {found!r}")
     if kind in bounds:

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sim.experiments.outcomes import late_sharing, mean_sharing
 from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
 from sim.params import Scenario
-
 
 
 def simulate(
@@ -34,9 +34,8 @@ def simulate(
         series = frame[name].to_numpy(dtype=float)
         out[f"final_{name}"] = float(series[-1])
         out[name] = series
-    rate = out["sharing_rate"][1:]
-    out["mean_sharing_rate"] = float(rate.mean())
-    out["late_sharing_rate"] = float(rate[-max(1, len(rate) // 4):].mean())
+    out["mean_sharing_rate"] = mean_sharing(frame, model.params)
+    out["late_sharing_rate"] = late_sharing(frame, model.params)
     out["seed"] = model.seed
     out["weeks"] = model.week
     return out

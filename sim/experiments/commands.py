@@ -1,0 +1,65 @@
+"""``kshare sweep`` and ``kshare analyse``: the researcher's side of the command line."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+
+@click.command()
+@click.argument("experiment")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Results folder (default: results/<experiment>).")
+@click.option("--workers", type=click.IntRange(1, 4096), default=None,
+              help="Local worker processes (default: all cores; 1 runs in this process).")
+@click.option("--resume", is_flag=True, help="Finish a sweep in OUT: run only the runs that have no result yet.")
+@click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
+              help="Run on an existing Dask cluster, e.g. tcp://scheduler:8786 (needs kshare[dask]).")
+@click.option("--dask-local", type=click.IntRange(1, 4096), default=None, metavar="N",
+              help="Start a local Dask cluster of N worker processes for this sweep.")
+@click.option("--check", is_flag=True, help="Only check the experiment and show its size; run nothing.")
+def sweep(experiment: str, out: Path | None, workers: int | None, resume: bool, dask_address: str | None,
+          dask_local: int | None, check: bool) -> None:
+    """Run EXPERIMENT (a file, or a shipped experiment's name) into OUT.
+
+    Each finished run is saved at once as OUT/runs/<run_id>.parquet, so an
+    interrupted sweep loses nothing: --resume runs only what is missing.
+    """
+    from sim.experiments.definition import ExperimentError, load_experiment
+    from sim.experiments.plan import plan
+
+    if dask_address and dask_local:
+        raise click.UsageError("give --dask ADDRESS or --dask-local N, not both")
+    try:
+        loaded = load_experiment(experiment)
+        runs = plan(loaded)
+    except ExperimentError as error:
+        raise click.ClickException(str(error)) from None
+    points = len({(r.point) for r in runs})
+    click.echo(f"{loaded.name}: {len(runs):,} runs = {len(loaded.scenarios)} scenario(s) x {points:,} point(s) "
+               f"x {loaded.definition.replications} replication(s), up to {loaded.weeks} weeks each")
+    if check:
+        return
+
+    from sim.experiments.sweep import SweepError, run_sweep
+
+    out = out or Path("results") / loaded.name
+    try:
+        result = run_sweep(loaded, out, workers=workers, dask=dask_address, dask_local=dask_local, resume=resume)
+    except ExperimentError as error:  # SweepError included: the folder was left as it was
+        raise click.ClickException(str(error)) from None
+    rate = result.ran / result.seconds if result.seconds else 0.0
+    click.echo(f"  {result.engine}: ran {result.ran:,} in {result.seconds:.1f} s ({rate:.1f} runs/s); "
+               f"{result.done:,} of {result.planned:,} done")
+    if result.failed:
+        click.echo(f"  {len(result.failed)} failed after retries: {', '.join(result.failed[:5])}"
+                   f"{' ...' if len(result.failed) > 5 else ''} (tracebacks in {out / 'failures'})", err=True)
+    click.echo(f"  results in {out}")
+    if result.interrupted:
+        click.echo(f"Interrupted. Finished runs are saved; `kshare sweep {experiment} --out {out} --resume` "
+                   "runs the rest.", err=True)
+        sys.exit(130)
+    if result.failed:
+        sys.exit(1)

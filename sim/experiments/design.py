@@ -1,0 +1,76 @@
+"""Parameter points from an experiment's ``vary`` table: a full factorial grid, or a SALib sampling design.
+
+The sampling designs are SALib's, so the same points can be handed back to
+SALib's analysers (Sobol, Morris) in the order they expect. A design is a
+pure function of the experiment, so the analysis can rebuild it rather than
+trust a copy.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.experiments.definition import Factor, LoadedExperiment
+
+
+@dataclass(frozen=True)
+class DesignPoints:
+    """Points (one dict of parameter values each), the sampled matrix and SALib's problem description."""
+
+    points: list[dict[str, float | int]]
+    matrix: np.ndarray | None = None
+    problem: dict | None = None
+
+
+def levels(factor: Factor) -> list[float | int]:
+    """A factor's grid levels, typed as its parameter is, so every run's file has the same column types."""
+    if factor.levels is not None:
+        values = list(factor.levels)
+    else:
+        span = factor.span
+        space = np.geomspace if span.log else np.linspace
+        values = space(span.low, span.high, span.steps).tolist()
+    return [int(round(v)) for v in values] if factor.integer else [float(v) for v in values]
+
+
+def salib_problem(factors: list[Factor]) -> dict:
+    """SALib's description of the varied parameters; a log range is sampled on the log of its bounds."""
+    bounds = [[np.log(f.span.low), np.log(f.span.high)] if f.span.log else [f.span.low, f.span.high] for f in factors]
+    return {"num_vars": len(factors), "names": [f.name for f in factors], "bounds": bounds}
+
+
+def build(experiment: LoadedExperiment) -> DesignPoints:
+    factors = experiment.factors
+    if not factors:
+        return DesignPoints([{}])
+    design = experiment.definition.design
+    if design.method == "grid":
+        combos = itertools.product(*(levels(f) for f in factors))
+        return DesignPoints([dict(zip([f.name for f in factors], combo)) for combo in combos])
+    problem = salib_problem(factors)
+    matrix = _sample(design, problem, seed=experiment.definition.seed % 2**32)
+    points = []
+    for row in matrix:
+        point = {}
+        for factor, value in zip(factors, row):
+            value = float(np.exp(value)) if factor.span.log else float(value)
+            point[factor.name] = int(round(value)) if factor.integer else value
+        points.append(point)
+    return DesignPoints(points, matrix, problem)
+
+
+def _sample(design, problem: dict, seed: int) -> np.ndarray:
+    if design.method == "latin_hypercube":
+        from SALib.sample import latin
+
+        return latin.sample(problem, design.samples, seed=seed)
+    if design.method == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(problem, design.samples, calc_second_order=design.second_order, seed=seed)
+    from SALib.sample import morris
+
+    return morris.sample(problem, design.samples, num_levels=design.levels, seed=seed)

@@ -1,0 +1,285 @@
+"""Sweeps: same numbers on every engine, nothing lost to crashes or interruptions, bad files refused whole."""
+
+import hashlib
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+import sweep_runners
+
+from sim.experiments import ExperimentError, SweepError, load_experiment, run_sweep
+from sim.experiments.plan import plan
+from sim.experiments.results import dataset, runs, weekly
+from sim.model import KnowledgeSharingModel
+
+SMALL = """
+name = "small"
+seed = 11
+replications = 3
+weeks = 12
+scenarios = ["baseline", "recognition_programme"]
+
+[set]
+employees = 60
+
+[vary]
+ease = [0.3, 0.7]
+"""
+
+
+@pytest.fixture
+def experiment(tmp_path):
+    def write(text: str = SMALL, name: str = "small.toml") -> Path:
+        path = tmp_path / name
+        path.write_text(text)
+        return path
+
+    return write
+
+
+def digests(out: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted((out / "runs").glob("*.parquet"))}
+
+
+def test_sweep_end_to_end_writes_every_run_with_provenance(experiment, tmp_path):
+    out = tmp_path / "out"
+    result = run_sweep(experiment(), out, workers=1)
+    assert result.complete and result.planned == 12 and not result.failed
+    frame = weekly(out)
+    assert len(frame) == 12 * 13  # 12 runs, weeks 0..12
+    assert set(frame.columns) >= {"run_id", "scenario", "point", "replication", "seed", "ease", "week", "sharing_rate"}
+    assert sorted(frame["ease"].unique()) == [0.3, 0.7]
+    meta = json.loads(pq.read_schema(next((out / "runs").glob("*.parquet"))).metadata[b"kshare"])
+    assert {"kshare_version", "mesa_version", "seed", "parameters", "outcomes", "rerun"} <= set(meta)
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "complete" and manifest["done"] == 12
+    assert manifest["experiment"]["name"] == "small" and manifest["versions"]["kshare"]
+    table = runs(out)
+    assert (table["status"] == "done").all() and table["late_sharing_rate"].notna().all()
+    assert dataset(out).count_rows() == 12 * 13
+
+
+def test_seeds_come_from_one_seed_and_are_shared_across_scenarios(experiment):
+    specs = plan(load_experiment(experiment()))
+    by_rep = {}
+    for spec in specs:
+        by_rep.setdefault(spec.replication, set()).add(spec.seed)
+    assert all(len(seeds) == 1 for seeds in by_rep.values())  # common random numbers
+    assert len({next(iter(s)) for s in by_rep.values()}) == 3
+    assert [s.seed for s in specs] == [s.seed for s in plan(load_experiment(experiment()))]
+    independent = plan(load_experiment(experiment(SMALL.replace("[set]", "common_random_numbers = false\n[set]"))))
+    assert len({s.seed for s in independent}) == len(independent)
+
+
+def test_any_run_alone_reproduces_its_numbers(experiment, tmp_path):
+    out = tmp_path / "out"
+    run_sweep(experiment(), out, workers=1)
+    spec = plan(load_experiment(experiment()))[7]
+    saved = weekly(out).query("run_id == @spec.run_id").reset_index(drop=True)
+    model = KnowledgeSharingModel(spec.source, rng=spec.seed, **spec.overrides)
+    model.run()
+    again = model.timeseries()
+    assert np.array_equal(saved["sharing_rate"].to_numpy(), again["sharing_rate"].to_numpy())
+    assert np.array_equal(saved["satisfaction"].to_numpy(), again["satisfaction"].to_numpy())
+
+
+def test_rerun_command_reproduces_the_run(experiment, tmp_path):
+    out = tmp_path / "out"
+    run_sweep(experiment(), out, workers=1)
+    entry = json.loads((out / "manifest.json").read_text())["runs"][5]
+    command = entry["rerun"].split()
+    assert command[:2] == ["kshare", "run"]
+    subprocess.run([sys.executable, "-m", "sim.cli", *command[1:], "--out", str(tmp_path / "alone")],
+                   check=True, capture_output=True)
+    alone = pq.read_table(tmp_path / "alone" / "timeseries.parquet").to_pandas()
+    saved = weekly(out).query("run_id == @entry['run_id']").reset_index(drop=True)
+    assert np.array_equal(saved["sharing_rate"].to_numpy(), alone["sharing_rate"].to_numpy())
+
+
+def test_sequential_process_pool_and_dask_give_identical_files(experiment, tmp_path):
+    pytest.importorskip("distributed")
+    path = experiment()
+    run_sweep(path, tmp_path / "seq", workers=1)
+    run_sweep(path, tmp_path / "pool", workers=2)
+    run_sweep(path, tmp_path / "dask", dask_local=2)
+    reference = digests(tmp_path / "seq")
+    assert len(reference) == 12
+    assert digests(tmp_path / "pool") == reference
+    assert digests(tmp_path / "dask") == reference
+
+
+VICTIM = "baseline-p0001-r001"
+
+
+def test_a_killed_worker_costs_one_attempt_and_the_sweep_finishes(experiment, tmp_path):
+    out = tmp_path / "out"
+    result = run_sweep(experiment(), out, workers=2, runner=sweep_runners.KillOnce(VICTIM, tmp_path / "killed-once"))
+    assert (tmp_path / "killed-once").exists()  # the worker really was killed
+    assert result.complete and not result.failed
+    assert digests(out) == digests_of_clean_run(experiment(), tmp_path)
+    log = [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
+    assert VICTIM in {e["run_id"] for e in log if e["status"] == "requeued"}
+    assert not [e for e in log if e["status"] == "failed"]  # it succeeded alone, so no run was charged
+    assert sorted(e["run_id"] for e in log if e["status"] == "done") == sorted(name[:-8] for name in digests(out))
+
+
+def digests_of_clean_run(path: Path, tmp_path: Path) -> dict[str, str]:
+    run_sweep(path, tmp_path / "clean", workers=1)
+    return digests(tmp_path / "clean")
+
+
+def test_a_run_that_always_kills_its_worker_fails_alone_and_nothing_hangs(experiment, tmp_path):
+    out = tmp_path / "out"
+    result = run_sweep(experiment(), out, workers=2, runner=sweep_runners.KillAlways(VICTIM))
+    assert result.failed == [VICTIM]
+    assert result.done == 11
+    attempts = [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()
+                if json.loads(line)["run_id"] == VICTIM and json.loads(line)["status"] == "failed"]
+    assert len(attempts) == 3 and attempts[-1]["final"]  # 1 + retries (2)
+    assert "died" in (out / "failures" / f"{VICTIM}.txt").read_text()
+    assert json.loads((out / "manifest.json").read_text())["failed"] == [VICTIM]
+
+
+def test_a_failing_run_keeps_its_traceback_and_resume_tries_it_again(experiment, tmp_path):
+    out = tmp_path / "out"
+    result = run_sweep(experiment(), out, workers=1, runner=sweep_runners.RaiseAlways(VICTIM))
+    assert result.failed == [VICTIM]
+    assert "deliberate failure" in (out / "failures" / f"{VICTIM}.txt").read_text()
+    assert runs(out).set_index("run_id").loc[VICTIM, "status"] == "failed"
+    again = run_sweep(experiment(), out, workers=1, resume=True)
+    assert again.ran == 1 and again.complete
+    assert not (out / "failures" / f"{VICTIM}.txt").exists()
+
+
+def test_resume_after_an_interruption_writes_exactly_the_missing_runs(experiment, tmp_path):
+    out = tmp_path / "out"
+    first = run_sweep(experiment(), out, workers=1, runner=sweep_runners.Interrupt(after=5))
+    assert first.interrupted and first.done == 5
+    before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (out / "runs").glob("*.parquet")}
+    second = run_sweep(experiment(), out, workers=1, resume=True)
+    assert second.complete and second.ran == 7
+    after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in (out / "runs").glob("*.parquet")}
+    assert {name: after[name] for name in before} == before  # finished runs untouched
+    done = [json.loads(line)["run_id"] for line in (out / "runs.jsonl").read_text().splitlines()]
+    assert sorted(done) == sorted(set(done)) and len(done) == 12  # each run exactly once
+    assert digests(out) == digests_of_clean_run(experiment(), tmp_path)
+
+
+def test_ctrl_c_on_the_command_line_saves_finished_runs_and_resume_completes(experiment, tmp_path):
+    path = experiment(SMALL.replace("replications = 3", "replications = 40").replace("weeks = 12", "weeks = 40"))
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "sim.cli", "sweep", str(path), "--out", str(out), "--workers", "2"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while len(list((out / "runs").glob("*.parquet"))) < 10 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stderr
+    assert "--resume" in stderr
+    saved = len(list((out / "runs").glob("*.parquet")))
+    assert 10 <= saved < 160
+    assert not list((out / "runs").glob(".*.partial"))
+    finished = subprocess.run([*command, "--resume"], capture_output=True, text=True, timeout=300)
+    assert finished.returncode == 0, finished.stderr
+    assert len(list((out / "runs").glob("*.parquet"))) == 160
+    assert f"ran {160 - saved}" in finished.stdout
+
+
+def test_an_existing_sweep_is_never_overwritten_or_mixed(experiment, tmp_path):
+    out = tmp_path / "out"
+    run_sweep(experiment(), out, workers=1)
+    before = digests(out)
+    with pytest.raises(SweepError, match="--resume"):
+        run_sweep(experiment(), out, workers=1)
+    with pytest.raises(SweepError, match="different definition"):
+        run_sweep(experiment(SMALL.replace("seed = 11", "seed = 12")), out, workers=1, resume=True)
+    assert digests(out) == before
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "notes.txt").write_text("mine")
+    with pytest.raises(SweepError, match="not empty"):
+        run_sweep(experiment(), tmp_path / "other", workers=1)
+    with pytest.raises(SweepError, match="no sweep to resume"):
+        run_sweep(experiment(), tmp_path / "nothing", workers=1, resume=True)
+
+
+def test_outputs_can_be_thinned_to_every_k_weeks_or_the_final_week(experiment, tmp_path):
+    thinned = SMALL.replace("[vary]", "[outputs]\nevery = 5\ncolumns = [\"sharing_rate\", \"satisfaction[manager]\"]\n[vary]")
+    run_sweep(experiment(thinned), tmp_path / "k", workers=1)
+    frame = weekly(tmp_path / "k")
+    assert sorted(frame["week"].unique()) == [0, 5, 10, 12]
+    assert "satisfaction[manager]" in frame and "active" not in frame
+    final = SMALL.replace("[vary]", "[outputs]\nevery = \"final\"\n[vary]")
+    run_sweep(experiment(final), tmp_path / "f", workers=1)
+    assert weekly(tmp_path / "f")["week"].unique().tolist() == [12]
+
+
+def test_sampling_designs_give_the_planned_number_of_points(experiment):
+    ranges = SMALL.replace('ease = [0.3, 0.7]', 'ease = { low = 0.2, high = 0.8 }\nweak_ties = { low = 1, high = 8 }')
+    sizes = {"latin_hypercube": 10, "sobol": 8 * (2 + 2), "morris": 3 * (2 + 1)}
+    for method, points in sizes.items():
+        samples = {"latin_hypercube": 10, "sobol": 8, "morris": 3}[method]
+        text = ranges + f'\n[design]\nmethod = "{method}"\nsamples = {samples}\n'
+        specs = plan(load_experiment(experiment(text, f"{method}.toml")))
+        assert len({s.point for s in specs}) == points, method
+        ties = {s.factors["weak_ties"] for s in specs}
+        assert all(isinstance(t, int) and 1 <= t <= 8 for t in ties)  # integer parameters stay integers
+
+
+@pytest.mark.parametrize("change, key, expected", [
+    (("replications = 3", "replicatons = 3"), "replicatons", "did you mean 'replications'"),
+    (("ease = [0.3, 0.7]", "eese = [0.3, 0.7]"), "vary.eese", "did you mean 'ease'"),
+    (("ease = [0.3, 0.7]", "ease = [0.3, 1.7]"), "vary.ease", "1.7"),
+    (("\"recognition_programme\"]", "\"recognition_programe\"]"), "scenarios.1", "did you mean 'recognition_programme'"),
+    (("employees = 60", "employes = 60"), "set.employes", "did you mean 'employees'"),
+    (("ease = [0.3, 0.7]", "ease = { low = 0.3, hihg = 0.7 }"), "vary.ease", "did you mean 'high'"),
+    (("ease = [0.3, 0.7]", "ease = { low = 0.3, high = 0.7 }"), "vary.ease", "a grid needs levels"),
+    (("[vary]", "[design]\nmethod = \"sobol\"\n[vary]"), "vary.ease", "samples a range"),
+    (("[vary]", "[outputs]\ncolumns = [\"sharing_rat\"]\n[vary]"), "outputs.columns.0", "did you mean 'sharing_rate'"),
+    (("[vary]", "[analysis]\noutcomes = [\"late_sharing\"]\n[vary]"), "analysis.outcomes.0", "late_sharing_rate"),
+    (("[vary]", "[analysis]\nbaseline = \"basline\"\n[vary]"), "analysis.baseline", "did you mean 'baseline'"),
+    (("replications = 3", "replications = 0"), "replications", "from 1 to"),
+])
+def test_invalid_experiments_are_refused_with_the_key_and_a_fix(experiment, tmp_path, change, key, expected):
+    path = experiment(SMALL.replace(*change))
+    with pytest.raises(ExperimentError) as caught:
+        run_sweep(path, tmp_path / "out", workers=1)
+    message = str(caught.value)
+    assert str(path) in message and f"key '{key}'" in message and expected in message, message
+    assert not (tmp_path / "out").exists()  # nothing ran, nothing written
+
+
+def test_all_problems_in_a_file_are_reported_together(experiment):
+    text = SMALL.replace("replications = 3", "replications = -1").replace("employees = 60", "employes = 60")
+    with pytest.raises(ExperimentError) as caught:
+        load_experiment(experiment(text))
+    assert len(caught.value.problems) >= 2
+
+
+def test_shipped_experiments_are_valid():
+    from sim.experiments.definition import experiment_names
+
+    names = experiment_names()
+    assert {"intervention_comparison", "intervention_timing", "sensitivity", "screening"} <= set(names)
+    for name in names:
+        assert plan(load_experiment(name))
+
+
+def test_sweep_command_end_to_end(experiment, tmp_path):
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["sweep", str(experiment()), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert "12 runs = 2 scenario(s) x 2 point(s) x 3 replication(s)" in result.output
+    assert "12 of 12 done" in result.output
+    bad = CliRunner().invoke(main, ["sweep", str(experiment(SMALL.replace("seed = 11", "sed = 11"), "bad.toml"))])
+    assert bad.exit_code == 1 and "did you mean 'seed'" in bad.output
