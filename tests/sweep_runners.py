@@ -1,7 +1,7 @@
 """Runners that misbehave on purpose, for the sweep's failure tests.
 
 They live in a module of their own so that worker processes can import them
-by name; which run misbehaves travels with the pickled runner itself.
+by name; which run misbehaves, and how, travels with the pickled runner.
 """
 
 import os
@@ -13,39 +13,23 @@ from sim.experiments.worker import execute
 
 
 @dataclass
-class KillOnce:
-    """The victim's worker is killed (SIGKILL) the first time the victim runs; later attempts succeed."""
+class Misbehave:
+    """Run everything normally except ``victim``, which kills its worker (SIGKILL) or raises.
+
+    ``once`` names a marker file: the victim misbehaves only on its first
+    attempt, and the marker proves that it did.
+    """
 
     victim: str
-    marker: Path
+    how: str = "kill"  # or "raise"
+    once: Path | None = None
 
     def __call__(self, spec):
-        if spec.run_id == self.victim and not self.marker.exists():
-            self.marker.touch()
-            os.kill(os.getpid(), signal.SIGKILL)
-        return execute(spec)
-
-
-@dataclass
-class KillAlways:
-    """The victim kills its worker every time it runs."""
-
-    victim: str
-
-    def __call__(self, spec):
-        if spec.run_id == self.victim:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return execute(spec)
-
-
-@dataclass
-class RaiseAlways:
-    """The victim fails with an ordinary Python error every time."""
-
-    victim: str
-
-    def __call__(self, spec):
-        if spec.run_id == self.victim:
+        if spec.run_id == self.victim and not (self.once and self.once.exists()):
+            if self.once:
+                self.once.touch()
+            if self.how == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
             raise RuntimeError(f"deliberate failure of {spec.run_id}")
         return execute(spec)
 

@@ -119,7 +119,7 @@ VICTIM = "baseline-p0001-r001"
 
 def test_a_killed_worker_costs_one_attempt_and_the_sweep_finishes(experiment, tmp_path):
     out = tmp_path / "out"
-    result = run_sweep(experiment(), out, workers=2, runner=sweep_runners.KillOnce(VICTIM, tmp_path / "killed-once"))
+    result = run_sweep(experiment(), out, workers=2, runner=sweep_runners.Misbehave(VICTIM, once=tmp_path / "killed-once"))
     assert (tmp_path / "killed-once").exists()  # the worker really was killed
     assert result.complete and not result.failed
     assert digests(out) == digests_of_clean_run(experiment(), tmp_path)
@@ -136,7 +136,7 @@ def digests_of_clean_run(path: Path, tmp_path: Path) -> dict[str, str]:
 
 def test_a_run_that_always_kills_its_worker_fails_alone_and_nothing_hangs(experiment, tmp_path):
     out = tmp_path / "out"
-    result = run_sweep(experiment(), out, workers=2, runner=sweep_runners.KillAlways(VICTIM))
+    result = run_sweep(experiment(), out, workers=2, runner=sweep_runners.Misbehave(VICTIM))
     assert result.failed == [VICTIM]
     assert result.done == 11
     attempts = [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()
@@ -148,7 +148,7 @@ def test_a_run_that_always_kills_its_worker_fails_alone_and_nothing_hangs(experi
 
 def test_a_failing_run_keeps_its_traceback_and_resume_tries_it_again(experiment, tmp_path):
     out = tmp_path / "out"
-    result = run_sweep(experiment(), out, workers=1, runner=sweep_runners.RaiseAlways(VICTIM))
+    result = run_sweep(experiment(), out, workers=1, runner=sweep_runners.Misbehave(VICTIM, how="raise"))
     assert result.failed == [VICTIM]
     assert "deliberate failure" in (out / "failures" / f"{VICTIM}.txt").read_text()
     assert runs(out).set_index("run_id").loc[VICTIM, "status"] == "failed"
