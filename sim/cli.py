@@ -96,9 +96,10 @@ def run(scenario: str, weeks: int | None, employees: int | None, seed: int | Non
         click.echo(f"  wrote {path}")
 
 
-from sim.experiments.commands import sweep  # noqa: E402
+from sim.experiments.commands import analyse, sweep  # noqa: E402
 
 main.add_command(sweep)
+main.add_command(analyse)
 
 if __name__ == "__main__":
     main()

@@ -43,7 +43,7 @@ def sweep(experiment: str, out: Path | None, workers: int | None, resume: bool, 
     if check:
         return
 
-    from sim.experiments.sweep import SweepError, run_sweep
+    from sim.experiments.sweep import run_sweep
 
     out = out or Path("results") / loaded.name
     try:
@@ -63,3 +63,47 @@ def sweep(experiment: str, out: Path | None, workers: int | None, resume: bool, 
         sys.exit(130)
     if result.failed:
         sys.exit(1)
+
+
+@click.command()
+@click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
+@click.option("--out", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Report folder (default: DIR/report).")
+@click.option("--weeks", default=None, metavar="W1,W2,...",
+              help="Weeks to report effects at (default: the experiment's analysis.weeks, else middle and end).")
+@click.option("--format", "formats", default="png,svg", show_default=True, metavar="FMT,...",
+              help="Figure formats to write: png, svg, pdf.")
+def analyse(folder: Path, report_dir: Path | None, weeks: str | None, formats: str) -> None:
+    """Analyse the sweep in DIR: intervals over time, effects against the baseline, Sobol or Morris indices.
+
+    Writes tables (CSV, Markdown), figures and DIR/report/report.html, a
+    self-contained page to open in any browser. A sweep still running is
+    analysed as far as it has got; sensitivity indices wait for every run.
+    """
+    from sim.experiments.report import AnalysisError, build, check_formats, write
+
+    try:
+        wanted = [int(w) for w in weeks.split(",") if w.strip()] if weeks else None
+    except ValueError:
+        raise click.BadParameter(f"expected whole weeks separated by commas, got {weeks!r}",
+                                 param_hint="--weeks") from None
+    kinds = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    try:
+        check_formats(kinds)
+        analysis = build(folder, wanted)
+        page = write(analysis, folder, report_dir, kinds)
+    except AnalysisError as error:
+        raise click.ClickException(str(error)) from None
+    for note in analysis.notes + (analysis.indices.notes if analysis.indices else []):
+        click.echo(f"Note: {note}", err=True)
+    if len(analysis.lead):
+        click.echo(f"Effects against {analysis.baseline}:")
+        for sentence in analysis.lead["sentence"]:
+            click.echo(f"  {sentence}")
+    if analysis.indices is not None and len(analysis.indices.table):
+        from sim.experiments.analysis import ranking
+
+        click.echo(f"{analysis.indices.method.capitalize()} indices:")
+        for line in ranking(analysis.indices):
+            click.echo(f"  {line}")
+    click.echo(f"Report: {page}")

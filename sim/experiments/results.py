@@ -50,6 +50,11 @@ def runs(out: str | Path) -> pd.DataFrame:
         if entry["status"] == "done" or last.get(entry["run_id"], {}).get("status") != "done":
             last[entry["run_id"]] = entry
     done = {path.stem for path in (Path(out) / RUNS).glob("*.parquet")}
-    table["status"] = [("done" if run in done else last.get(run, {}).get("status", "pending")) for run in table.run_id]
+    # The files are the truth: a run whose file is gone is pending again, whatever the log says.
+    table["status"] = ["done" if run in done else _unfinished(last.get(run, {})) for run in table.run_id]
     outcomes = pd.DataFrame([last.get(run, {}).get("outcomes") or {} for run in table.run_id], index=table.index)
     return pd.concat([table, outcomes], axis=1)
+
+
+def _unfinished(entry: dict) -> str:
+    return "failed" if entry.get("status") == "failed" and entry.get("final") else "pending"
