@@ -269,3 +269,18 @@ def test_sobol_report_from_a_tiny_real_sweep(tmp_path_factory):
     assert "Sobol indices" in text and "data:image/png;base64," in text and (page.parent / "sobol.svg").is_file()
     assert "late sharing (last quarter): most influential" in text
     assert not (page.parent / "effects.csv").exists()  # one scenario: nothing to compare against
+
+
+def test_windowed_outcomes_are_compared_with_the_baseline_over_the_same_weeks():
+    from sim.experiments.analysis import matched_windows
+
+    weeks = np.arange(0, 9)
+    weekly = pd.DataFrame({
+        "run_id": np.repeat(["b0", "b1"], len(weeks)), "scenario": "baseline",
+        "week": np.tile(weeks, 2), "sharing_rate": np.concatenate([weeks / 10, weeks / 20]),
+    })
+    table = pd.DataFrame({"run_id": ["b0", "b1"], "scenario": "baseline",
+                          "during_sharing_rate": np.nan, "after_sharing_rate": np.nan})
+    matched = matched_windows(table, weekly, "baseline", {"programme": (2, 5)})
+    assert matched[("programme", "during_sharing_rate")].to_dict() == pytest.approx({"b0": 0.4, "b1": 0.2})
+    assert matched[("programme", "after_sharing_rate")].to_dict() == pytest.approx({"b0": 0.7, "b1": 0.35})

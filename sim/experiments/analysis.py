@@ -223,16 +223,47 @@ def point_labels(runs: pd.DataFrame, factors: list[str]) -> dict[int, str]:
     return {int(p): ", ".join(f"{f}={row[f]:g}" for f in factors) or f"point {p}" for p, row in first.iterrows()}
 
 
+#: Outcomes measured over a scenario's programme window, and which side of its end they take.
+WINDOWED = {"during_sharing_rate": "during", "after_sharing_rate": "after"}
+
+
+def matched_windows(table: pd.DataFrame, weekly: pd.DataFrame, baseline: str,
+                    windows: dict[str, tuple[int, int]]) -> dict[tuple[str, str], pd.Series]:
+    """The baseline's sharing over each scenario's own programme window, run by run.
+
+    The baseline has no programme, so "sharing while the programme ran" is
+    undefined for it; the fair comparison is the baseline over the same weeks.
+    Taken from the weekly rows kept (every k-th week if the sweep thinned them).
+    """
+    rows = weekly[weekly["scenario"] == baseline]
+    if not len(rows) or "sharing_rate" not in rows:
+        return {}
+    matched = {}
+    for scenario, (start, end) in windows.items():
+        for column, side in WINDOWED.items():
+            if column not in table:
+                continue
+            inside = (rows["week"] > start) & (rows["week"] <= end) if side == "during" else rows["week"] > end
+            if inside.any():
+                matched[(scenario, column)] = rows[inside].groupby("run_id")["sharing_rate"].mean()
+    return matched
+
+
 def effects(table: pd.DataFrame, measures: list[Measure], baseline: str, by_point: bool,
-            labels: dict[int, str] | None = None) -> pd.DataFrame:
+            labels: dict[int, str] | None = None,
+            matched: dict[tuple[str, str], pd.Series] | None = None) -> pd.DataFrame:
     """Every other scenario against the baseline, for every measure; per design point when ``by_point``
-    (``labels`` names the points in the sentences)."""
+    (``labels`` names the points in the sentences). ``matched`` gives the baseline's values of windowed
+    outcomes over each scenario's own window (``matched_windows``)."""
     keys = ["scenario", "point"] if by_point else ["scenario"]
     base = table[table["scenario"] == baseline]
     rows = []
     for key, group in table[table["scenario"] != baseline].groupby(keys, observed=True, sort=True):
         key = key if isinstance(key, tuple) else (key,)
         reference = base[base["point"] == key[1]] if by_point else base
+        for column in WINDOWED:
+            if (key[0], column) in (matched or {}):
+                reference = reference.assign(**{column: reference["run_id"].map(matched[(key[0], column)])})
         pairs = pair(group, reference)
         for measure in measures:
             if group[measure.column].notna().any() and reference[measure.column].notna().any():
@@ -248,10 +279,17 @@ def effects(table: pd.DataFrame, measures: list[Measure], baseline: str, by_poin
     return frame
 
 
-def undefined(table: pd.DataFrame, measures: list[Measure], baseline: str) -> list[str]:
+def undefined(table: pd.DataFrame, measures: list[Measure], baseline: str,
+              matched: dict[tuple[str, str], pd.Series] | None = None) -> list[str]:
     """Why some effects are missing: a measure with no value for the baseline, or for some scenarios."""
     notes = []
+    windowed = {column for _, column in (matched or {})}
+    for column in sorted(windowed):
+        notes.append(f"{noun(column)} ({column}) is compared with the baseline's sharing over the same weeks "
+                     "as each scenario's programme window, taken from the weekly rows kept.")
     for measure in measures:
+        if measure.column in windowed:
+            continue
         has = table.groupby("scenario", observed=True)[measure.column].apply(lambda v: v.notna().any())
         if baseline in has and not has[baseline]:
             notes.append(f"{measure.label} ({measure.column}) is undefined for the baseline '{baseline}', so it has "
@@ -479,8 +517,12 @@ def baseline_of(info: dict) -> str:
     return wanted or ("baseline" if "baseline" in labels else labels[0])
 
 
-def analyse_sweep(info: dict, runs: pd.DataFrame, weekly: pd.DataFrame, weeks: list[int] | None = None) -> Analysis:
-    """The whole analysis of the runs done so far (indices only once every run is done)."""
+def analyse_sweep(info: dict, runs: pd.DataFrame, weekly: pd.DataFrame, weeks: list[int] | None = None,
+                  windows: dict[str, tuple[int, int]] | None = None) -> Analysis:
+    """The whole analysis of the runs done so far (indices only once every run is done).
+
+    ``windows`` gives each scenario's programme window (first start, last end), so that windowed outcomes
+    can be compared with the baseline over the same weeks."""
     spec = info["experiment"]
     order = list(info["scenarios"])
     runs, weekly = runs.copy(), weekly.copy()
@@ -496,8 +538,9 @@ def analyse_sweep(info: dict, runs: pd.DataFrame, weekly: pd.DataFrame, weeks: l
     factors = list(spec["vary"])
     effect_table = pd.DataFrame()
     if len(order) > 1:
-        effect_table = effects(table, measures, baseline, "point" in by, point_labels(runs, factors))
-        notes += _pairing(effect_table, spec) + undefined(table, measures, baseline)
+        matched = matched_windows(table, weekly, baseline, windows or {})
+        effect_table = effects(table, measures, baseline, "point" in by, point_labels(runs, factors), matched)
+        notes += _pairing(effect_table, spec) + undefined(table, measures, baseline, matched)
     per_point = bool(factors) and spec["design"]["method"] in ("grid", "latin_hypercube")
     outcome_by = ["scenario", "point", *factors] if per_point else by
     return Analysis(

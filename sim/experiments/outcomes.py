@@ -32,7 +32,8 @@ def late_sharing(frame: pd.DataFrame, scenario: Scenario) -> float:
     return float(rate[-max(1, len(rate) // 4):].mean()) if len(rate) else float("nan")
 
 
-def _programme_weeks(scenario: Scenario, weeks: int) -> tuple[int, int] | None:
+def programme_weeks(scenario: Scenario, weeks: int) -> tuple[int, int] | None:
+    """From the first intervention's start to the last one's end (or the run's end), if there are any."""
     if not scenario.interventions:
         return None
     start = min(item.start for item in scenario.interventions)
@@ -44,7 +45,7 @@ def _programme_weeks(scenario: Scenario, weeks: int) -> tuple[int, int] | None:
 def during_sharing(frame: pd.DataFrame, scenario: Scenario) -> float:
     """Mean sharing from the first intervention's start to the last one's end; NaN with no interventions."""
     rate = frame["sharing_rate"].to_numpy(dtype=float)
-    window = _programme_weeks(scenario, len(rate) - 1)
+    window = programme_weeks(scenario, len(rate) - 1)
     if window is None or window[1] <= window[0]:
         return float("nan")
     return float(rate[window[0] + 1:window[1] + 1].mean())
@@ -53,7 +54,7 @@ def during_sharing(frame: pd.DataFrame, scenario: Scenario) -> float:
 def after_sharing(frame: pd.DataFrame, scenario: Scenario) -> float:
     """Mean sharing after everything has ended: what a programme leaves behind. NaN if nothing ends."""
     rate = frame["sharing_rate"].to_numpy(dtype=float)
-    window = _programme_weeks(scenario, len(rate) - 1)
+    window = programme_weeks(scenario, len(rate) - 1)
     if window is None or window[1] >= len(rate) - 1:
         return float("nan")
     return float(rate[window[1] + 1:].mean())

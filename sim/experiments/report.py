@@ -34,6 +34,7 @@ from sim.experiments.analysis import (
     signed,
     unit,
 )
+from sim.experiments.outcomes import programme_weeks
 from sim.experiments.sweep import RUNS
 from sim.params import Scenario
 from sim.plot import OKABE_ITO, shade_interventions, windows  # importing sim.plot selects the Agg backend
@@ -78,7 +79,27 @@ def load(out: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
 
 def build(out: str | Path, weeks: list[int] | None = None) -> Analysis:
     info, runs, weekly = load(out)
-    return analyse_sweep(info, runs, weekly, weeks)
+    return analyse_sweep(info, runs, weekly, weeks, _windows(Path(out), runs))
+
+
+def _first_parameters(out: Path, runs: pd.DataFrame, keys: list[str]) -> dict[tuple, Scenario]:
+    """Each group's scenario as it ran, from the provenance in its first finished run's file."""
+    found = {}
+    done = runs[runs["status"] == "done"]
+    for key, group in done.groupby(keys, observed=True, sort=False):
+        meta = pq.read_schema(out / RUNS / f"{group['run_id'].iloc[0]}.parquet").metadata[b"kshare"]
+        found[key if isinstance(key, tuple) else (key,)] = Scenario.model_validate(json.loads(meta)["parameters"])
+    return found
+
+
+def _windows(out: Path, runs: pd.DataFrame) -> dict[str, tuple[int, int]]:
+    """Each scenario's programme window (first start to last end), where it has one."""
+    windows = {}
+    for (label,), scenario in _first_parameters(out, runs, ["scenario"]).items():
+        window = programme_weeks(scenario, scenario.weeks)
+        if window is not None:
+            windows[label] = window
+    return windows
 
 
 def _parameters(out: Path, analysis: Analysis) -> dict[tuple, Scenario]:
@@ -86,12 +107,7 @@ def _parameters(out: Path, analysis: Analysis) -> dict[tuple, Scenario]:
     vary = analysis.info["experiment"]["vary"]
     if "point" not in analysis.keys and any(name.startswith("interventions.") for name in vary):
         return {}  # the windows differ from point to point: no one window to show
-    found = {}
-    done = analysis.runs[analysis.runs["status"] == "done"]
-    for key, group in done.groupby(analysis.keys, observed=True, sort=False):
-        meta = pq.read_schema(out / RUNS / f"{group['run_id'].iloc[0]}.parquet").metadata[b"kshare"]
-        found[key if isinstance(key, tuple) else (key,)] = Scenario.model_validate(json.loads(meta)["parameters"])
-    return found
+    return _first_parameters(out, analysis.runs, analysis.keys)
 
 
 # ---------------------------------------------------------------- writing
