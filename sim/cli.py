@@ -96,6 +96,9 @@ def run(scenario: str, weeks: int | None, employees: int | None, seed: int | Non
         click.echo(f"  wrote {path}")
 
 
+from sim.dashboard.command import dashboard  # noqa: E402
+main.add_command(dashboard)
+
 from sim.experiments.commands import analyse, sweep  # noqa: E402
 
 main.add_command(sweep)

@@ -48,14 +48,82 @@ CHANNEL_RECIPROCITY = np.array(
 )
 #: Satisfaction lost per unit share of critiqued contacts.
 CRITIQUE_PENALTY = 0.5
-#: Fraction of the critique memory kept from one week to the next.
+#: Fraction of the critique memory kept from one week to the next: the memory is a
+#: running average of the share of one's contacts that answered with critique.
 CRITIQUE_MEMORY = 0.85
+#: How far perceived safety falls per unit of critique memory.
+CRITIQUE_ON_SAFETY = 0.5
 #: How far a team's climate target falls per unit of critique rate last week.
 CRITIQUE_ON_CLIMATE = 0.3
 
 
+#: Most colleagues one share can reach, however broad a sharer's reach.
+MAX_BREADTH = 100
+
+
+def _breadth(m: KnowledgeSharingModel) -> int | np.ndarray:
+    """Colleagues each person's share reaches: ``recipients_per_share`` for all, or spread around it.
+
+    Communication networks at work are heavy-tailed (a few people are in touch
+    with very many), so with ``reach_spread`` > 0 each person's reach is the
+    mean times a fixed lognormal factor of mean 1, rounded, at least one.
+    """
+    b = m.params.behaviour
+    if not b.reach_spread:
+        return b.recipients_per_share
+    factor = m.rng.lognormal(-b.reach_spread**2 / 2, b.reach_spread, m.org.n)
+    return np.clip(np.rint(b.recipients_per_share * factor), 1, MAX_BREADTH).astype(np.int64)
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
+
+
+def draw_contacts(m: KnowledgeSharingModel, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """One contact for each entry of ``s`` (a sharer's number, once per draw): the channel, then the colleague.
+
+    Team, acquaintances and the reporting line are open to everyone (the head
+    of the organisation, who reports to no one, loses that contact: -1); pairs
+    and communities only to their members.
+    """
+    org, rng = m.org, m.rng
+    kinds = ["team", "reporting"] + (["weak"] if org.weak_ties.shape[1] else [])
+    member_of = {kind: m.channels.has(kind, s) for kind in (*PAIR_KINDS, "community") if m.channels.count(kind)}
+    kinds += list(member_of)
+    fixed = np.cumsum([CHANNEL_WEIGHT[kind] for kind in kinds], dtype=F)
+    u = rng.random(len(s), dtype=F)
+    if not member_of:
+        pick = np.searchsorted(fixed, u * fixed[-1], side="right")
+    else:
+        weights = np.empty((len(s), len(kinds)), dtype=F)
+        for j, kind in enumerate(kinds):
+            weights[:, j] = CHANNEL_WEIGHT[kind] * member_of[kind] if kind in member_of else CHANNEL_WEIGHT[kind]
+        np.cumsum(weights, axis=1, out=weights)
+        pick = (weights <= (u * weights[:, -1])[:, None]).sum(axis=1)
+    r = np.full(len(s), -1, dtype=np.int64)
+    channel = np.empty(len(s), dtype=np.int8)
+    for j, kind in enumerate(kinds):
+        sel = np.flatnonzero(pick == j)
+        channel[sel] = CHANNELS.index(kind)
+        who, draw = s[sel], rng.random(len(sel))
+        if kind == "team":
+            r[sel] = org.teammate(who, draw)
+        elif kind == "weak":
+            r[sel] = org.weak_ties[who, (draw * org.weak_ties.shape[1]).astype(np.int64)]
+        elif kind == "reporting":
+            r[sel] = org.manager_of[who]
+        else:
+            r[sel] = m.channels.recipient(kind, who, draw)
+    return r, channel
+
+
+def drift_knowledge(m: KnowledgeSharingModel) -> None:
+    """Own learning in one's specialty, and obsolescence everywhere."""
+    st, b = m.state, m.params.behaviour
+    if b.depreciation:
+        st.knowledge *= F(1 - b.depreciation)
+    if b.learning_rate:
+        st.knowledge[np.arange(m.org.n), m.org.specialty] += F(b.learning_rate)
 
 
 @dataclass
@@ -82,6 +150,7 @@ class Dynamics:
         self.absorptive = profile["absorptive"]
         self.vicarious = profile["vicarious"]
         self.experience = profile["experience"]
+        self.breadth = _breadth(model)
         self.recount_teams()
         self.social = np.zeros(n, dtype=F)
         self.bonus = np.zeros(n, dtype=F)
@@ -123,7 +192,7 @@ class Dynamics:
         # A climate lived long enough becomes the team's new normal.
         st.climate_base += F(b.safety_rate * b.climate_memory) * (st.climate - st.climate_base)
         st.critique_memory *= F(CRITIQUE_MEMORY)
-        st.safety = np.clip(st.climate[org.team] + st.safety_offset - F(0.5) * st.critique_memory, 0.0, 1.0)
+        st.safety = np.clip(st.climate[org.team] + st.safety_offset - F(CRITIQUE_ON_SAFETY) * st.critique_memory, 0.0, 1.0)
 
     # ---------------------------------------------------------- 2. intention
     def _intention(self) -> None:
@@ -178,39 +247,11 @@ class Dynamics:
 
     # -------------------------------------------------------------- 4. reach
     def _reach(self, sharers: np.ndarray) -> Exchanges:
-        m, org, rng, b = self.model, self.model.org, self.model.rng, self.model.params.behaviour
-        k = b.recipients_per_share
+        m, org, rng = self.model, self.model.org, self.model.rng
+        # Most people reach a few colleagues per share; a few reach many (``reach_spread``).
+        k = self.breadth if isinstance(self.breadth, int) else self.breadth[sharers]
         s = np.repeat(sharers, k).astype(np.int64)
-        # Team, acquaintances and the reporting line are open to everyone (the
-        # head of the organisation, who reports to no one, loses that contact);
-        # pairs and communities only to their members.
-        kinds = ["team", "reporting"] + (["weak"] if org.weak_ties.shape[1] else [])
-        member_of = {kind: m.channels.has(kind, s) for kind in (*PAIR_KINDS, "community") if m.channels.count(kind)}
-        kinds += list(member_of)
-        fixed = np.cumsum([CHANNEL_WEIGHT[kind] for kind in kinds], dtype=F)
-        u = rng.random(len(s), dtype=F)
-        if not member_of:
-            pick = np.searchsorted(fixed, u * fixed[-1], side="right")
-        else:
-            weights = np.empty((len(s), len(kinds)), dtype=F)
-            for j, kind in enumerate(kinds):
-                weights[:, j] = CHANNEL_WEIGHT[kind] * member_of[kind] if kind in member_of else CHANNEL_WEIGHT[kind]
-            np.cumsum(weights, axis=1, out=weights)
-            pick = (weights <= (u * weights[:, -1])[:, None]).sum(axis=1)
-        r = np.full(len(s), -1, dtype=np.int64)
-        channel = np.empty(len(s), dtype=np.int8)
-        for j, kind in enumerate(kinds):
-            sel = np.flatnonzero(pick == j)
-            channel[sel] = CHANNELS.index(kind)
-            who, draw = s[sel], rng.random(len(sel))
-            if kind == "team":
-                r[sel] = org.teammate(who, draw)
-            elif kind == "weak":
-                r[sel] = org.weak_ties[who, (draw * org.weak_ties.shape[1]).astype(np.int64)]
-            elif kind == "reporting":
-                r[sel] = org.manager_of[who]
-            else:
-                r[sel] = m.channels.recipient(kind, who, draw)
+        r, channel = draw_contacts(m, s)
         reach = m.levers["reach"][sharers]
         if reach.any():
             readers = rng.poisson(reach)
@@ -275,7 +316,7 @@ class Dynamics:
         target = np.clip(performance + F(b.disconfirmation_weight) * confirmation, 0, 1)
         st.satisfaction[who] += F(b.satisfaction_rate) * (target - st.satisfaction[who])
         st.expectation[who] += F(b.expectation_rate) * confirmation
-        st.critique_memory[who] += crit
+        st.critique_memory[who] += F(1 - CRITIQUE_MEMORY) * crit
 
         self._learn_by_watching(ex, shared, who, recognised)
         teams = m.org.team
@@ -322,6 +363,4 @@ class Dynamics:
 
     # ------------------------------------------------------ 6. knowledge drift
     def _knowledge_drift(self) -> None:
-        st, org, b = self.model.state, self.model.org, self.model.params.behaviour
-        st.knowledge *= F(1 - b.depreciation)
-        st.knowledge[np.arange(org.n), org.specialty] += F(b.learning_rate)
+        drift_knowledge(self.model)

@@ -13,6 +13,7 @@ import pandas as pd
 from sim import metrics
 from sim.agents import Employee, Manager, Newcomer
 from sim.agents.population import create_population
+from sim.barter import Barter
 from sim.channels import Channels
 from sim.dynamics import Dynamics
 from sim.levers import Levers, target_mask
@@ -20,6 +21,7 @@ from sim.organisation import MANAGER, generate
 from sim.params import Scenario
 from sim.scenario import load_scenario
 from sim.state import EmployeeState
+from sim.warmup import settle
 
 
 def _report(name: str, model: KnowledgeSharingModel) -> float:
@@ -50,6 +52,7 @@ class KnowledgeSharingModel(mesa.Model):
         self.seed = int(seed) if isinstance(seed, (int, np.integer)) else None
         self.params = params
         self.week = 0
+        settling = int(self.rng.integers(2**63))  # first, so it does not depend on any other parameter
 
         self.org = generate(params.organisation, self.rng)
         self.state = EmployeeState.initial(params, self.org, self.rng)
@@ -57,7 +60,9 @@ class KnowledgeSharingModel(mesa.Model):
         self.levers = Levers(params, self.org)
 
         members = self._create_agents()
-        self.dynamics = Dynamics(self, members)
+        # The decision rule is chosen once here, so the weekly step never asks again.
+        self.dynamics = Barter(self) if params.behaviour.decision == "barter" else Dynamics(self, members)
+        settle(self, settling)
         self._begin_interventions()
 
         self.metrics: dict[str, float] = {}

@@ -39,6 +39,8 @@ class Structure:
     members: np.ndarray = None  # int32 employees sorted by team (CSR payload)
     team_start: np.ndarray = None  # int64 per team, offset into members
     team_size: np.ndarray = None  # int64 per team
+    ring_start: np.ndarray | None = None  # int64 (n + 1) CSR offsets of the ring network, if there is one
+    ring: np.ndarray | None = None  # int32 ring neighbours, each person's at ring[ring_start[i]:ring_start[i + 1]]
 
     def __post_init__(self) -> None:
         self.reindex_teams()
@@ -147,6 +149,10 @@ def generate(org: Organisation, rng: np.random.Generator) -> Structure:
     specialty = np.where(rng.random(n) < 0.7, team_domain[team], rng.integers(0, domains, n)).astype(np.int16)
 
     weak = _weak_ties(org, rng, department, dept_start, dept_sizes)
+    ring_start, ring = (None, None)
+    if org.network == "ring":
+        # Its own stream, so the same seed gives the same people at every rewiring probability.
+        ring_start, ring = ring_lattice(n, org.neighbours, org.rewiring, np.random.default_rng(rng.integers(2**63)))
     return Structure(
         department=department,
         team=team,
@@ -158,6 +164,8 @@ def generate(org: Organisation, rng: np.random.Generator) -> Structure:
         team_manager=team_first,
         team_department=team_department,
         weak_ties=weak,
+        ring_start=ring_start,
+        ring=ring,
     )
 
 
@@ -180,3 +188,35 @@ def _weak_ties(
     me = np.repeat(np.arange(n), k)
     ties = np.where(ties == me, (ties + 1) % n, ties)
     return ties.reshape(n, k).astype(np.int32)
+
+
+def ring_lattice(n: int, k: int, p: float, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """A Watts-Strogatz small world as a CSR index: a ring where each person knows the k nearest, then
+    each tie's far end is moved to a random person with probability p (p = 1 is a random graph).
+
+    Employee numbers run team by team, so on the ring one's nearest neighbours are mostly teammates.
+    A rewired tie that would loop back or repeat an existing tie is drawn again (a handful of rounds
+    settles them all; any left after that are dropped, which at p < 1 and n >> k never happens in practice).
+    """
+    half = k // 2
+    src = np.repeat(np.arange(n, dtype=np.int64), half)
+    dst = (src + np.tile(np.arange(1, half + 1), n)) % n
+    rewired = rng.random(len(src)) < p
+    dst[rewired] = rng.integers(0, n, int(rewired.sum()))
+    keep = np.ones(len(src), dtype=bool)
+    for _ in range(50):
+        key = np.minimum(src, dst) * n + np.maximum(src, dst)
+        order = np.lexsort((rewired, key))  # within a repeated tie, an original lattice tie comes first
+        repeat = np.zeros(len(src), dtype=bool)
+        repeat[order[1:]] = key[order[1:]] == key[order[:-1]]
+        bad = np.flatnonzero(repeat | (src == dst))
+        if not bad.size:
+            break
+        dst[bad] = rng.integers(0, n, bad.size)
+    else:
+        keep[bad] = False
+    a = np.concatenate((src[keep], dst[keep]))
+    b = np.concatenate((dst[keep], src[keep]))
+    order = np.argsort(a, kind="stable")
+    start = np.concatenate(([0], np.cumsum(np.bincount(a, minlength=n)))).astype(np.int64)
+    return start, b[order].astype(np.int32)

@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.interventions import Intervention
+from sim.interventions import FAMILIES, Intervention
 
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -37,6 +37,18 @@ class Organisation(_Section):
     senior_share: Unit = Field(0.25, description="share of non-managers who are senior")
     newcomer_share: Unit = Field(0.1, description="share of employees in their first year")
     knowledge_domains: int = Field(6, ge=1, le=32, description="knowledge domains tracked per person")
+    initial_knowledge: Literal["expertise", "uniform"] = Field(
+        "expertise",
+        description="'expertise': deep in one's specialty, growing with tenure; "
+        "'uniform': every domain drawn uniformly from [0, 1), as in Cowan & Jonard (2004)",
+    )
+    network: Literal["teams", "ring"] = Field(
+        "teams",
+        description="'teams': teams, acquaintances and reporting lines; "
+        "'ring': a ring lattice with some ties rewired at random (Watts & Strogatz 1998), for the barter rule",
+    )
+    neighbours: int = Field(10, ge=2, le=100, description="ring network: ties per person before rewiring (even)")
+    rewiring: Unit = Field(0.1, description="ring network: probability that a tie is rewired to a random colleague")
 
     @model_validator(mode="after")
     def _fits(self) -> Organisation:
@@ -44,6 +56,10 @@ class Organisation(_Section):
             raise ValueError(
                 f"{self.departments} departments need at least {self.departments * 3} employees"
             )
+        if self.neighbours % 2:
+            raise ValueError(f"neighbours must be even (half on each side of the ring), got {self.neighbours}")
+        if self.network == "ring" and self.neighbours >= self.employees:
+            raise ValueError(f"a ring of {self.employees} employees cannot give each {self.neighbours} neighbours")
         return self
 
 
@@ -61,6 +77,12 @@ class Culture(_Section):
     ease: Unit = Field(0.5, description="ease of the sharing process (1 = no friction)")
     feedback: Unit = Field(0.3, description="chance that a sharer hears how the knowledge was used")
     psychological_safety: Unit = Field(0.6, description="team climate of psychological safety")
+    climate_spread: float = Field(
+        0.08, ge=0.0, le=0.5, description="how much teams differ in psychological safety (s.d. of team climate)"
+    )
+    safety_spread: float = Field(
+        0.15, ge=0.0, le=0.5, description="how much teammates differ in the safety they feel (s.d. around the team climate)"
+    )
     initial_sharers: Unit = Field(0.5, description="share of employees actively sharing at week 0")
     initial_lapsed: Unit = Field(0.3, description="share who shared once but stopped, at week 0")
 
@@ -86,7 +108,7 @@ class Behaviour(_Section):
         1.0, ge=0.0, le=5.0, description="weight of (experience - expectation) on satisfaction"
     )
     intention_rate: Unit = Field(0.25, description="how fast intention follows its drivers")
-    intention_bias: float = Field(2.0, ge=-10.0, le=10.0, description="intercept of the intention")
+    intention_bias: float = Field(1.2, ge=-10.0, le=10.0, description="intercept of the intention")
     cooperator_share: Unit = Field(0.2, description="share of people inclined to share whatever happens")
     defector_share: Unit = Field(0.3, description="share of people inclined to keep knowledge to themselves")
     cooperator_bonus: float = Field(1.5, ge=0.0, le=10.0, description="cooperators' extra readiness, in logits")
@@ -99,7 +121,7 @@ class Behaviour(_Section):
     w_recognition: float = Field(1.0, ge=0.0, le=20.0, description="weight of expected recognition")
     w_ease: float = Field(1.0, ge=0.0, le=20.0, description="weight of the expected ease of sharing")
     w_reciprocation: float = Field(1.0, ge=0.0, le=20.0, description="weight of expected reciprocation")
-    w_safety: float = Field(3.0, ge=0.0, le=20.0, description="weight of psychological safety")
+    w_safety: float = Field(5.0, ge=0.0, le=20.0, description="weight of psychological safety")
     w_social: float = Field(2.0, ge=0.0, le=20.0, description="pull of what teammates visibly do")
     friction_weight: Unit = Field(0.6, description="how much friction stops an intended share")
     base_opportunity: Unit = Field(0.9, description="chance of having time to share in a week")
@@ -120,7 +142,15 @@ class Behaviour(_Section):
         0.98, description="weekly survival of mentoring pairs, project ties and community membership after their programme"
     )
     active_window: int = Field(4, ge=1, le=52, description="weeks since last share that still count as active")
-
+    reach_spread: float = Field(
+        2.0, ge=0.0, le=3.0,
+        description="how much people differ in how many colleagues a share reaches (s.d. of its log)",
+    )
+    decision: Literal["experience", "barter"] = Field(
+        "experience",
+        description="'experience': the weekly decision to keep sharing; 'barter': Cowan & Jonard's (2004) "
+        "knowledge barter between neighbours",
+    )
 
     @model_validator(mode="after")
     def _mix_adds_up(self) -> Behaviour:
@@ -136,11 +166,36 @@ class Scenario(_Section):
     description: str = Field("", description="one line on what the scenario shows")
     notice: str = Field("", description="what a trainer should point out while it runs")
     weeks: int = Field(104, ge=1, le=5200, description="weeks to simulate")
+    warmup: int = Field(52, ge=0, le=520, description="weeks the organisation settles before week 0, not recorded")
     seed: int = Field(42, ge=0, le=2**63 - 1, description="seed of the random number generator")
     organisation: Organisation = Organisation()
     culture: Culture = Culture()
     behaviour: Behaviour = Behaviour()
     interventions: list[Intervention] = []
+
+    @model_validator(mode="after")
+    def _rules_fit(self) -> Scenario:
+        barter = self.behaviour.decision == "barter"
+        if barter and self.warmup:
+            raise ValueError(
+                "warmup must be 0 with behaviour.decision = 'barter': a barter run starts from its endowments, "
+                "and the warm-up settles beliefs the barter rule does not have"
+            )
+        if self.organisation.network == "ring" and not barter:
+            raise ValueError(
+                "organisation.network = 'ring' needs behaviour.decision = 'barter': the experience rule "
+                "shares through teams, acquaintances and reporting lines, which a ring does not have"
+            )
+        for number, item in enumerate(self.interventions):
+            if barter and (self.organisation.network == "ring" or item.type not in BARTER_FAMILIES):
+                where = "on a ring network" if self.organisation.network == "ring" else "with behaviour.decision = 'barter'"
+                raise ValueError(
+                    f"interventions.{number}: '{item.type}' does nothing {where}; "
+                    f"the barter rule uses no recognition, safety or intention, and a ring's ties are fixed"
+                    + ("" if self.organisation.network == "ring"
+                       else f" (on the team network it takes only {', '.join(BARTER_FAMILIES)})")
+                )
+        return self
 
     @model_validator(mode="after")
     def _targets_exist(self) -> Scenario:
@@ -154,6 +209,14 @@ class Scenario(_Section):
         return self
 
 
+#: Interventions that still act under the barter rule on the team network: they change who meets whom
+#: (pairs, communities, reshuffled teams) or how much of a gap is absorbed.
+BARTER_FAMILIES: tuple[str, ...] = tuple(
+    family.model_fields["type"].annotation.__args__[0]
+    for family in FAMILIES
+    if family.BUILDS not in (None, "climate_shock") or "absorption" in family.EFFECTS
+)
+
 SECTIONS: dict[str, type[_Section]] = {
     "organisation": Organisation,
     "culture": Culture,
@@ -163,7 +226,7 @@ SECTIONS: dict[str, type[_Section]] = {
 
 def flat_parameter_names() -> dict[str, str]:
     """Map every bare leaf name to its dotted path, e.g. 'recognition' -> 'culture.recognition'."""
-    names = {key: key for key in ("weeks", "seed")}
+    names = {key: key for key in ("weeks", "warmup", "seed")}
     for section, model in SECTIONS.items():
         for key in model.model_fields:
             names[key] = f"{section}.{key}"

@@ -25,13 +25,31 @@ def _around(rng: np.random.Generator, mean: float, n: int, spread: float = 12.0)
     return rng.beta(m * spread, (1 - m) * spread, n).astype(F)
 
 
-def _dispositions(scenario: Scenario, rng: np.random.Generator, n: int) -> np.ndarray:
-    """Personal readiness to share: cooperators, pragmatists and defectors, as Cress et al. observed."""
+#: The strategies Cress et al. (2005) found in shared-database dilemmas, by their code in ``strategy``.
+STRATEGIES = ("pragmatist", "cooperator", "defector")
+
+
+def _dispositions(scenario: Scenario, rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Personal readiness to share, and the strategy it comes from: cooperators, pragmatists and defectors."""
     b = scenario.behaviour
     draw = rng.random(n)
-    offset = np.where(draw < b.cooperator_share, b.cooperator_bonus, 0.0)
-    offset = np.where(draw > 1 - b.defector_share, -b.defector_penalty, offset)
-    return (offset + rng.normal(0.0, b.disposition_spread, n)).astype(F)
+    strategy = np.where(draw < b.cooperator_share, 1, 0)
+    strategy = np.where(draw > 1 - b.defector_share, 2, strategy).astype(np.int8)
+    offset = np.array([0.0, b.cooperator_bonus, -b.defector_penalty])[strategy]
+    return (offset + rng.normal(0.0, b.disposition_spread, n)).astype(F), strategy
+
+
+def _knowledge(scenario: Scenario, org: Structure, rng: np.random.Generator, n: int, domains: int) -> np.ndarray:
+    """Starting knowledge per domain: expertise that grows with tenure, or Cowan & Jonard's uniform endowments."""
+    if scenario.organisation.initial_knowledge == "uniform":
+        return rng.random((n, domains), dtype=F)
+    # Expertise grows with seniority and tenure; a specialty stands out.
+    years = org.tenure / 52.0
+    depth = (0.6 + 0.15 * np.minimum(years, 10) + 0.3 * (org.level >= MANAGER)).astype(F)
+    knowledge = (0.15 * rng.lognormal(0.0, 0.4, (n, domains))).astype(F)
+    knowledge[np.arange(n), org.specialty] += depth * rng.lognormal(0.0, 0.3, n).astype(F)
+    knowledge[org.newcomer] *= 0.5
+    return knowledge
 
 
 @dataclass
@@ -49,6 +67,7 @@ class EmployeeState:
     # Psychological safety: the person's offset from the team climate, and the
     # memory of recent critique, which fades.
     disposition: np.ndarray  # personal readiness to share, in logits (traits, habits)
+    strategy: np.ndarray  # int8 index into STRATEGIES: the group the disposition was drawn from
     safety_offset: np.ndarray
     critique_memory: np.ndarray
     safety: np.ndarray  # perceived safety this week
@@ -91,20 +110,16 @@ class EmployeeState:
         performance = np.clip((recognition + reciprocation + ease + self_efficacy) / 4 - 0.5 * critique, 0, 1)
         satisfaction = np.clip(performance + mood, 0, 1).astype(F)
 
-        # Expertise grows with seniority and tenure; a specialty stands out.
-        years = org.tenure / 52.0
-        depth = (0.6 + 0.15 * np.minimum(years, 10) + 0.3 * (org.level >= MANAGER)).astype(F)
-        knowledge = (0.15 * rng.lognormal(0.0, 0.4, (n, domains))).astype(F)
-        knowledge[np.arange(n), org.specialty] += depth * rng.lognormal(0.0, 0.3, n).astype(F)
-        knowledge[org.newcomer] *= 0.5
+        knowledge = _knowledge(scenario, org, rng, n, domains)
 
         teams = org.n_teams
-        climate_base = np.clip(c.psychological_safety + rng.normal(0, 0.05, teams), 0, 1).astype(F)
+        climate_base = np.clip(c.psychological_safety + rng.normal(0, c.climate_spread, teams), 0, 1).astype(F)
         climate = climate_base.copy()
-        offset = rng.normal(0, 0.05, n).astype(F)
+        offset = rng.normal(0, c.safety_spread, n).astype(F)
         offset[org.level == LEADER] += 0.1  # those at the top feel safer to speak
         safety = np.clip(climate[org.team] + offset, 0, 1).astype(F)
 
+        disposition, strategy = _dispositions(scenario, rng, n)
         return cls(
             recognition=recognition.astype(F),
             reciprocation=reciprocation.astype(F),
@@ -113,7 +128,8 @@ class EmployeeState:
             expectation=performance.astype(F),
             satisfaction=satisfaction,
             intention=np.where(active, 0.6, np.where(lapsed, 0.2, 0.3)).astype(F),
-            disposition=_dispositions(scenario, rng, n),
+            disposition=disposition,
+            strategy=strategy,
             safety_offset=offset,
             critique_memory=np.zeros(n, dtype=F),
             safety=safety,

@@ -28,7 +28,7 @@ def _numbers(model, skip=()):
     """A strategy drawing every numeric parameter of a section from its valid range."""
     fields = {}
     for name, field in model.model_fields.items():
-        if name in skip:
+        if name in skip or field.annotation not in (int, float):  # choices such as behaviour.decision are not ranges
             continue
         low, high = _bounds(model, name)
         if field.annotation is int:

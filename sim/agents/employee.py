@@ -8,7 +8,7 @@ import mesa
 import numpy as np
 
 from sim.params import LEVELS
-from sim.state import NEVER
+from sim.state import NEVER, STRATEGIES
 
 if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel
@@ -57,6 +57,11 @@ class Employee(mesa.Agent):
     @property
     def level(self) -> str:
         return LEVELS[self.model.org.level[self.index]]
+
+    @property
+    def strategy(self) -> str:
+        """'cooperator', 'pragmatist' or 'defector': the disposition group drawn at the start (Cress et al. 2005)."""
+        return STRATEGIES[self.model.state.strategy[self.index]]
 
     @property
     def department(self) -> int:

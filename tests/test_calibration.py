@@ -1,0 +1,75 @@
+"""The baseline reproduces the magnitudes and directions it was calibrated to (docs/validation.md, "Calibration").
+
+Targets and tolerances live in ``experiments/calibration.py`` (``TARGETS``),
+which also regenerates the table and figure of the docs; this file checks
+them at a size that runs in seconds.
+"""
+
+import numpy as np
+import pytest
+
+from experiments.calibration import BONUS, TARGETS, baseline_run, cress_rates
+from sim import KnowledgeSharingModel, Scenario, load_scenario
+
+SEEDS = range(3)
+
+
+@pytest.fixture(scope="module")
+def runs():
+    return [baseline_run(seed) for seed in SEEDS]
+
+
+def _mean(runs, key):
+    return float(np.mean([run[key] for run in runs]))
+
+
+@pytest.mark.parametrize("key", list(TARGETS))
+def test_calibrated_magnitude_is_within_its_tolerance(runs, key):
+    (low, high), source = TARGETS[key]
+    assert low <= _mean(runs, key) <= high, (source, _mean(runs, key))
+
+
+def test_participation_keeps_the_90_9_1_shape(runs):
+    per_head = [_mean(runs, "top1") / 0.01, _mean(runs, "next9") / 0.09, _mean(runs, "bottom90") / 0.90]
+    assert per_head[0] > 4 * per_head[1] and per_head[1] > 4 * per_head[2]  # about 30x, 4x and 0.4x a fair share
+    assert _mean(runs, "top1") + _mean(runs, "next9") > 0.5  # the top tenth contributes most
+
+
+def test_no_start_up_transient(runs):
+    rate = np.mean([run["rate"] for run in runs], axis=0)
+    assert abs(rate[1:14].mean() - rate[-13:].mean()) < 0.02, (rate[1:14].mean(), rate[-13:].mean())
+
+
+def test_blame_culture_does_not_fall_before_its_incident():
+    rates = []
+    for seed in SEEDS:
+        model = KnowledgeSharingModel("blame_culture", rng=seed, employees=1000, weeks=20)
+        model.run()
+        rates.append(model.timeseries()["sharing_rate"].to_numpy())
+    rate = np.mean(rates, axis=0)
+    before, after = rate[1:8].mean(), rate[12:20].mean()
+    assert abs(rate[0] - before) < 0.01, (rate[0], before)  # flat until the incident in week 8
+    assert after < 0.7 * before  # then it bites
+
+
+def test_strategy_mix_is_cress_et_al_and_behaves_like_it(runs):
+    strategy = np.concatenate([run["strategy"] for run in runs])
+    shares = np.bincount(strategy, minlength=3) / len(strategy)  # pragmatist, cooperator, defector
+    assert shares == pytest.approx([0.5, 0.2, 0.3], abs=0.02)
+    frequency = np.concatenate([run["frequency"] for run in runs])
+    pragmatist, cooperator, defector = (frequency[strategy == code].mean() for code in range(3))
+    assert cooperator > pragmatist > defector
+    assert defector < 0.05  # defectors hardly ever share
+
+
+def test_contributions_decline_without_incentives_and_less_with_a_bonus():
+    plain = np.array([cress_rates("baseline", seed) for seed in SEEDS])
+    rewarded = np.array([cress_rates("recognition_programme", seed, **BONUS) for seed in SEEDS])
+    first, last = slice(1, 5), slice(40, 53)
+    assert (plain[:, last].mean(axis=1) < 0.85 * plain[:, first].mean(axis=1)).all()  # a clear decline in every run
+    assert (rewarded[:, last].mean(axis=1) > plain[:, last].mean(axis=1)).all()  # a bonus holds more of it
+
+
+def test_the_baseline_is_the_defaults_that_other_presets_inherit():
+    text = {"name", "description", "notice"}
+    assert load_scenario("baseline").model_dump(exclude=text) == Scenario().model_dump(exclude=text)
