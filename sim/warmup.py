@@ -20,6 +20,7 @@ organisation could not (52 weeks would more than double a one-year run).
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,8 +45,6 @@ def settle(model: KnowledgeSharingModel, seed: int) -> None:
     ``seed`` drives the settling organisation and who takes over whose state. It is drawn before
     anything else, so runs that differ only in a parameter share their donor and their matching.
     """
-    from sim.model import KnowledgeSharingModel
-
     params = model.params
     weeks = params.warmup
     if not weeks:
@@ -53,16 +52,44 @@ def settle(model: KnowledgeSharingModel, seed: int) -> None:
     org = params.organisation
     size = min(org.employees, DONOR_SIZE)
     donor_params = params.model_copy(update={
+        "name": "warm-up", "description": "", "notice": "",  # labels: they must not split the cache
         "warmup": 0,
         "interventions": [],
         "weeks": weeks,
         "organisation": org.model_copy(update={"employees": size, "departments": max(1, min(org.departments, size // 3))}),
     })
-    donor = KnowledgeSharingModel(donor_params, rng=seed)
-    for _ in range(weeks):
-        donor.week += 1
-        donor.dynamics.step()
-    _take_over(model, donor, np.random.default_rng([seed, 1]))
+    _take_over(model, _settled(donor_params, seed), np.random.default_rng([seed, 1]))
+
+
+#: Settled organisations kept for reuse, most recent last.
+_SETTLED: OrderedDict[tuple[str, int], KnowledgeSharingModel] = OrderedDict()
+#: How many are kept: enough for every scenario of one replication in a sweep batch.
+SETTLED_KEPT = 4
+
+
+def _settled(donor_params, seed: int) -> KnowledgeSharingModel:
+    """The organisation settled from these parameters and seed, made once and reused.
+
+    Scenarios that differ only in their interventions, run with the same seed
+    (a sweep's common random numbers), settle identically: the settling
+    organisation has no interventions, and taking over its state reads it
+    without changing it. Reusing it changes no number, and spares a sweep the
+    warm-up of every scenario but the first.
+    """
+    from sim.model import KnowledgeSharingModel
+
+    key = (donor_params.model_dump_json(), int(seed))
+    donor = _SETTLED.get(key)
+    if donor is None:
+        donor = KnowledgeSharingModel(donor_params, rng=seed)
+        for _ in range(donor_params.weeks):
+            donor.week += 1
+            donor.dynamics.step()
+        _SETTLED[key] = donor
+        while len(_SETTLED) > SETTLED_KEPT:
+            _SETTLED.popitem(last=False)
+    _SETTLED.move_to_end(key)
+    return donor
 
 
 def _groups(strategy: np.ndarray, manages: np.ndarray) -> np.ndarray:

@@ -36,9 +36,9 @@ from tqdm import tqdm
 
 import sim
 from sim.experiments.definition import ExperimentError, LoadedExperiment, load_experiment
-from sim.experiments.engines import Engine, choose
+from sim.experiments.engines import Engine, Sequential, choose
 from sim.experiments.plan import RunSpec, plan
-from sim.experiments.worker import RunResult, execute
+from sim.experiments.worker import RunResult, execute, execute_batch
 from sim.scenario import Problem
 
 MANIFEST, LOG, RUNS, FAILURES = "manifest.json", "runs.jsonl", "runs", "failures"
@@ -212,6 +212,23 @@ def read_log(out: Path) -> list[dict]:
 
 
 # -------------------------------------------------------------------- loop
+#: Runs sent to a worker together, at most: runs of one replication share a seed, and so their warm-up.
+BATCH = 8
+
+
+def batches(todo: list[RunSpec], workers: int, most: int = BATCH) -> list[list[RunSpec]]:
+    """Consecutive runs with the same seed grouped into one task, while keeping every worker busy."""
+    size = max(1, min(most, len(todo) // (4 * max(1, workers))))
+    grouped: list[list[RunSpec]] = []
+    for spec in todo:
+        last = grouped[-1] if grouped else None
+        if last and len(last) < size and last[0].seed == spec.seed:
+            last.append(spec)
+        else:
+            grouped.append([spec])
+    return grouped
+
+
 class _Loop:
     """Keep the engine busy, save what finishes, retry what fails, and find the run that kills a worker.
 
@@ -235,13 +252,15 @@ class _Loop:
                         disable=not show, dynamic_ncols=True, smoothing=0.1)
 
     def run(self, todo: list[RunSpec]) -> None:
-        queue, suspects = deque(todo), deque()
+        # In this process, consecutive runs share the warm-up anyway; a batch would only delay saving them.
+        size = 1 if isinstance(self.engine, Sequential) else BATCH
+        queue, suspects = deque(batches(todo, self.engine.workers, size)), deque()
         window = max(2, 2 * self.engine.workers)
         try:
             while queue or suspects or self.inflight:
                 if suspects:
                     if not self.inflight:
-                        self._submit(suspects.popleft(), alone=True)
+                        self._submit([suspects.popleft()], alone=True)
                 else:
                     while queue and len(self.inflight) < window:
                         self._submit(queue.popleft(), alone=False)
@@ -251,33 +270,37 @@ class _Loop:
         finally:
             self.bar.close()
 
-    def _submit(self, spec: RunSpec, alone: bool) -> None:
-        self.attempts[spec.run_id] = self.attempts.get(spec.run_id, 0)
-        self.inflight[self.engine.submit(self.runner, spec)] = (spec, alone, self.generation)
+    def _submit(self, batch: list[RunSpec], alone: bool) -> None:
+        for spec in batch:
+            self.attempts.setdefault(spec.run_id, 0)
+        self.inflight[self.engine.submit(execute_batch, self.runner, batch)] = (batch, alone, self.generation)
 
     def _settle(self, future, queue: deque, suspects: deque) -> None:
-        spec, alone, generation = self.inflight.pop(future)
+        batch, alone, generation = self.inflight.pop(future)
         try:
-            result = future.result()
+            results = future.result()
         except (BrokenProcessPool, CancelledError):
             if generation == self.generation:
                 self.generation += 1
                 self.engine.restart()
-            if alone:
-                self._fail(spec, "the worker process running this run died (killed, out of memory or crashed)",
-                           suspects)
+            for spec in batch:
+                if alone:
+                    self._fail(spec, "the worker process running this run died (killed, out of memory or crashed)",
+                               suspects.append)
+                else:
+                    suspects.append(spec)
+                    self.folder.log({"run_id": spec.run_id, "status": "requeued",
+                                     "reason": "a worker died while this run was in flight; it runs again alone"})
+            return
+        except Exception as error:  # noqa: BLE001 - the engine lost the runs (e.g. Dask's KilledWorker)
+            for spec in batch:
+                self._fail(spec, "".join(traceback.format_exception(error)), lambda again: queue.append([again]))
+            return
+        for spec, result in zip(batch, results):
+            if result.ok:
+                self._done(spec, result)
             else:
-                suspects.append(spec)
-                self.folder.log({"run_id": spec.run_id, "status": "requeued",
-                                 "reason": "a worker died while this run was in flight; it runs again alone"})
-            return
-        except Exception as error:  # noqa: BLE001 - the engine lost the run (e.g. Dask's KilledWorker)
-            self._fail(spec, "".join(traceback.format_exception(error)), queue)
-            return
-        if result.ok:
-            self._done(spec, result)
-        else:
-            self._fail(spec, result.error, queue, result.seconds)
+                self._fail(spec, result.error, lambda again: queue.append([again]), result.seconds)
 
     def _done(self, spec: RunSpec, result: RunResult) -> None:
         self.folder.save(result)
@@ -288,7 +311,8 @@ class _Loop:
         self.ran += 1
         self.bar.update()
 
-    def _fail(self, spec: RunSpec, error: str, retry_queue: deque, seconds: float | None = None) -> None:
+    def _fail(self, spec: RunSpec, error: str, retry, seconds: float | None = None) -> None:
+        """Record a failed attempt; ``retry`` puts the run back (alone, or at the end of the queue) if tries remain."""
         self.attempts[spec.run_id] += 1
         attempt = self.attempts[spec.run_id]
         final = attempt >= self.max_attempts
@@ -299,14 +323,14 @@ class _Loop:
             self.failed.add(spec.run_id)
             self.bar.set_postfix(failed=len(self.failed))
         else:
-            retry_queue.append(spec)
+            retry(spec)
 
     def drain(self) -> None:
         """After Ctrl-C: cancel what has not started, wait for what has, and keep what finished."""
         self.engine.close(cancel=True)
-        for future, (spec, _, _) in list(self.inflight.items()):
+        for future, (batch, _, _) in list(self.inflight.items()):
             if future.done() and not future.cancelled() and future.exception() is None:
-                result = future.result()
-                if result.ok:
-                    self._done(spec, result)
+                for spec, result in zip(batch, future.result()):
+                    if result.ok:
+                        self._done(spec, result)
         self.inflight.clear()

@@ -52,6 +52,20 @@ def execute(spec: RunSpec) -> RunResult:
     return RunResult(spec.run_id, True, data, outcomes, seconds=time.perf_counter() - started)
 
 
+def execute_batch(runner, specs: list[RunSpec]) -> list[RunResult]:
+    """Several runs in one task, so that runs sharing a seed also share their warm-up (see ``sim.warmup``).
+
+    A runner that raises fails its own run only, as ``execute`` does.
+    """
+    results = []
+    for spec in specs:
+        try:
+            results.append(runner(spec))
+        except Exception:  # noqa: BLE001 - one run's failure, reported with its traceback
+            results.append(RunResult(spec.run_id, False, error=traceback.format_exc()))
+    return results
+
+
 def provenance(spec: RunSpec, outcomes: dict[str, float]) -> dict:
     """What made this file, written into it: version, every parameter, the seed. No clock, no host."""
     return {
