@@ -4,6 +4,7 @@ Regenerate the figure and table of docs/validation.md with::
 
     python experiments/cowan_jonard.py                       # 20 seeds x 8 rewiring levels, about 4 minutes
     python experiments/cowan_jonard.py --seeds 5 --out /tmp   # a quick look
+    kshare sweep cowan_jonard && python experiments/cowan_jonard.py --sweep results/cowan_jonard   # the same runs through the experiment runner
 
 The runs go through ``sim.simulate`` on the ``cowan_jonard`` preset, one per
 (rewiring, seed); ``summarise`` and ``figure`` read only a DataFrame with one
@@ -45,6 +46,15 @@ def run(rewiring=REWIRING, seeds=range(20), scenario: str = "cowan_jonard", **ov
                          "knowledge_mean": out["final_knowledge_mean"], "knowledge_cv": out["final_knowledge_cv"],
                          "knowledge_gini": out["final_knowledge_gini"], "trading": out["final_sharing_rate"]})
     return pd.DataFrame(rows)
+
+
+def from_sweep(folder: Path) -> pd.DataFrame:
+    """The final week of every run of a sweep over ``rewiring``, in the shape ``run`` returns."""
+    from sim.experiments.results import weekly
+
+    rows = weekly(folder, columns=["seed", "rewiring", "knowledge_mean", "knowledge_cv"])
+    last = rows.loc[rows.groupby("run_id")["week"].idxmax()]
+    return last[["rewiring", "seed", "knowledge_mean", "knowledge_cv"]].reset_index(drop=True)
 
 
 def summarise(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
@@ -104,8 +114,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=20, help="replications per rewiring level")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img", help="folder for the figure and the table")
+    parser.add_argument("--sweep", type=Path, default=None,
+                        help="read the runs from a `kshare sweep cowan_jonard` folder instead of running them here")
     args = parser.parse_args()
-    runs = run(seeds=range(args.seeds))
+    runs = from_sweep(args.sweep) if args.sweep else run(seeds=range(args.seeds))
     args.out.mkdir(parents=True, exist_ok=True)
     figure(runs, args.out / "cowan_jonard.png")
     table = summarise(runs)
