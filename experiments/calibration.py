@@ -20,9 +20,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
 
 from sim import KnowledgeSharingModel  # noqa: E402
+from sim.experiments.analysis import interval  # noqa: E402
 from sim.metrics import top_shares  # noqa: E402
 
 #: Target ranges (low, high) for the mean over seeds, and the source each comes from.
@@ -76,9 +76,9 @@ def table(runs: list[dict], level: float = 0.95) -> pd.DataFrame:
     rows = []
     for key, ((low, high), source) in TARGETS.items():
         values = np.array([run[key] for run in runs])
-        half = stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
+        model_low, model_high = interval(values.mean(), values.std(ddof=1), len(values), level)
         rows.append({"target": key, "source": source, "low": low, "high": high, "model": values.mean(),
-                     "model_low": values.mean() - half, "model_high": values.mean() + half,
+                     "model_low": model_low, "model_high": model_high,
                      "within": bool(low <= values.mean() <= high)})
     return pd.DataFrame(rows)
 

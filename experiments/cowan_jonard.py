@@ -24,9 +24,9 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
 
 from sim import simulate  # noqa: E402
+from sim.experiments.analysis import interval  # noqa: E402
 
 #: Rewiring probabilities on a log scale, from the regular ring (0) to a random graph (1).
 REWIRING = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -66,8 +66,8 @@ def summarise(runs: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
             if name not in group:
                 continue
             values = group[name].to_numpy(dtype=float)
-            half = stats.t.ppf(0.5 + level / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-            row |= {name: values.mean(), f"{name}_low": values.mean() - half, f"{name}_high": values.mean() + half}
+            low, high = interval(values.mean(), values.std(ddof=1), len(values), level)
+            row |= {name: values.mean(), f"{name}_low": low, f"{name}_high": high}
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.dynamics import CHANNELS, Exchanges, draw_contacts, drift_knowledge
+from sim.dynamics import CHANNELS, Exchanges, absorb, draw_contacts, drift_knowledge
 
 if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel
@@ -92,7 +92,6 @@ class Barter:
         giver = np.concatenate((b, a))
         source = K[giver]
         gain = alpha[receiver, None] * np.maximum(source - K[receiver], 0)
-        ceiling = K.copy()
-        np.maximum.at(ceiling, receiver, source)
-        np.add.at(K, receiver, gain)
-        np.minimum(K, ceiling, out=K)
+        domains = K.shape[1]
+        cell = (receiver[:, None] * domains + np.arange(domains)).ravel()
+        absorb(K, cell, gain.ravel(), source.ravel())

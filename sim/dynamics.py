@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.agents import AGENT_TYPES
 from sim.channels import PAIR_KINDS
 
 if TYPE_CHECKING:
@@ -126,6 +125,16 @@ def drift_knowledge(m: KnowledgeSharingModel) -> None:
         st.knowledge[np.arange(m.org.n), m.org.specialty] += F(b.learning_rate)
 
 
+def absorb(knowledge: np.ndarray, cell: np.ndarray, gain: np.ndarray, source: np.ndarray) -> None:
+    """Add this week's gains to knowledge (``cell`` indexes it flattened); no one ends up knowing more than
+    their best source this week, however many sources taught them the same thing."""
+    flat = knowledge.reshape(-1)
+    ceiling = flat.copy()
+    np.maximum.at(ceiling, cell, source)
+    np.add.at(flat, cell, gain)
+    np.minimum(flat, ceiling, out=flat)
+
+
 @dataclass
 class Exchanges:
     """This week's contacts, one row per (sharer, recipient) pair."""
@@ -171,7 +180,7 @@ class Dynamics:
         sharers = np.flatnonzero(shared)
         ex = self._reach(sharers)
         self._exchange(ex, shared)
-        self._knowledge_drift()
+        drift_knowledge(self.model)
         st = self.model.state
         st.shared = shared
         st.last_shared[shared] = self.model.week
@@ -293,8 +302,8 @@ class Dynamics:
         d_back = best[rs]
         source_back = K[rs, d_back]
         gain_back = self._absorbable(rr, d_back, source_back)
-        self._absorb(np.concatenate((r * domains + d, rr * domains + d_back)),
-                     np.concatenate((gain, gain_back)), np.concatenate((source, source_back)))
+        absorb(K, np.concatenate((r * domains + d, rr * domains + d_back)),
+               np.concatenate((gain, gain_back)), np.concatenate((source, source_back)))
 
         # Sharers learn from what came back. Contacts are sorted by sharer, so
         # each sharer's contacts form one segment of the arrays.
@@ -332,14 +341,6 @@ class Dynamics:
         capacity = F(b.absorptive_capacity) * self.absorptive[r] * (1 + levers["absorption"][r]) * (F(0.5) + F(0.5) * np.tanh(own))
         return np.minimum(capacity, 1) * np.maximum(source - own, 0)
 
-    def _absorb(self, cell: np.ndarray, gain: np.ndarray, source: np.ndarray) -> None:
-        """Add gains to knowledge; no one ends up knowing more than their best source this week."""
-        flat = self.model.state.knowledge.reshape(-1)
-        ceiling = flat.copy()
-        np.maximum.at(ceiling, cell, source)
-        np.add.at(flat, cell, gain)
-        np.minimum(flat, ceiling, out=flat)
-
     def _learn_by_watching(self, ex: Exchanges, shared: np.ndarray, sharers: np.ndarray, recognised: np.ndarray) -> None:
         """People who did not share update, more slowly, from what they saw around them.
 
@@ -360,7 +361,3 @@ class Dynamics:
         saw = (team_shares > 0)[org.team]
         st.recognition += np.where(saw, rate, F(0)) * (seen_rec - st.recognition)
         st.ease += rate * ((1 - m.levers["friction"]) - st.ease)
-
-    # ------------------------------------------------------ 6. knowledge drift
-    def _knowledge_drift(self) -> None:
-        drift_knowledge(self.model)

@@ -9,30 +9,24 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import mesa
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import sim
 from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
 from sim.plot import sharing_chart
+from sim.versions import versions
 
 
 def provenance(model: KnowledgeSharingModel, source: str) -> dict[str, Any]:
     """What made these numbers: enough to make them again."""
     return {
-        "kshare_version": sim.__version__,
-        "mesa_version": mesa.__version__,
-        "numpy_version": np.__version__,
-        "python": platform.python_version(),
+        **versions(),
         "scenario": model.params.name,
         "source": source,
         "seed": model.seed,

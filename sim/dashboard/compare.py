@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import stats
 
 from sim.dashboard.charts import smooth
+from sim.experiments.analysis import interval
 from sim.model import KnowledgeSharingModel
 from sim.params import Scenario
 from sim.scenario import with_overrides
@@ -80,7 +80,8 @@ def _half_width(samples: np.ndarray) -> np.ndarray:
     n = samples.shape[0]
     if n < 2:
         return np.zeros(samples.shape[1:])
-    return stats.t.ppf(0.975, n - 1) * samples.std(axis=0, ddof=1) / np.sqrt(n)
+    _, high = interval(0.0, samples.std(axis=0, ddof=1), n)
+    return high
 
 
 def one_run(scenario: Scenario, seed: int) -> np.ndarray:

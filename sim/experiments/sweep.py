@@ -29,17 +29,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import mesa
-import numpy as np
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-import sim
 from sim.experiments.definition import ExperimentError, LoadedExperiment, load_experiment
 from sim.experiments.engines import Engine, Sequential, choose
 from sim.experiments.plan import RunSpec, plan
 from sim.experiments.worker import RunResult, execute, execute_batch
 from sim.scenario import Problem
+from sim.versions import versions
 
 MANIFEST, LOG, RUNS, FAILURES = "manifest.json", "runs.jsonl", "runs", "failures"
 
@@ -176,8 +174,7 @@ class _Folder:
             "done": len(self.done),
             "failed": failed,
             "engine": engine,
-            "versions": {"kshare": sim.__version__, "mesa": mesa.__version__, "numpy": np.__version__,
-                         "python": sys.version.split()[0]},
+            "versions": {name.removesuffix("_version"): value for name, value in versions().items()},
             "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]),
             "created": self.created,
             "updated": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -9,20 +9,18 @@ file system with the machine that started the sweep.
 from __future__ import annotations
 
 import json
-import platform
 import time
 import traceback
 from dataclasses import dataclass, field
 
-import mesa
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-import sim
 from sim.experiments.outcomes import compute
 from sim.experiments.plan import RunSpec
 from sim.model import KnowledgeSharingModel
+from sim.versions import versions
 
 #: Columns that say which run a row belongs to, ahead of the varied parameters and the outputs.
 ID_COLUMNS = ("run_id", "scenario", "point", "replication", "seed")
@@ -69,10 +67,7 @@ def execute_batch(runner, specs: list[RunSpec]) -> list[RunResult]:
 def provenance(spec: RunSpec, outcomes: dict[str, float]) -> dict:
     """What made this file, written into it: version, every parameter, the seed. No clock, no host."""
     return {
-        "kshare_version": sim.__version__,
-        "mesa_version": mesa.__version__,
-        "numpy_version": np.__version__,
-        "python": platform.python_version(),
+        **versions(),
         "experiment": spec.experiment,
         "run_id": spec.run_id,
         "scenario": spec.scenario,
