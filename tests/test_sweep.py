@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,8 @@ import pytest
 import sweep_runners
 
 from sim.experiments import ExperimentError, SweepError, load_experiment, run_sweep
+from sim.experiments import sweep as sweep_module
+from sim.experiments.engines import Sequential
 from sim.experiments.plan import plan
 from sim.experiments.results import dataset, runs, weekly
 from sim.model import KnowledgeSharingModel
@@ -144,6 +147,36 @@ def test_a_run_that_always_kills_its_worker_fails_alone_and_nothing_hangs(experi
     assert len(attempts) == 3 and attempts[-1]["final"]  # 1 + retries (2)
     assert "died" in (out / "failures" / f"{VICTIM}.txt").read_text()
     assert json.loads((out / "manifest.json").read_text())["failed"] == [VICTIM]
+
+
+class _RefusesOnce(Sequential):
+    """A pool that a worker's death has broken before the sweep noticed: the next submit is refused."""
+
+    def __init__(self, refuse_at: int):
+        super().__init__()
+        self.calls, self.refuse_at, self.restarts = 0, refuse_at, 0
+
+    def submit(self, fn, *args):
+        self.calls += 1
+        if self.calls == self.refuse_at:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        return super().submit(fn, *args)
+
+    def restart(self):
+        self.restarts += 1
+
+
+def test_a_pool_that_refuses_work_is_replaced_and_no_run_is_lost_or_charged(experiment, tmp_path, monkeypatch):
+    engine = _RefusesOnce(refuse_at=4)
+    monkeypatch.setattr(sweep_module, "choose", lambda *args: engine)
+    out = tmp_path / "out"
+    result = run_sweep(experiment(), out, workers=1)
+    assert engine.restarts == 1
+    assert result.complete and not result.failed
+    log = [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
+    assert not [e for e in log if e["status"] != "done"]
+    monkeypatch.undo()
+    assert digests(out) == digests_of_clean_run(experiment(), tmp_path)
 
 
 def test_a_failing_run_keeps_its_traceback_and_resume_tries_it_again(experiment, tmp_path):

@@ -270,7 +270,16 @@ class _Loop:
     def _submit(self, batch: list[RunSpec], alone: bool) -> None:
         for spec in batch:
             self.attempts.setdefault(spec.run_id, 0)
-        self.inflight[self.engine.submit(execute_batch, self.runner, batch)] = (batch, alone, self.generation)
+        try:
+            future = self.engine.submit(execute_batch, self.runner, batch)
+        except BrokenProcessPool:
+            # A worker died after our last look and the pool now refuses work. Start
+            # a new pool at once; the runs that were in the old one fail with the old
+            # generation and go to the suspects, so nothing restarts twice.
+            self.generation += 1
+            self.engine.restart()
+            future = self.engine.submit(execute_batch, self.runner, batch)
+        self.inflight[future] = (batch, alone, self.generation)
 
     def _settle(self, future, queue: deque, suspects: deque) -> None:
         batch, alone, generation = self.inflight.pop(future)
