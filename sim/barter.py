@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.dynamics import CHANNELS, Exchanges, absorb, draw_contacts, drift_knowledge
+from sim.compiled import absorb
+from sim.dynamics import CHANNELS, Exchanges, draw_contacts, drift_knowledge
 
 if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel

@@ -22,10 +22,12 @@ The rules act on whole arrays. Their order within a week:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import compiled
 from sim.channels import PAIR_KINDS
 
 if TYPE_CHECKING:
@@ -34,6 +36,8 @@ if TYPE_CHECKING:
 F = np.float32
 CHANNELS = ("team", "weak", "reporting", *PAIR_KINDS, "community", "platform")
 PLATFORM = CHANNELS.index("platform")
+assert (CHANNELS.index("team"), CHANNELS.index("weak"), CHANNELS.index("reporting")) == (
+    compiled.TEAM, compiled.WEAK, compiled.REPORTING)
 #: How readily a sharer turns to each channel when it is open to them.
 CHANNEL_WEIGHT = {"team": 1.0, "weak": 0.5, "reporting": 0.2, "community": 0.8} | dict.fromkeys(PAIR_KINDS, 0.8)
 #: Knowledge received from a broadcast is codified, so less of it sticks.
@@ -55,6 +59,10 @@ CRITIQUE_ON_SAFETY = 0.5
 #: How far a team's climate target falls per unit of critique rate last week.
 CRITIQUE_ON_CLIMATE = 0.3
 
+
+#: What moves the intention to share, in the order their pushes are added up (``sim.compiled.intention_terms``).
+DRIVERS = ("baseline", "disposition", "satisfaction", "self_efficacy", "recognition", "reciprocation", "ease",
+           "psychological_safety", "colleagues_example", "role")
 
 #: Most colleagues one share can reach, however broad a sharer's reach.
 MAX_BREADTH = 100
@@ -78,6 +86,14 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-z))
 
 
+@lru_cache(maxsize=64)
+def _channel_table(weak: bool, built: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """The channels open this week, their cumulative weights and their codes."""
+    kinds = ("team", "reporting", *(["weak"] if weak else []), *built)
+    fixed = np.cumsum([CHANNEL_WEIGHT[kind] for kind in kinds], dtype=F)
+    return kinds, fixed, np.array([CHANNELS.index(kind) for kind in kinds], dtype=np.int8)
+
+
 def draw_contacts(m: KnowledgeSharingModel, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """One contact for each entry of ``s`` (a sharer's number, once per draw): the channel, then the colleague.
 
@@ -86,10 +102,9 @@ def draw_contacts(m: KnowledgeSharingModel, s: np.ndarray) -> tuple[np.ndarray, 
     and communities only to their members.
     """
     org, rng = m.org, m.rng
-    kinds = ["team", "reporting"] + (["weak"] if org.weak_ties.shape[1] else [])
-    member_of = {kind: m.channels.has(kind, s) for kind in (*PAIR_KINDS, "community") if m.channels.count(kind)}
-    kinds += list(member_of)
-    fixed = np.cumsum([CHANNEL_WEIGHT[kind] for kind in kinds], dtype=F)
+    built = (*PAIR_KINDS, "community") if m.channels.built else ()
+    member_of = {kind: m.channels.has(kind, s) for kind in built if m.channels.count(kind)}
+    kinds, fixed, code = _channel_table(bool(org.weak_ties.shape[1]), tuple(member_of))
     u = rng.random(len(s), dtype=F)
     if not member_of:
         pick = np.searchsorted(fixed, u * fixed[-1], side="right")
@@ -99,40 +114,26 @@ def draw_contacts(m: KnowledgeSharingModel, s: np.ndarray) -> tuple[np.ndarray, 
             weights[:, j] = CHANNEL_WEIGHT[kind] * member_of[kind] if kind in member_of else CHANNEL_WEIGHT[kind]
         np.cumsum(weights, axis=1, out=weights)
         pick = (weights <= (u * weights[:, -1])[:, None]).sum(axis=1)
-    r = np.full(len(s), -1, dtype=np.int64)
-    channel = np.empty(len(s), dtype=np.int8)
-    for j, kind in enumerate(kinds):
+    # One draw per contact picks the colleague: channel by channel in the order of ``kinds``, so the
+    # draws of channel j start after those of the channels before it.
+    draw = rng.random(len(s))
+    draw_start = np.zeros(len(kinds), dtype=np.int64)
+    np.cumsum(np.bincount(pick, minlength=len(kinds))[:-1], out=draw_start[1:])
+    r = compiled.contacts(s, pick, code, draw_start, draw, org.members, org.team_start, org.team_size, org.team,
+                          org.weak_ties, org.manager_of)
+    for j, kind in enumerate(member_of):
+        j += len(kinds) - len(member_of)
         sel = np.flatnonzero(pick == j)
-        channel[sel] = CHANNELS.index(kind)
-        who, draw = s[sel], rng.random(len(sel))
-        if kind == "team":
-            r[sel] = org.teammate(who, draw)
-        elif kind == "weak":
-            r[sel] = org.weak_ties[who, (draw * org.weak_ties.shape[1]).astype(np.int64)]
-        elif kind == "reporting":
-            r[sel] = org.manager_of[who]
-        else:
-            r[sel] = m.channels.recipient(kind, who, draw)
+        r[sel] = m.channels.recipient(kind, s[sel], draw[draw_start[j]:draw_start[j] + len(sel)])
+    channel = code[pick]
     return r, channel
 
 
 def drift_knowledge(m: KnowledgeSharingModel) -> None:
     """Own learning in one's specialty, and obsolescence everywhere."""
-    st, b = m.state, m.params.behaviour
-    if b.depreciation:
-        st.knowledge *= F(1 - b.depreciation)
-    if b.learning_rate:
-        st.knowledge[np.arange(m.org.n), m.org.specialty] += F(b.learning_rate)
-
-
-def absorb(knowledge: np.ndarray, cell: np.ndarray, gain: np.ndarray, source: np.ndarray) -> None:
-    """Add this week's gains to knowledge (``cell`` indexes it flattened); no one ends up knowing more than
-    their best source this week, however many sources taught them the same thing."""
-    flat = knowledge.reshape(-1)
-    ceiling = flat.copy()
-    np.maximum.at(ceiling, cell, source)
-    np.add.at(flat, cell, gain)
-    np.minimum(flat, ceiling, out=flat)
+    b = m.params.behaviour
+    if b.depreciation or b.learning_rate:
+        compiled.drift_knowledge(m.state.knowledge, m.org.specialty, F(1 - b.depreciation), F(b.learning_rate))
 
 
 @dataclass
@@ -165,7 +166,6 @@ class Dynamics:
         self.bonus = np.zeros(n, dtype=F)
         self.team_critique = np.zeros(model.org.n_teams, dtype=F)
         self.exchanges = Exchanges(*(np.empty(0, dtype=np.int32) for _ in range(3)))
-        self.recognised = np.empty(0, dtype=bool)
 
     def recount_teams(self) -> None:
         """Total visibility per team, the denominator of colleagues' example; redo after people move."""
@@ -184,7 +184,6 @@ class Dynamics:
         st = self.model.state
         st.shared = shared
         st.last_shared[shared] = self.model.week
-        st.share_count += np.bincount(ex.sharer, minlength=len(shared)).astype(np.int32)
         self.model.org.tenure += 1
         self.exchanges = ex
 
@@ -196,12 +195,11 @@ class Dynamics:
             if hasattr(cls, "climate_push"):
                 teams, lift = cls.climate_push(m, idx)
                 push = push + np.bincount(teams, weights=lift, minlength=org.n_teams)
-        target = np.clip(st.climate_base + push, 0.0, 1.0)
-        st.climate += F(b.safety_rate) * (target - st.climate).astype(F)
         # A climate lived long enough becomes the team's new normal.
-        st.climate_base += F(b.safety_rate * b.climate_memory) * (st.climate - st.climate_base)
+        compiled.settle_climate(st.climate, st.climate_base, push, F(b.safety_rate), F(b.safety_rate * b.climate_memory))
         st.critique_memory *= F(CRITIQUE_MEMORY)
-        st.safety = np.clip(st.climate[org.team] + st.safety_offset - F(CRITIQUE_ON_SAFETY) * st.critique_memory, 0.0, 1.0)
+        st.safety = compiled.perceived_safety(st.climate, org.team, st.safety_offset, st.critique_memory,
+                                              F(CRITIQUE_ON_SAFETY))
 
     # ---------------------------------------------------------- 2. intention
     def _intention(self) -> None:
@@ -213,28 +211,22 @@ class Dynamics:
             bonus = cls.intention_bonus(m, idx)
             if bonus is not None:
                 self.bonus[idx] += bonus
-        z = self._logit(slice(None))
+        z = self._intention_terms()[1]
         st.intention += F(m.params.behaviour.intention_rate) * (_sigmoid(z) - st.intention)
 
     def _logit(self, who) -> np.ndarray:
-        return sum(self._terms(who).values())
+        return self._intention_terms()[1][who]
 
     def _terms(self, who) -> dict[str, np.ndarray]:
         """Each driver's push on the intention, in logits, for the employees ``who``."""
+        return dict(zip(DRIVERS, self._intention_terms()[0][:, who]))
+
+    def _intention_terms(self) -> tuple[np.ndarray, np.ndarray]:
         st, b = self.model.state, self.model.params.behaviour
-        h = F(0.5)
-        return {
-            "baseline": F(b.intention_bias),
-            "disposition": st.disposition[who],
-            "satisfaction": F(b.w_satisfaction) * (st.satisfaction[who] - h),
-            "self_efficacy": F(b.w_self_efficacy) * (st.self_efficacy[who] - h),
-            "recognition": F(b.w_recognition) * (st.recognition[who] - h),
-            "reciprocation": F(b.w_reciprocation) * (st.reciprocation[who] - h),
-            "ease": F(b.w_ease) * (st.ease[who] - h),
-            "psychological_safety": F(b.w_safety) * (st.safety[who] - h),
-            "colleagues_example": F(b.w_social) * (self.social[who] - h),
-            "role": self.bonus[who],
-        }
+        weights = np.array([b.w_satisfaction, b.w_self_efficacy, b.w_recognition, b.w_reciprocation, b.w_ease,
+                            b.w_safety, b.w_social], dtype=F)
+        inputs = (st.satisfaction, st.self_efficacy, st.recognition, st.reciprocation, st.ease, st.safety, self.social)
+        return compiled.intention_terms(F(b.intention_bias), st.disposition, weights, inputs, self.bonus)
 
     def drivers(self, i: int) -> dict[str, float]:
         """Why employee ``i`` shares or not this week."""
@@ -269,95 +261,42 @@ class Dynamics:
             channel = np.concatenate((channel, np.full(readers.sum(), PLATFORM, dtype=np.int8)))
             by_sharer = np.argsort(s, kind="stable")  # keep each sharer's contacts together
             s, r, channel = s[by_sharer], r[by_sharer], channel[by_sharer]
-        valid = (r >= 0) & (r != s)
-        return Exchanges(s[valid], r[valid], channel[valid])
+        return Exchanges(*compiled.real_contacts(s, r, channel))
 
     # ----------------------------------------------------------- 5. exchange
     def _exchange(self, ex: Exchanges, shared: np.ndarray) -> None:
-        m, st, b, rng, levers = self.model, self.model.state, self.model.params.behaviour, self.model.rng, self.model.levers
-        n = m.org.n
-        s, r = ex.sharer, ex.recipient
-        e = len(s)
-        platform = ex.channel == PLATFORM
-        K = st.knowledge
-        domains = K.shape[1]
+        """Knowledge flows to recipients and back; sharers learn from the answers, everyone else by watching.
 
-        # What flows: the sharer's strongest domain, absorbed in part.
-        best = K.argmax(axis=1)
-        d = best[s]
-        source = K[s, d]
-        gain = self._absorbable(r, d, source) * np.where(platform, F(PLATFORM_ABSORPTION), F(1))
-        chance = rng.random((5, e), dtype=F)  # one draw each: use, recognition, feedback, return, critique
+        The per-contact loops are compiled (``sim.compiled``); the draws, and
+        the float32 ``tanh`` and ``expm1``, stay here in numpy.
+        """
+        m, st, b, rng, levers = self.model, self.model.state, self.model.params.behaviour, self.model.rng, self.model.levers
+        s, r = ex.sharer, ex.recipient
+
+        # What flows: the sharer's strongest domain, absorbed in part (less of a broadcast).
+        K = st.knowledge
+        tanh_k = np.tanh(K)  # absorptive capacity grows with related knowledge (numpy's float32 tanh: see sim.compiled)
+        capacity = (F(b.absorptive_capacity), self.absorptive, levers["absorption"])
+        best, d, source, gain = compiled.offers(K, tanh_k, s, r, ex.channel, PLATFORM, F(PLATFORM_ABSORPTION), *capacity)
+        chance = rng.random((5, len(s)), dtype=F)  # one draw each: use, recognition, feedback, return, critique
         used = chance[0] < -np.expm1(-gain / F(b.use_scale))
 
-        # How recipients answer.
-        recognised = chance[1] < levers["recognition"][s] * (F(0.4) + F(0.6) * used)
-        fed_back = used & (chance[2] < levers["feedback"][s])
-        p_back = np.clip(F(m.params.culture.reciprocation) * (F(0.5) + st.intention[r]) + levers["reciprocity"][r], 0, 1)
-        returned = chance[3] < p_back * CHANNEL_RECIPROCITY[ex.channel]
-        critiqued = chance[4] < np.clip(F(b.critique_base) * (1 - st.safety[r]) + levers["critique"][r], 0, 1)
+        # How recipients answer, and the knowledge that flows both ways.
+        recognised, fed_back, returned, critiqued = compiled.answers(
+            s, r, ex.channel, used, chance, levers["recognition"], levers["feedback"], levers["reciprocity"],
+            levers["critique"], F(m.params.culture.reciprocation), F(b.critique_base), CHANNEL_RECIPROCITY,
+            st.intention, st.safety)
+        compiled.flows(K, tanh_k, best, s, r, d, source, gain, returned, *capacity)
 
-        # Knowledge in return flows from the recipient's strongest domain.
-        rs, rr = r[returned], s[returned]
-        d_back = best[rs]
-        source_back = K[rs, d_back]
-        gain_back = self._absorbable(rr, d_back, source_back)
-        absorb(K, np.concatenate((r * domains + d, rr * domains + d_back)),
-               np.concatenate((gain, gain_back)), np.concatenate((source, source_back)))
-
-        # Sharers learn from what came back. Contacts are sorted by sharer, so
-        # each sharer's contacts form one segment of the arrays.
-        starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]]) if e else np.empty(0, dtype=np.int64)
-        who = s[starts]
-        per = np.diff(np.r_[starts, e]).astype(F)
-
-        def share_of(flag: np.ndarray) -> np.ndarray:
-            return (np.add.reduceat(flag.astype(F), starts) / per) if e else np.empty(0, dtype=F)
-
-        rec_obs, back_obs, eff_obs, crit = share_of(recognised), share_of(returned), share_of(fed_back), share_of(critiqued)
-        ease_obs = np.clip(1 - levers["friction"][who] - F(0.5) * crit, 0, 1)
-        rate = np.minimum(F(b.experience_rate) * self.experience[who], 1)
-        for name, seen in (("recognition", rec_obs), ("reciprocation", back_obs), ("ease", ease_obs), ("self_efficacy", eff_obs)):
-            belief = getattr(st, name)
-            belief[who] += rate * (seen - belief[who])
-        performance = np.clip((rec_obs + back_obs + ease_obs + eff_obs) / 4 - F(CRITIQUE_PENALTY) * crit, 0, 1)
-        confirmation = performance - st.expectation[who]
-        target = np.clip(performance + F(b.disconfirmation_weight) * confirmation, 0, 1)
-        st.satisfaction[who] += F(b.satisfaction_rate) * (target - st.satisfaction[who])
-        st.expectation[who] += F(b.expectation_rate) * confirmation
-        st.critique_memory[who] += F(1 - CRITIQUE_MEMORY) * crit
-
-        self._learn_by_watching(ex, shared, who, recognised)
-        teams = m.org.team
-        team_events = np.bincount(teams[r], minlength=m.org.n_teams)
-        self.team_critique = (np.bincount(teams[r], weights=critiqued, minlength=m.org.n_teams)
-                              / np.maximum(team_events, 1)).astype(F)
-        self.recognised = recognised
-
-    def _absorbable(self, r: np.ndarray, d: np.ndarray, source: np.ndarray) -> np.ndarray:
-        """The part of the gap a recipient takes in: absorptive capacity grows with related knowledge."""
-        levers, b = self.model.levers, self.model.params.behaviour
-        own = self.model.state.knowledge[r, d]
-        capacity = F(b.absorptive_capacity) * self.absorptive[r] * (1 + levers["absorption"][r]) * (F(0.5) + F(0.5) * np.tanh(own))
-        return np.minimum(capacity, 1) * np.maximum(source - own, 0)
-
-    def _learn_by_watching(self, ex: Exchanges, shared: np.ndarray, sharers: np.ndarray, recognised: np.ndarray) -> None:
-        """People who did not share update, more slowly, from what they saw around them.
-
-        Written as whole-array updates with a rate of zero for sharers, which
-        is faster than gathering and scattering the watchers.
-        """
-        m, st, org = self.model, self.model.state, self.model.org
-        rate = np.minimum(F(m.params.behaviour.vicarious_rate) * self.vicarious, 1)
-        rate[sharers] = 0
-        team_rate = (np.bincount(org.team, weights=shared, minlength=org.n_teams) / org.team_size).astype(F)
-        received = np.bincount(ex.recipient, minlength=org.n) > 0
-        seen_back = F(0.5) * team_rate[org.team] + F(0.5) * received
-        st.reciprocation += rate * (seen_back - st.reciprocation)
-        sharer_team = org.team[ex.sharer]
-        team_shares = np.bincount(sharer_team, minlength=org.n_teams)
-        team_recognised = np.bincount(sharer_team, weights=recognised, minlength=org.n_teams)
-        seen_rec = (team_recognised / np.maximum(team_shares, 1)).astype(F)[org.team]
-        saw = (team_shares > 0)[org.team]
-        st.recognition += np.where(saw, rate, F(0)) * (seen_rec - st.recognition)
-        st.ease += rate * ((1 - m.levers["friction"]) - st.ease)
+        sharers = compiled.learn_from_answers(
+            s, recognised, returned, fed_back, critiqued, levers["friction"], self.experience, F(b.experience_rate),
+            F(CRITIQUE_PENALTY), F(b.disconfirmation_weight), F(b.satisfaction_rate), F(b.expectation_rate),
+            F(1 - CRITIQUE_MEMORY), st.recognition, st.reciprocation, st.ease, st.self_efficacy, st.satisfaction,
+            st.expectation, st.critique_memory, st.share_count)
+        org = m.org
+        compiled.learn_by_watching(org.team, org.n_teams, org.team_size, shared, s, r, recognised, sharers,
+                                   self.vicarious, F(b.vicarious_rate), levers["friction"],
+                                   st.recognition, st.reciprocation, st.ease)
+        recipient_team = org.team[r]
+        self.team_critique = compiled.team_rates(recipient_team, org.n_teams, critiqued,
+                                                 np.bincount(recipient_team, minlength=org.n_teams))

@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled import activity, share_crossing
+from sim.compiled import top_shares as compiled_top_shares
 from sim.params import LEVELS
 from sim.state import NEVER
 
@@ -53,18 +55,9 @@ def coefficient_of_variation(values: np.ndarray, mean: float) -> float:
 
 
 def top_shares(counts: np.ndarray, fractions: tuple[float, ...]) -> tuple[float, ...]:
-    """Share of all sharing done by the most active ``fraction`` of employees, for each fraction.
-
-    One partial sort finds every cut at once; it costs the same whether the
-    busiest person has made ten contacts or ten thousand.
-    """
-    total = counts.sum(dtype=np.int64)
-    if total == 0:
-        return tuple(0.0 for _ in fractions)
-    n = len(counts)
-    people = [max(1, int(round(fraction * n))) for fraction in fractions]
-    ordered = np.partition(counts, sorted({n - k for k in people}))
-    return tuple(float(ordered[n - k:].sum(dtype=np.int64) / total) for k in people)
+    """Share of all sharing done by the most active ``fraction`` of employees, for each fraction."""
+    people = np.array([max(1, int(round(fraction * len(counts)))) for fraction in fractions], dtype=np.int64)
+    return tuple(compiled_top_shares(counts, people).tolist())
 
 
 def top_share(counts: np.ndarray, fraction: float) -> float:
@@ -87,14 +80,11 @@ def measure(model: KnowledgeSharingModel, stacked: np.ndarray) -> dict[str, floa
     st, org = model.state, model.org
     n = org.n
     week = model.week
-    ever = st.last_shared != NEVER
-    active = ever & (week - st.last_shared < model.params.behaviour.active_window)
     out: dict[str, float] = {"week": week}
     totals = stacked.sum(axis=1) / n
     out["sharing_rate"] = float(totals[0])
-    out["active"] = int(active.sum())
-    out["lapsed"] = int((ever & ~active).sum())
-    out["never_shared"] = int(n - ever.sum())
+    out["active"], out["lapsed"], out["never_shared"] = activity(st.last_shared, week, model.params.behaviour.active_window,
+                                                                  NEVER)
     out["intention"] = _mean(st.intention)
     for name, total in zip(GROUPED[1:], totals[1:].tolist()):
         out[name] = total
@@ -107,8 +97,8 @@ def measure(model: KnowledgeSharingModel, stacked: np.ndarray) -> dict[str, floa
     contacts = len(ex.sharer)
     out["contacts"] = contacts
     if contacts:
-        out["cross_team_flows"] = _mean(org.team[ex.sharer] != org.team[ex.recipient])
-        out["cross_department_flows"] = _mean(org.department[ex.sharer] != org.department[ex.recipient])
+        out["cross_team_flows"] = share_crossing(org.team, ex.sharer, ex.recipient)
+        out["cross_department_flows"] = share_crossing(org.department, ex.sharer, ex.recipient)
     else:
         out["cross_team_flows"] = out["cross_department_flows"] = 0.0
     out["top1_share"], out["top10_share"] = top_shares(st.share_count, (0.01, 0.10))
@@ -144,7 +134,8 @@ class GroupIndex:
     def __init__(self, group: np.ndarray, suffixes: list[str]):
         self.suffixes = suffixes
         self.size = np.bincount(group, minlength=len(suffixes))
-        self.contiguous = bool((np.diff(group) >= 0).all()) and bool((self.size > 0).all())
+        self.complete = bool((self.size > 0).all())
+        self.contiguous = bool((np.diff(group) >= 0).all()) and self.complete
         self.starts = np.concatenate(([0], np.cumsum(self.size)[:-1]))
         if not self.contiguous:
             self.membership = np.zeros((len(group), len(suffixes)), dtype=np.float64)
@@ -159,7 +150,9 @@ class GroupIndex:
             sums = np.add.reduceat(stacked, self.starts, axis=1)
         else:
             sums = stacked @ self.membership
-        with np.errstate(invalid="ignore", divide="ignore"):
+        if self.complete:
+            return (sums / self.size).ravel().tolist()
+        with np.errstate(invalid="ignore", divide="ignore"):  # (slow to enter: only when a group is empty)
             return (sums / self.size).ravel().tolist()
 
 

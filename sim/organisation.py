@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.compiled import teammates
 from sim.params import LEVELS, Organisation
 
 STAFF, SENIOR, MANAGER, LEADER = (LEVELS.index(name) for name in LEVELS)
@@ -61,18 +62,7 @@ class Structure:
 
     def teammate(self, who: np.ndarray, u: np.ndarray) -> np.ndarray:
         """A uniformly chosen teammate of each employee in ``who`` (never themselves)."""
-        team = self.team[who]
-        size = self.team_size[team]
-        pick = self.team_start[team] + (u * size).astype(np.int64)
-        mate = self.members[pick]
-        # Landing on oneself: take the next member round the team instead.
-        self_hit = mate == who
-        if self_hit.any():
-            offset = pick[self_hit] - self.team_start[team[self_hit]] + 1
-            mate[self_hit] = self.members[
-                self.team_start[team[self_hit]] + offset % size[self_hit]
-            ]
-        return mate
+        return teammates(self.members, self.team_start, self.team_size, self.team, np.asarray(who), np.asarray(u))
 
     def edges(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
         """The network as (source, target) arrays per tie kind, for drawing and export."""

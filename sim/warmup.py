@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.compiled import perceived_safety
 from sim.dynamics import CRITIQUE_ON_SAFETY
 from sim.organisation import MANAGER
 from sim.state import NEVER
@@ -119,4 +120,4 @@ def _take_over(model: KnowledgeSharingModel, donor: KnowledgeSharingModel, rng: 
     st.climate = ds.climate[team].copy()
     st.climate_base = ds.climate_base[team].copy()
     model.dynamics.team_critique = donor.dynamics.team_critique[team].copy()
-    st.safety = np.clip(st.climate[org.team] + st.safety_offset - np.float32(CRITIQUE_ON_SAFETY) * st.critique_memory, 0, 1)
+    st.safety = perceived_safety(st.climate, org.team, st.safety_offset, st.critique_memory, np.float32(CRITIQUE_ON_SAFETY))
