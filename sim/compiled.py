@@ -395,3 +395,43 @@ def drift_knowledge(knowledge, specialty, kept, learned):
         for k in range(knowledge.shape[1]):
             knowledge[i, k] *= kept
         knowledge[i, specialty[i]] += learned
+
+
+@njit(cache=True)
+def choose_channels(fixed, u):
+    """For each draw in ``u``, the first channel whose cumulative weight ``fixed`` exceeds it (scaled to the
+    total), as ``np.searchsorted(fixed, u * fixed[-1], side="right")``; and where each channel's colleague
+    draws start, when they are made channel by channel."""
+    total = fixed[len(fixed) - 1]
+    pick = np.empty(len(u), dtype=np.int64)
+    counts = np.zeros(len(fixed), dtype=np.int64)
+    for i in range(len(u)):
+        x = u[i] * total
+        j = 0
+        while j < len(fixed) and fixed[j] <= x:
+            j += 1
+        pick[i] = j
+        counts[j] += 1
+    start = np.zeros(len(fixed), dtype=np.int64)
+    for j in range(1, len(fixed)):
+        start[j] = start[j - 1] + counts[j - 1]
+    return pick, start
+
+
+@njit(cache=True)
+def colleagues_example(team, n_teams, visibility, shared, team_visibility):
+    """How much of their team each person saw sharing last week, weighted by visibility (managers count more)."""
+    seen = np.zeros(n_teams, dtype=np.float64)
+    for i in range(len(team)):
+        seen[team[i]] += visibility[i] * F(shared[i])
+    out = np.empty(len(team), dtype=F)
+    for i in range(len(team)):
+        out[i] = F(seen[team[i]] / team_visibility[team[i]])
+    return out
+
+
+@njit(cache=True)
+def follow_intention(intention, exp_minus_z, rate):
+    """Intention moves toward the logistic of its drivers; ``exp_minus_z`` is exp(-logit), taken in numpy."""
+    for i in range(len(intention)):
+        intention[i] += rate * (ONE / (ONE + exp_minus_z[i]) - intention[i])

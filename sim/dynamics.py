@@ -1,6 +1,7 @@
 """One week of the organisation: who shares, with whom, what comes back, and what people learn from it.
 
-The rules act on whole arrays. Their order within a week:
+The rules act on whole arrays; their loops over contacts and employees are
+compiled (``sim.compiled``). Their order within a week:
 
 1. Team climate moves toward its target (culture, interventions, managers
    who share, critique seen last week); each person's perceived safety
@@ -82,10 +83,6 @@ def _breadth(m: KnowledgeSharingModel) -> int | np.ndarray:
     return np.clip(np.rint(b.recipients_per_share * factor), 1, MAX_BREADTH).astype(np.int64)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-z))
-
-
 @lru_cache(maxsize=64)
 def _channel_table(weak: bool, built: tuple[str, ...]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
     """The channels open this week, their cumulative weights and their codes."""
@@ -106,19 +103,19 @@ def draw_contacts(m: KnowledgeSharingModel, s: np.ndarray) -> tuple[np.ndarray, 
     member_of = {kind: m.channels.has(kind, s) for kind in built if m.channels.count(kind)}
     kinds, fixed, code = _channel_table(bool(org.weak_ties.shape[1]), tuple(member_of))
     u = rng.random(len(s), dtype=F)
+    # One draw per contact then picks the colleague: channel by channel in the order of ``kinds``, so the
+    # draws of channel j start after those of the channels before it.
     if not member_of:
-        pick = np.searchsorted(fixed, u * fixed[-1], side="right")
+        pick, draw_start = compiled.choose_channels(fixed, u)
     else:
         weights = np.empty((len(s), len(kinds)), dtype=F)
         for j, kind in enumerate(kinds):
             weights[:, j] = CHANNEL_WEIGHT[kind] * member_of[kind] if kind in member_of else CHANNEL_WEIGHT[kind]
         np.cumsum(weights, axis=1, out=weights)
         pick = (weights <= (u * weights[:, -1])[:, None]).sum(axis=1)
-    # One draw per contact picks the colleague: channel by channel in the order of ``kinds``, so the
-    # draws of channel j start after those of the channels before it.
+        draw_start = np.zeros(len(kinds), dtype=np.int64)
+        np.cumsum(np.bincount(pick, minlength=len(kinds))[:-1], out=draw_start[1:])
     draw = rng.random(len(s))
-    draw_start = np.zeros(len(kinds), dtype=np.int64)
-    np.cumsum(np.bincount(pick, minlength=len(kinds))[:-1], out=draw_start[1:])
     r = compiled.contacts(s, pick, code, draw_start, draw, org.members, org.team_start, org.team_size, org.team,
                           org.weak_ties, org.manager_of)
     for j, kind in enumerate(member_of):
@@ -161,6 +158,10 @@ class Dynamics:
         self.vicarious = profile["vicarious"]
         self.experience = profile["experience"]
         self.breadth = _breadth(model)
+        b = model.params.behaviour
+        #: The weights of the drivers that push by ``weight x (value - 1/2)``, in the order of ``DRIVERS``.
+        self.driver_weights = np.array([b.w_satisfaction, b.w_self_efficacy, b.w_recognition, b.w_reciprocation,
+                                        b.w_ease, b.w_safety, b.w_social], dtype=F)
         self.recount_teams()
         self.social = np.zeros(n, dtype=F)
         self.bonus = np.zeros(n, dtype=F)
@@ -204,15 +205,14 @@ class Dynamics:
     # ---------------------------------------------------------- 2. intention
     def _intention(self) -> None:
         m, st, org = self.model, self.model.state, self.model.org
-        seen = np.bincount(org.team, weights=self.visibility * st.shared, minlength=org.n_teams)
-        self.social = (seen / self.team_visibility).astype(F)[org.team]
+        self.social = compiled.colleagues_example(org.team, org.n_teams, self.visibility, st.shared, self.team_visibility)
         self.bonus[:] = 0.0
         for cls, idx in self.members.items():
             bonus = cls.intention_bonus(m, idx)
             if bonus is not None:
                 self.bonus[idx] += bonus
         z = self._intention_terms()[1]
-        st.intention += F(m.params.behaviour.intention_rate) * (_sigmoid(z) - st.intention)
+        compiled.follow_intention(st.intention, np.exp(-z), F(m.params.behaviour.intention_rate))
 
     def _logit(self, who) -> np.ndarray:
         return self._intention_terms()[1][who]
@@ -223,8 +223,7 @@ class Dynamics:
 
     def _intention_terms(self) -> tuple[np.ndarray, np.ndarray]:
         st, b = self.model.state, self.model.params.behaviour
-        weights = np.array([b.w_satisfaction, b.w_self_efficacy, b.w_recognition, b.w_reciprocation, b.w_ease,
-                            b.w_safety, b.w_social], dtype=F)
+        weights = self.driver_weights
         inputs = (st.satisfaction, st.self_efficacy, st.recognition, st.reciprocation, st.ease, st.safety, self.social)
         return compiled.intention_terms(F(b.intention_bias), st.disposition, weights, inputs, self.bonus)
 
@@ -251,10 +250,10 @@ class Dynamics:
         m, org, rng = self.model, self.model.org, self.model.rng
         # Most people reach a few colleagues per share; a few reach many (``reach_spread``).
         k = self.breadth if isinstance(self.breadth, int) else self.breadth[sharers]
-        s = np.repeat(sharers, k).astype(np.int64)
+        s = np.repeat(sharers, k).astype(np.int64, copy=False)
         r, channel = draw_contacts(m, s)
-        reach = m.levers["reach"][sharers]
-        if reach.any():
+        if m.levers.reaching:
+            reach = m.levers["reach"][sharers]
             readers = rng.poisson(reach)
             s = np.concatenate((s, np.repeat(sharers, readers)))
             r = np.concatenate((r, rng.integers(0, org.n, readers.sum())))

@@ -54,6 +54,7 @@ class Levers:
         assert set(self._rest) == set(LEVERS)
         self._key: tuple[int, ...] | None = None
         self.values: dict[str, np.ndarray] = {}
+        self.reaching = False
         self.team_safety = np.zeros(org.n_teams, dtype=F)
 
     def update(self, running: list[tuple[int, InterventionBase]]) -> None:
@@ -72,6 +73,7 @@ class Levers:
         for name in ("recognition", "feedback", "friction", "opportunity", "critique"):
             np.clip(values[name], 0.0, 1.0, out=values[name])
         np.maximum(values["reach"], 0.0, out=values["reach"])
+        self.reaching = bool(values["reach"].any())  # a platform broadcasts to readers
         np.maximum(values["absorption"], -0.9, out=values["absorption"])
         # A team's climate target moves by the mean push its members receive.
         pushed = np.bincount(self._org.team, weights=values["safety"], minlength=self._org.n_teams)

@@ -6,6 +6,7 @@ by a partial sort of share counts. Only the knowledge Gini sorts fully.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -56,8 +57,12 @@ def coefficient_of_variation(values: np.ndarray, mean: float) -> float:
 
 def top_shares(counts: np.ndarray, fractions: tuple[float, ...]) -> tuple[float, ...]:
     """Share of all sharing done by the most active ``fraction`` of employees, for each fraction."""
-    people = np.array([max(1, int(round(fraction * len(counts)))) for fraction in fractions], dtype=np.int64)
-    return tuple(compiled_top_shares(counts, people).tolist())
+    return tuple(compiled_top_shares(counts, _people(len(counts), fractions)).tolist())
+
+
+@lru_cache(maxsize=16)
+def _people(n: int, fractions: tuple[float, ...]) -> np.ndarray:
+    return np.array([max(1, int(round(fraction * n))) for fraction in fractions], dtype=np.int64)
 
 
 def top_share(counts: np.ndarray, fraction: float) -> float:
