@@ -435,3 +435,24 @@ def follow_intention(intention, exp_minus_z, rate):
     """Intention moves toward the logistic of its drivers; ``exp_minus_z`` is exp(-logit), taken in numpy."""
     for i in range(len(intention)):
         intention[i] += rate * (ONE / (ONE + exp_minus_z[i]) - intention[i])
+
+
+@njit(cache=True)
+def chance_to_share(intention, opportunity, friction, friction_weight):
+    """Intention times opportunity, less the part of friction that stops people."""
+    out = np.empty(len(intention), dtype=F)
+    for i in range(len(intention)):
+        out[i] = intention[i] * opportunity[i] * (ONE - friction_weight * friction[i])
+    return out
+
+
+@njit(cache=True)
+def critique_rates(team, r, critiqued, n_teams):
+    """The share of each team's received contacts that its members answered with critique."""
+    events = np.zeros(n_teams, dtype=np.int64)
+    for i in range(len(r)):
+        events[team[r[i]]] += 1
+    recipient_team = np.empty(len(r), dtype=np.int64)
+    for i in range(len(r)):
+        recipient_team[i] = team[r[i]]
+    return team_rates(recipient_team, n_teams, critiqued, events)

@@ -240,7 +240,8 @@ class Dynamics:
     # ------------------------------------------------------------- 3. decide
     def _chance(self, who) -> np.ndarray:
         levers, b = self.model.levers, self.model.params.behaviour
-        return self.model.state.intention[who] * levers["opportunity"][who] * (1 - F(b.friction_weight) * levers["friction"][who])
+        return compiled.chance_to_share(self.model.state.intention, levers["opportunity"], levers["friction"],
+                                        F(b.friction_weight))[who]
 
     def _decide(self) -> np.ndarray:
         return self.model.rng.random(self.model.org.n, dtype=F) < self._chance(slice(None))
@@ -296,6 +297,4 @@ class Dynamics:
         compiled.learn_by_watching(org.team, org.n_teams, org.team_size, shared, s, r, recognised, sharers,
                                    self.vicarious, F(b.vicarious_rate), levers["friction"],
                                    st.recognition, st.reciprocation, st.ease)
-        recipient_team = org.team[r]
-        self.team_critique = compiled.team_rates(recipient_team, org.n_teams, critiqued,
-                                                 np.bincount(recipient_team, minlength=org.n_teams))
+        self.team_critique = compiled.critique_rates(org.team, r, critiqued, org.n_teams)
