@@ -214,28 +214,27 @@ class Dynamics:
         z = self._intention_terms()[1]
         compiled.follow_intention(st.intention, np.exp(-z), F(m.params.behaviour.intention_rate))
 
-    def _logit(self, who) -> np.ndarray:
-        return self._intention_terms()[1][who]
-
-    def _terms(self, who) -> dict[str, np.ndarray]:
-        """Each driver's push on the intention, in logits, for the employees ``who``."""
-        return dict(zip(DRIVERS, self._intention_terms()[0][:, who]))
-
     def _intention_terms(self) -> tuple[np.ndarray, np.ndarray]:
         st, b = self.model.state, self.model.params.behaviour
         weights = self.driver_weights
         inputs = (st.satisfaction, st.self_efficacy, st.recognition, st.reciprocation, st.ease, st.safety, self.social)
         return compiled.intention_terms(F(b.intention_bias), st.disposition, weights, inputs, self.bonus)
 
+    def drivers_table(self) -> dict[str, np.ndarray]:
+        """Why each employee shares or not this week: every driver's push on the intention (in logits), the
+        intention, and what turns it into a chance to share. One array per item, computed for everyone at once."""
+        levers, b, st = self.model.levers, self.model.params.behaviour, self.model.state
+        terms, _ = self._intention_terms()
+        return dict(zip(DRIVERS, terms)) | {
+            "intention": st.intention,
+            "opportunity": levers["opportunity"],
+            "friction_holds_back": b.friction_weight * levers["friction"],
+            "chance_to_share": self._chance(slice(None)),
+        }
+
     def drivers(self, i: int) -> dict[str, float]:
         """Why employee ``i`` shares or not this week."""
-        levers, b, st = self.model.levers, self.model.params.behaviour, self.model.state
-        out = {key: float(value) for key, value in self._terms(i).items()}
-        out["intention"] = float(st.intention[i])
-        out["opportunity"] = float(levers["opportunity"][i])
-        out["friction_holds_back"] = float(b.friction_weight * levers["friction"][i])
-        out["chance_to_share"] = float(self._chance(i))
-        return out
+        return {key: float(values[i]) for key, values in self.drivers_table().items()}
 
     # ------------------------------------------------------------- 3. decide
     def _chance(self, who) -> np.ndarray:

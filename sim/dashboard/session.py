@@ -118,11 +118,10 @@ class Run:
             return
         employees = self.model.employees
         if self.record_all:
-            rows = [agent.drivers() for agent in employees]
+            table = self.model.dynamics.drivers_table()
             if not self._driver_names:
-                self._driver_names = list(rows[0])
-            self._all_drivers.append(np.array([[row[k] for k in self._driver_names] for row in rows],
-                                              dtype=np.float32))
+                self._driver_names = list(table)
+            self._all_drivers.append(np.stack([table[k] for k in self._driver_names], axis=1).astype(np.float32))
         for who, weeks in self._watched.items():
             weeks[self.model.week] = employees[who].drivers()
 
