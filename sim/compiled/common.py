@@ -1,0 +1,19 @@
+"""What every compiled loop shares: float32 constants and the clamp to [0, 1]."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+F = np.float32
+ZERO, HALF, ONE, FOUR = F(0), F(0.5), F(1), F(4)
+
+
+@njit(cache=True, inline="always")
+def unit(x):
+    """Clamp to [0, 1], as ``np.clip(x, 0, 1)`` does (max first, then min)."""
+    if x < ZERO:
+        x = ZERO
+    if x > ONE:
+        x = ONE
+    return x

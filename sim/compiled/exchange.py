@@ -1,0 +1,225 @@
+"""The exchange, contact by contact: what flows, how recipients answer, what is absorbed, and what sharers
+and onlookers learn from it."""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+from sim.compiled.common import FOUR, HALF, ONE, ZERO, F, unit
+
+#: A recognition is likelier when the knowledge was used: 0.4 + 0.6 x used.
+RECOGNISED_BASE, RECOGNISED_USED = F(0.4), F(0.6)
+
+
+@njit(cache=True, inline="always")
+def _absorbable(scale, absorptive, absorption, source, own, tanh_own):
+    """The part of the gap a recipient takes in: absorptive capacity grows with related knowledge."""
+    capacity = scale * absorptive * (ONE + absorption) * (HALF + HALF * tanh_own)
+    if capacity > ONE:
+        capacity = ONE
+    gap = source - own
+    if gap < ZERO:
+        gap = ZERO
+    return capacity * gap
+
+
+@njit(cache=True)
+def offers(knowledge, tanh_knowledge, s, r, channel, discounted, discount, scale, absorptive, absorption):
+    """What each contact passes on, the sharer's strongest domain, and how much of it the recipient takes in
+    (times ``discount`` on the ``discounted`` channel). Returns everyone's strongest domain too."""
+    n, domains = knowledge.shape
+    best = np.empty(n, dtype=np.int64)
+    for i in range(n):  # the first of equal maxima, as argmax
+        top = 0
+        for k in range(1, domains):
+            if knowledge[i, k] > knowledge[i, top]:
+                top = k
+        best[i] = top
+    e = len(s)
+    d = np.empty(e, dtype=np.int64)
+    source = np.empty(e, dtype=F)
+    gain = np.empty(e, dtype=F)
+    for i in range(e):
+        ri, di = r[i], best[s[i]]
+        d[i] = di
+        source[i] = knowledge[s[i], di]
+        own = knowledge[ri, di]
+        gain[i] = _absorbable(scale, absorptive[ri], absorption[ri], source[i], own, tanh_knowledge[ri, di]) * (
+            discount if channel[i] == discounted else ONE)
+    return best, d, source, gain
+
+
+@njit(cache=True)
+def flows(knowledge, tanh_knowledge, best, s, r, d, source, gain, returned, scale, absorptive, absorption):
+    """Absorb this week's knowledge: what was shared, then what came back from the recipients who answered in
+    kind (from their own strongest domain), all measured against the knowledge the week began with."""
+    domains = knowledge.shape[1]
+    e = len(s)
+    m = e + returned.sum()
+    cell = np.empty(m, dtype=np.int64)
+    gains = np.empty(m, dtype=F)
+    sources = np.empty(m, dtype=F)
+    for i in range(e):
+        cell[i], gains[i], sources[i] = r[i] * domains + d[i], gain[i], source[i]
+    k = e
+    for i in range(e):
+        if returned[i]:
+            giver, taker = r[i], s[i]
+            db = best[giver]
+            cell[k] = taker * domains + db
+            sources[k] = knowledge[giver, db]
+            gains[k] = _absorbable(scale, absorptive[taker], absorption[taker], sources[k], knowledge[taker, db],
+                                   tanh_knowledge[taker, db])
+            k += 1
+    absorb(knowledge, cell, gains, sources)
+
+
+@njit(cache=True)
+def absorb(knowledge, cell, gain, source):
+    """Add this week's gains to knowledge (``cell`` indexes it flattened), in order; no one ends up knowing
+    more than their best source this week, however many sources taught them the same thing."""
+    flat = knowledge.reshape(-1)
+    m = len(cell)
+    before = np.empty(m, dtype=flat.dtype)
+    ceiling = np.empty(m, dtype=flat.dtype)
+    for k in range(m):
+        before[k] = flat[cell[k]]
+    for k in range(m):  # each taught cell's ceiling, gathered in the cell itself for a moment
+        if source[k] > flat[cell[k]]:
+            flat[cell[k]] = source[k]
+    for k in range(m):
+        ceiling[k] = flat[cell[k]]
+    for k in range(m):
+        flat[cell[k]] = before[k]
+    for k in range(m):
+        flat[cell[k]] += gain[k]
+    for k in range(m):
+        if flat[cell[k]] > ceiling[k]:
+            flat[cell[k]] = ceiling[k]
+
+
+@njit(cache=True)
+def answers(s, r, channel, used, chance, lever_recognition, lever_feedback, lever_reciprocity, lever_critique,
+            reciprocation, critique_base, channel_reciprocity, intention, safety):
+    """How each recipient answers a share: recognition, feedback on its use, knowledge in return, critique.
+
+    ``chance`` holds one uniform draw per contact for each answer (rows 1 to 4; row 0 decided ``used``).
+    """
+    e = len(s)
+    recognised = np.empty(e, dtype=np.bool_)
+    fed_back = np.empty(e, dtype=np.bool_)
+    returned = np.empty(e, dtype=np.bool_)
+    critiqued = np.empty(e, dtype=np.bool_)
+    for i in range(e):
+        si, ri = s[i], r[i]
+        recognised[i] = chance[1, i] < lever_recognition[si] * (RECOGNISED_BASE + RECOGNISED_USED * F(used[i]))
+        fed_back[i] = used[i] and chance[2, i] < lever_feedback[si]
+        back = unit(reciprocation * (HALF + intention[ri]) + lever_reciprocity[ri])
+        returned[i] = chance[3, i] < back * channel_reciprocity[channel[i]]
+        critiqued[i] = chance[4, i] < unit(critique_base * (ONE - safety[ri]) + lever_critique[ri])
+    return recognised, fed_back, returned, critiqued
+
+
+@njit(cache=True)
+def learn_from_answers(s, recognised, returned, fed_back, critiqued, friction, experience, rate_scale,
+                       penalty, disconfirmation, satisfaction_rate, expectation_rate, critique_kept,
+                       recognition, reciprocation, ease, self_efficacy, satisfaction, expectation, critique_memory,
+                       share_count):
+    """Each sharer updates the four experiences, satisfaction and expectation from the answers to their shares.
+
+    Contacts are sorted by sharer, so each sharer's contacts are one run of ``s``.
+    Returns the sharers, in order.
+    """
+    e = len(s)
+    who = np.empty(e, dtype=np.int64)
+    n_who = 0
+    k = 0
+    while k < e:
+        w = s[k]
+        j = k
+        rec = back = eff = crit_n = 0
+        while j < e and s[j] == w:
+            rec += recognised[j]
+            back += returned[j]
+            eff += fed_back[j]
+            crit_n += critiqued[j]
+            j += 1
+        per = F(j - k)
+        rec_obs, back_obs, eff_obs, crit = F(rec) / per, F(back) / per, F(eff) / per, F(crit_n) / per
+        ease_obs = unit(ONE - friction[w] - HALF * crit)
+        rate = rate_scale * experience[w]
+        if rate > ONE:
+            rate = ONE
+        recognition[w] += rate * (rec_obs - recognition[w])
+        reciprocation[w] += rate * (back_obs - reciprocation[w])
+        ease[w] += rate * (ease_obs - ease[w])
+        self_efficacy[w] += rate * (eff_obs - self_efficacy[w])
+        performance = unit((rec_obs + back_obs + ease_obs + eff_obs) / FOUR - penalty * crit)
+        confirmation = performance - expectation[w]
+        target = unit(performance + disconfirmation * confirmation)
+        satisfaction[w] += satisfaction_rate * (target - satisfaction[w])
+        expectation[w] += expectation_rate * confirmation
+        critique_memory[w] += critique_kept * crit
+        share_count[w] += j - k
+        who[n_who] = w
+        n_who += 1
+        k = j
+    return who[:n_who]
+
+
+@njit(cache=True)
+def team_rates(team, n_teams, flag, denominator):
+    """Per team, the count of ``flag`` over ``denominator`` (at least one), divided in float64 and kept as float32."""
+    hits = np.zeros(n_teams, dtype=np.float64)
+    for i in range(len(team)):
+        hits[team[i]] += flag[i]
+    out = np.empty(n_teams, dtype=F)
+    for t in range(n_teams):
+        out[t] = F(hits[t] / max(denominator[t], 1))
+    return out
+
+
+@njit(cache=True)
+def learn_by_watching(team, n_teams, team_size, shared, s, r, recognised, sharers, vicarious, rate_scale, friction,
+                      recognition, reciprocation, ease):
+    """People who did not share update, more slowly, from what they saw: their team sharing and being
+    recognised, knowledge coming to them, and how easy sharing looks."""
+    n = len(team)
+    sharer_team = np.empty(len(s), dtype=np.int64)
+    for i in range(len(s)):
+        sharer_team[i] = team[s[i]]
+    team_shares = np.zeros(n_teams, dtype=np.int64)
+    for i in range(len(s)):
+        team_shares[sharer_team[i]] += 1
+    team_rate = team_rates(team, n_teams, shared, team_size)
+    seen_recognised = team_rates(sharer_team, n_teams, recognised, team_shares)
+    received = np.zeros(n, dtype=np.bool_)
+    for i in range(len(r)):
+        received[r[i]] = True
+    rate = np.empty(n, dtype=F)
+    for i in range(n):
+        rate[i] = rate_scale * vicarious[i]
+        if rate[i] > ONE:
+            rate[i] = ONE
+    for w in sharers:  # sharers learnt from their own answers
+        rate[w] = ZERO
+    for i in range(n):
+        t = team[i]
+        seen_back = HALF * team_rate[t] + HALF * F(received[i])
+        reciprocation[i] += rate[i] * (seen_back - reciprocation[i])
+        saw = rate[i] if team_shares[t] > 0 else ZERO
+        recognition[i] += saw * (seen_recognised[t] - recognition[i])
+        ease[i] += rate[i] * ((ONE - friction[i]) - ease[i])
+
+
+@njit(cache=True)
+def critique_rates(team, r, critiqued, n_teams):
+    """The share of each team's received contacts that its members answered with critique."""
+    events = np.zeros(n_teams, dtype=np.int64)
+    for i in range(len(r)):
+        events[team[r[i]]] += 1
+    recipient_team = np.empty(len(r), dtype=np.int64)
+    for i in range(len(r)):
+        recipient_team[i] = team[r[i]]
+    return team_rates(recipient_team, n_teams, critiqued, events)
