@@ -106,15 +106,14 @@ def draw_contacts(m: KnowledgeSharingModel, s: np.ndarray) -> tuple[np.ndarray, 
     # One draw per contact then picks the colleague: channel by channel in the order of ``kinds``, so the
     # draws of channel j start after those of the channels before it.
     if not member_of:
-        pick, draw_start = compiled.choose_channels(fixed, u)
+        pick = compiled.choose_channels(fixed, u)
     else:
         weights = np.empty((len(s), len(kinds)), dtype=F)
         for j, kind in enumerate(kinds):
             weights[:, j] = CHANNEL_WEIGHT[kind] * member_of[kind] if kind in member_of else CHANNEL_WEIGHT[kind]
         np.cumsum(weights, axis=1, out=weights)
         pick = (weights <= (u * weights[:, -1])[:, None]).sum(axis=1)
-        draw_start = np.zeros(len(kinds), dtype=np.int64)
-        np.cumsum(np.bincount(pick, minlength=len(kinds))[:-1], out=draw_start[1:])
+    draw_start = compiled.draw_starts(pick, len(kinds))
     draw = rng.random(len(s))
     r = compiled.contacts(s, pick, code, draw_start, draw, org.members, org.team_start, org.team_size, org.team,
                           org.weak_ties, org.manager_of)
@@ -229,7 +228,7 @@ class Dynamics:
             "intention": st.intention,
             "opportunity": levers["opportunity"],
             "friction_holds_back": b.friction_weight * levers["friction"],
-            "chance_to_share": self._chance(slice(None)),
+            "chance_to_share": self._chance(),
         }
 
     def drivers(self, i: int) -> dict[str, float]:
@@ -237,13 +236,13 @@ class Dynamics:
         return {key: float(values[i]) for key, values in self.drivers_table().items()}
 
     # ------------------------------------------------------------- 3. decide
-    def _chance(self, who) -> np.ndarray:
+    def _chance(self) -> np.ndarray:
         levers, b = self.model.levers, self.model.params.behaviour
         return compiled.chance_to_share(self.model.state.intention, levers["opportunity"], levers["friction"],
-                                        F(b.friction_weight))[who]
+                                        F(b.friction_weight))
 
     def _decide(self) -> np.ndarray:
-        return self.model.rng.random(self.model.org.n, dtype=F) < self._chance(slice(None))
+        return self.model.rng.random(self.model.org.n, dtype=F) < self._chance()
 
     # -------------------------------------------------------------- 4. reach
     def _reach(self, sharers: np.ndarray) -> Exchanges:

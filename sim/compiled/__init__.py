@@ -24,6 +24,7 @@ from sim.compiled.contacts import (
     WEAK,
     choose_channels,
     contacts,
+    draw_starts,
     real_contacts,
     teammates,
 )
@@ -56,6 +57,7 @@ __all__ = [
     "choose_channels",
     "colleagues_example",
     "contacts",
+    "draw_starts",
     "critique_rates",
     "drift_knowledge",
     "flows",

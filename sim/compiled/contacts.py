@@ -58,22 +58,28 @@ def contacts(s, pick, kind, draw_start, draw, members, team_start, team_size, te
 @njit(cache=True)
 def choose_channels(fixed, u):
     """For each draw in ``u``, the first channel whose cumulative weight ``fixed`` exceeds it (scaled to the
-    total), as ``np.searchsorted(fixed, u * fixed[-1], side="right")``; and where each channel's colleague
-    draws start, when they are made channel by channel."""
+    total), as ``np.searchsorted(fixed, u * fixed[-1], side="right")``."""
     total = fixed[len(fixed) - 1]
     pick = np.empty(len(u), dtype=np.int64)
-    counts = np.zeros(len(fixed), dtype=np.int64)
     for i in range(len(u)):
         x = u[i] * total
         j = 0
         while j < len(fixed) and fixed[j] <= x:
             j += 1
         pick[i] = j
+    return pick
+
+
+@njit(cache=True)
+def draw_starts(pick, channels):
+    """Where each channel's draws start when the colleagues are drawn channel by channel."""
+    counts = np.zeros(channels, dtype=np.int64)
+    for j in pick:
         counts[j] += 1
-    start = np.zeros(len(fixed), dtype=np.int64)
-    for j in range(1, len(fixed)):
+    start = np.zeros(channels, dtype=np.int64)
+    for j in range(1, channels):
         start[j] = start[j - 1] + counts[j - 1]
-    return pick, start
+    return start
 
 
 @njit(cache=True)
