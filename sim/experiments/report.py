@@ -320,7 +320,8 @@ def _over_time(analysis: Analysis, output: str, params: dict):
             _band(ax, frame, scale, BASE if is_base else LINES[number % len(LINES)], _label(analysis, key))
         if len(groups) == 1 and next(iter(groups)) in params:
             shade_interventions(ax, params[next(iter(groups))], weeks)
-        ax.legend(loc="lower right", frameon=False)
+        # Outside the axes: lines end wherever the runs take them, and a legend inside would cover some.
+        fig.legend(loc="outside upper right", ncols=len(groups), frameon=False)
         _axes(ax, weeks)
         ax.set_xlabel("week")
         ax.set_ylabel(axis_label(output))
