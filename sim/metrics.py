@@ -1,11 +1,12 @@
 """The weekly outputs, computed in one pass over the state arrays.
 
-All of them are O(n): group means by ``bincount``, participation inequality
-by a partial sort of share counts. Only the knowledge Gini sorts fully.
+All of them are O(n) apart from two sorts of n numbers: the knowledge Gini, and
+participation inequality from the share counts (compiled, ``sim.compiled.outputs``).
 """
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -155,9 +156,8 @@ class GroupIndex:
             sums = np.add.reduceat(stacked, self.starts, axis=1)
         else:
             sums = stacked @ self.membership
-        if self.complete:
-            return (sums / self.size).ravel().tolist()
-        with np.errstate(invalid="ignore", divide="ignore"):  # (slow to enter: only when a group is empty)
+        # An empty group's mean is NaN, quietly; errstate is slow to enter, so only then.
+        with nullcontext() if self.complete else np.errstate(invalid="ignore", divide="ignore"):
             return (sums / self.size).ravel().tolist()
 
 
