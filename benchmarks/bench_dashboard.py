@@ -50,8 +50,11 @@ def _timed(action, weeks: int) -> dict[str, float]:
         wall.append(1000 * (time.perf_counter() - t))
         cpu.append(1000 * (time.process_time() - c))
     wall.sort()
-    return {"wall_median_ms": statistics.median(wall), "wall_p90_ms": wall[int(0.9 * (len(wall) - 1))],
-            "cpu_median_ms": statistics.median(cpu)}
+    return {
+        "wall_median_ms": statistics.median(wall),
+        "wall_p90_ms": wall[int(0.9 * (len(wall) - 1))],
+        "cpu_median_ms": statistics.median(cpu),
+    }
 
 
 def measure(employees: int, weeks: int, preset: str) -> dict:
@@ -64,7 +67,7 @@ def measure(employees: int, weeks: int, preset: str) -> dict:
     started = time.perf_counter()
     dash = Dashboard(preset)
     assert dash.apply(employees=employees, departments=departments), dash.error.value
-    box, context = solara.render(DashboardPage(dash), handle_error=False)
+    _box, context = solara.render(DashboardPage(dash), handle_error=False)
     dash.render_context = context
     dash.select(3)
     set_up = time.perf_counter() - started
@@ -76,8 +79,15 @@ def measure(employees: int, weeks: int, preset: str) -> dict:
 
     alone = _timed(pictures, weeks)
     context.close()
-    return {"employees": employees, "weeks": weeks, "preset": preset, "set_up_s": set_up,
-            "per_person_network": dash.run.model.org.n <= 2000, "page": page, "pictures": alone}
+    return {
+        "employees": employees,
+        "weeks": weeks,
+        "preset": preset,
+        "set_up_s": set_up,
+        "per_person_network": dash.run.model.org.n <= 2000,
+        "page": page,
+        "pictures": alone,
+    }
 
 
 def main() -> None:
@@ -88,23 +98,38 @@ def main() -> None:
     args = parser.parse_args()
 
     rows = []
-    print(f"{'employees':>10} {'network':>8} {'page median':>12} {'p90':>8} {'cpu':>8}   "
-          f"{'pictures only':>13} {'cpu':>8}")
+    print(
+        f"{'employees':>10} {'network':>8} {'page median':>12} {'p90':>8} {'cpu':>8}   {'pictures only':>13} {'cpu':>8}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         row = measure(size, args.weeks, args.preset)
         rows.append(row)
         page, alone = row["page"], row["pictures"]
-        print(f"{size:>10,} {'people' if row['per_person_network'] else 'teams':>8} "
-              f"{page['wall_median_ms']:>9.0f} ms {page['wall_p90_ms']:>5.0f} ms {page['cpu_median_ms']:>5.0f} ms   "
-              f"{alone['wall_median_ms']:>10.0f} ms {alone['cpu_median_ms']:>5.0f} ms")
+        print(
+            f"{size:>10,} {'people' if row['per_person_network'] else 'teams':>8} "
+            f"{page['wall_median_ms']:>9.0f} ms {page['wall_p90_ms']:>5.0f} ms {page['cpu_median_ms']:>5.0f} ms   "
+            f"{alone['wall_median_ms']:>10.0f} ms {alone['cpu_median_ms']:>5.0f} ms"
+        )
     at_500 = next((row for row in rows if row["employees"] == 500), None)
     if at_500 is not None:
         verdict = "ok" if at_500["page"]["wall_median_ms"] < TARGET_MS else "FAIL"
-        print(f"\ntarget: a week's update at 500 employees < {TARGET_MS:.0f} ms "
-              f"(median {at_500['page']['wall_median_ms']:.0f} ms): {verdict}")
+        print(
+            f"\ntarget: a week's update at 500 employees < {TARGET_MS:.0f} ms "
+            f"(median {at_500['page']['wall_median_ms']:.0f} ms): {verdict}"
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps({"machine": platform.platform(), "python": platform.python_version(),
-                                   "measured": time.strftime("%Y-%m-%d %H:%M"), "results": rows}, indent=2) + "\n")
+    RESULTS.write_text(
+        json.dumps(
+            {
+                "machine": platform.platform(),
+                "python": platform.python_version(),
+                "measured": time.strftime("%Y-%m-%d %H:%M"),
+                "results": rows,
+            },
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 if __name__ == "__main__":

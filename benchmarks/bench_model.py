@@ -48,7 +48,7 @@ import resource
 import subprocess
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 WEEKS = {1_000: 520, 10_000: 520, 100_000: 52, 1_000_000: 52}
@@ -74,7 +74,14 @@ def measure_kshare(employees: int, weeks: int) -> dict:
     model.run()
     t2 = time.perf_counter()
     assert model.week == weeks, (model.week, weeks)
-    return {"case": f"kshare {employees:,}", "agents": employees, "steps": weeks, "setup_s": t1 - t0, "run_s": t2 - t1, **extra}
+    return {
+        "case": f"kshare {employees:,}",
+        "agents": employees,
+        "steps": weeks,
+        "setup_s": t1 - t0,
+        "run_s": t2 - t1,
+        **extra,
+    }
 
 
 def measure_reference(steps: int) -> dict:
@@ -91,12 +98,18 @@ def measure_reference(steps: int) -> dict:
     for _ in range(steps):
         model.step()
     t2 = time.perf_counter()
-    return {"case": f"VirusOnNetwork {REFERENCE_NODES:,}", "agents": REFERENCE_NODES, "steps": steps, "setup_s": t1 - t0, "run_s": t2 - t1}
+    return {
+        "case": f"VirusOnNetwork {REFERENCE_NODES:,}",
+        "agents": REFERENCE_NODES,
+        "steps": steps,
+        "setup_s": t1 - t0,
+        "run_s": t2 - t1,
+    }
 
 
 def in_subprocess(*args: str) -> dict:
     """Run one measurement in a fresh interpreter and return its JSON line (or the error)."""
-    done = subprocess.run([sys.executable, __file__, "--one", *args], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, __file__, "--one", *args], capture_output=True, text=True, check=False)
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         sys.stderr.write(done.stderr)
@@ -120,14 +133,25 @@ def table(rows: list[dict]) -> str:
             failed[len(body)] = r
             body.append((r["case"], f"{r['agents']:,}", f"{r['steps']:,}", *[""] * 6))
             continue
-        body.append((
-            r["case"], f"{r['agents']:,}", f"{r['steps']:,}", f"{r['setup_s']:.2f}", f"{r['run_s']:.2f}",
-            f"{r['total_s']:.2f}", f"{r['agent_steps_per_s']:,.0f}", f"{r['agent_steps_per_s_with_setup']:,.0f}",
-            f"{r['peak_rss_mb']:,.0f}",
-        ))
+        body.append(
+            (
+                r["case"],
+                f"{r['agents']:,}",
+                f"{r['steps']:,}",
+                f"{r['setup_s']:.2f}",
+                f"{r['run_s']:.2f}",
+                f"{r['total_s']:.2f}",
+                f"{r['agent_steps_per_s']:,.0f}",
+                f"{r['agent_steps_per_s_with_setup']:,.0f}",
+                f"{r['peak_rss_mb']:,.0f}",
+            )
+        )
     widths = [max(len(str(row[i])) for row in (head, *body)) for i in range(len(head))]
     fmt = lambda row: "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(row, widths)))  # noqa: E731
-    lines = [fmt(row) if i not in failed else fmt(row[:3] + ("",) * 6).rstrip() + "  FAILED: " + failed[i]["error"] for i, row in enumerate(body)]
+    lines = [
+        fmt(row) if i not in failed else fmt(row[:3] + ("",) * 6).rstrip() + "  FAILED: " + failed[i]["error"]
+        for i, row in enumerate(body)
+    ]
     return "\n".join([fmt(head), "  ".join("-" * w for w in widths), *lines])
 
 
@@ -144,16 +168,32 @@ def check_targets(by_size: dict[int, dict], reference: dict) -> list[dict]:
 
     k10, m1 = by_size.get(10_000), by_size.get(1_000_000)
     return [
-        target("10,000 x 520 weeks run < 2 s", [k10],
-               lambda r: (f"{r['run_s']:.2f} s run, {r['total_s']:.2f} s incl. set-up", r["run_s"] < 2)),
-        target("1,000,000 x 52 weeks < 30 s incl. set-up", [m1],
-               lambda r: (f"{r['total_s']:.2f} s ({r['setup_s']:.2f} set-up + {r['run_s']:.2f} run)", r["total_s"] < 30)),
-        target("1,000,000 x 52 weeks peak < 6 GB", [m1],
-               lambda r: (f"{r['peak_rss_mb'] / GB:.2f} GB", r["peak_rss_mb"] < 6 * GB)),
-        target("kshare 10k agent-steps/s >= 5x VirusOnNetwork", [k10, reference],
-               lambda r, ref: (f"{r['agent_steps_per_s'] / ref['agent_steps_per_s']:.1f}x "
-                               f"({r['agent_steps_per_s']:,.0f} vs {ref['agent_steps_per_s']:,.0f})",
-                               r["agent_steps_per_s"] >= 5 * ref["agent_steps_per_s"])),
+        target(
+            "10,000 x 520 weeks run < 2 s",
+            [k10],
+            lambda r: (f"{r['run_s']:.2f} s run, {r['total_s']:.2f} s incl. set-up", r["run_s"] < 2),
+        ),
+        target(
+            "1,000,000 x 52 weeks < 30 s incl. set-up",
+            [m1],
+            lambda r: (f"{r['total_s']:.2f} s ({r['setup_s']:.2f} set-up + {r['run_s']:.2f} run)", r["total_s"] < 30),
+        ),
+        target(
+            "1,000,000 x 52 weeks peak < 6 GB",
+            [m1],
+            lambda r: (f"{r['peak_rss_mb'] / GB:.2f} GB", r["peak_rss_mb"] < 6 * GB),
+        ),
+        target(
+            "kshare 10k agent-steps/s >= 5x VirusOnNetwork",
+            [k10, reference],
+            lambda r, ref: (
+                (
+                    f"{r['agent_steps_per_s'] / ref['agent_steps_per_s']:.1f}x "
+                    f"({r['agent_steps_per_s']:,.0f} vs {ref['agent_steps_per_s']:,.0f})"
+                ),
+                r["agent_steps_per_s"] >= 5 * ref["agent_steps_per_s"],
+            ),
+        ),
     ]
 
 
@@ -163,13 +203,20 @@ def versions() -> dict:
 
     import sim
 
-    return {"python": sys.version.split()[0], "mesa": mesa.__version__, "numpy": numpy.__version__, "kshare": sim.__version__}
+    return {
+        "python": sys.version.split()[0],
+        "mesa": mesa.__version__,
+        "numpy": numpy.__version__,
+        "kshare": sim.__version__,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", help="comma-separated employee counts, from " + ",".join(map(str, WEEKS)))
-    parser.add_argument("--quick", action="store_true", help=f"1k and 10k only, and a {REFERENCE_STEPS // 5}-step reference")
+    parser.add_argument(
+        "--quick", action="store_true", help=f"1k and 10k only, and a {REFERENCE_STEPS // 5}-step reference"
+    )
     parser.add_argument("--one", nargs="+", help=argparse.SUPPRESS)  # internal: one measurement in this process
     args = parser.parse_args()
 
@@ -206,7 +253,7 @@ def main() -> None:
 
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     report = {
-        "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "timestamp": datetime.now(UTC).isoformat(timespec="seconds"),
         "cpu_count": os.cpu_count(),
         "versions": versions(),
         "kshare": [by_size[n] for n in sizes],

@@ -46,8 +46,8 @@ employees = 500
 
 def measure(engine: str, runs: int) -> dict:
     """One sweep in this process; called in a child interpreter."""
-    from sim.experiments import load_experiment, run_sweep
-    from sim.experiments.engines import Dask
+    from sim.runner import load_experiment, run_sweep
+    from sim.runner.engines import Dask
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.toml"
@@ -58,7 +58,7 @@ def measure(engine: str, runs: int) -> dict:
         if engine == "dask":
             began = time.perf_counter()
             cluster = Dask(local_workers=2)  # start-up timed apart: a cluster is started once, used for many sweeps
-            cluster.client.run(lambda: __import__("sim.experiments.worker"))
+            cluster.client.run(lambda: __import__("sim.runner.worker"))
             started_up = time.perf_counter() - began
             options = {"dask": cluster.client.scheduler.address}
         began = time.perf_counter()
@@ -68,7 +68,10 @@ def measure(engine: str, runs: int) -> dict:
             cluster.close()
         assert result.complete, result
     return {
-        "engine": engine, "runs": runs, "seconds": round(seconds, 2), "runs_per_s": round(runs / seconds, 2),
+        "engine": engine,
+        "runs": runs,
+        "seconds": round(seconds, 2),
+        "runs_per_s": round(runs / seconds, 2),
         "startup_s": round(started_up, 2),
         "driver_peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "worker_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
@@ -77,7 +80,9 @@ def measure(engine: str, runs: int) -> dict:
 
 def child(engine: str, runs: int) -> dict:
     code = f"import json, bench_sweep; print(json.dumps(bench_sweep.measure({engine!r}, {runs})))"
-    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=Path(__file__).parent, capture_output=True, text=True, check=False
+    )
     if done.returncode:
         raise SystemExit(done.stderr)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -103,23 +108,34 @@ def main() -> None:
     print(f"one process, back to back: {sequential['runs_per_s']:.2f} runs/s ({per_run * 1000:.0f} ms a run)")
 
     efficiency = per_run * args.runs / (2 * pool["seconds"])
-    print(f"process pool, 2 workers:   {args.runs} runs in {pool['seconds']:.1f} s = {pool['runs_per_s']:.1f} runs/s; "
-          f"parallel efficiency {efficiency:.0%}; driver peak {pool['driver_peak_mb']:.0f} MB")
+    print(
+        f"process pool, 2 workers:   {args.runs} runs in {pool['seconds']:.1f} s = {pool['runs_per_s']:.1f} runs/s; "
+        f"parallel efficiency {efficiency:.0%}; driver peak {pool['driver_peak_mb']:.0f} MB"
+    )
 
     quarter = child("pool", args.runs // 4)
-    print(f"process pool, {args.runs // 4} runs:      driver peak {quarter['driver_peak_mb']:.0f} MB "
-          f"(against {pool['driver_peak_mb']:.0f} MB for {args.runs})")
+    print(
+        f"process pool, {args.runs // 4} runs:      driver peak {quarter['driver_peak_mb']:.0f} MB "
+        f"(against {pool['driver_peak_mb']:.0f} MB for {args.runs})"
+    )
 
     ratio = dask["seconds"] / pool["seconds"]
-    print(f"dask local, 2 workers:     {args.runs} runs in {dask['seconds']:.1f} s = {dask['runs_per_s']:.1f} runs/s "
-          f"({ratio:.2f} x the pool's time; cluster start-up {dask['startup_s']:.1f} s apart)")
+    print(
+        f"dask local, 2 workers:     {args.runs} runs in {dask['seconds']:.1f} s = {dask['runs_per_s']:.1f} runs/s "
+        f"({ratio:.2f} x the pool's time; cluster start-up {dask['startup_s']:.1f} s apart)"
+    )
     print("every trial (s): " + ", ".join(f"{t['engine']} {t['seconds']:.1f}" for t in trials))
 
     results = {
         "machine": {"python": platform.python_version(), "processor": platform.processor() or platform.machine()},
-        "repeat": args.repeat, "trials": trials,
-        "sequential": sequential, "pool": pool, "pool_quarter": quarter, "dask": dask,
-        "parallel_efficiency_2_workers": round(efficiency, 3), "dask_time_over_pool": round(ratio, 3),
+        "repeat": args.repeat,
+        "trials": trials,
+        "sequential": sequential,
+        "pool": pool,
+        "pool_quarter": quarter,
+        "dask": dask,
+        "parallel_efficiency_2_workers": round(efficiency, 3),
+        "dask_time_over_pool": round(ratio, 3),
     }
     out = Path(__file__).parent / "results" / "sweep.json"
     out.parent.mkdir(exist_ok=True)

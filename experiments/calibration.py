@@ -17,21 +17,23 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from sim import KnowledgeSharingModel  # noqa: E402
-from sim.experiments.analysis import interval  # noqa: E402
-from sim.metrics import top_shares  # noqa: E402
+from sim import KnowledgeSharingModel
+from sim.metrics import top_shares
+from sim.runner.analysis import interval
 
 #: Target ranges (low, high) for the mean over seeds, and the source each comes from.
 TARGETS = {
     "top1": ((0.20, 0.40), "share of contributions by the most active 1 % (van Mierlo 2014: 74.7 % online)"),
     "next9": ((0.25, 0.45), "share by the next 9 % (van Mierlo 2014: 24.0 % online)"),
     "bottom90": ((0.25, 0.45), "share by the other 90 % (van Mierlo 2014: 1.3 % online)"),
-    "safety_sharing_r": ((0.30, 0.60), "correlation of perceived safety with sharing, per person "
-                                      "(Frazier et al. 2017: about 0.4-0.5)"),
+    "safety_sharing_r": (
+        (0.30, 0.60),
+        "correlation of perceived safety with sharing, per person (Frazier et al. 2017: about 0.4-0.5)",
+    ),
     "team_r": ((0.30, 0.90), "the same across teams (direction: Edmondson 1999)"),
 }
 EMPLOYEES = 1000
@@ -53,18 +55,31 @@ def baseline_run(seed: int, employees: int = EMPLOYEES) -> dict:
     team = model.org.team
     size = np.bincount(team)
     return {
-        "top1": top1, "next9": top10 - top1, "bottom90": 1 - top10,
+        "top1": top1,
+        "next9": top10 - top1,
+        "bottom90": 1 - top10,
         "safety_sharing_r": float(np.corrcoef(safety, shared)[0, 1]),
         "team_r": float(np.corrcoef(np.bincount(team, safety) / size, np.bincount(team, shared) / size)[0, 1]),
-        "rate": np.array(rate), "strategy": model.state.strategy, "frequency": shared / 52,
-        "team_safety": np.bincount(team, safety) / size / 52, "team_sharing": np.bincount(team, shared) / size / 52,
+        "rate": np.array(rate),
+        "strategy": model.state.strategy,
+        "frequency": shared / 52,
+        "team_safety": np.bincount(team, safety) / size / 52,
+        "team_sharing": np.bincount(team, shared) / size / 52,
     }
 
 
 def cress_rates(scenario: str, seed: int, employees: int = EMPLOYEES, **overrides) -> np.ndarray:
     """Weekly sharing in a setting like Cress et al.'s: a new shared database, everyone contributing in round one."""
-    model = KnowledgeSharingModel(scenario, rng=seed, employees=employees, weeks=52, warmup=0,
-                                  initial_sharers=1.0, initial_lapsed=0.0, **overrides)
+    model = KnowledgeSharingModel(
+        scenario,
+        rng=seed,
+        employees=employees,
+        weeks=52,
+        warmup=0,
+        initial_sharers=1.0,
+        initial_lapsed=0.0,
+        **overrides,
+    )
     model.run()
     return model.timeseries()["sharing_rate"].to_numpy()
 
@@ -77,9 +92,18 @@ def table(runs: list[dict], level: float = 0.95) -> pd.DataFrame:
     for key, ((low, high), source) in TARGETS.items():
         values = np.array([run[key] for run in runs])
         model_low, model_high = interval(values.mean(), values.std(ddof=1), len(values), level)
-        rows.append({"target": key, "source": source, "low": low, "high": high, "model": values.mean(),
-                     "model_low": model_low, "model_high": model_high,
-                     "within": bool(low <= values.mean() <= high)})
+        rows.append(
+            {
+                "target": key,
+                "source": source,
+                "low": low,
+                "high": high,
+                "model": values.mean(),
+                "model_low": model_low,
+                "model_high": model_high,
+                "within": bool(low <= values.mean() <= high),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -100,7 +124,10 @@ def figure(runs: list[dict], plain: np.ndarray, rewarded: np.ndarray, path: Path
     share.set_title("Participation inequality", loc="left")
 
     weeks = np.arange(plain.shape[1])
-    for rates, colour, label in ((plain, "#000000", "no incentive"), (rewarded, "#E69F00", "recognition bonus from week 0")):
+    for rates, colour, label in (
+        (plain, "#000000", "no incentive"),
+        (rewarded, "#E69F00", "recognition bonus from week 0"),
+    ):
         cress.plot(weeks[1:], 100 * rates[:, 1:].mean(axis=0), color=colour, lw=2, label=label)
     cress.set_xlabel("week (round)")
     cress.set_ylabel("employees contributing (%)")
@@ -136,10 +163,15 @@ def main() -> None:
     strategy = np.concatenate([run["strategy"] for run in runs])
     frequency = np.concatenate([run["frequency"] for run in runs])
     for code, name in enumerate(("pragmatist", "cooperator", "defector")):
-        print(f"{name:<11} share {np.mean(strategy == code):.3f}  weeks shared {frequency[strategy == code].mean():.3f}")
+        print(
+            f"{name:<11} share {np.mean(strategy == code):.3f}  weeks shared {frequency[strategy == code].mean():.3f}"
+        )
     first, last = slice(1, 5), slice(40, 53)
-    print(f"new database, no incentive: weeks 1-4 {plain[:, first].mean():.3f} -> weeks 40-52 {plain[:, last].mean():.3f}; "
-          f"with a bonus {rewarded[:, first].mean():.3f} -> {rewarded[:, last].mean():.3f}")
+    print(
+        f"new database, no incentive: weeks 1-4 {plain[:, first].mean():.3f} -> weeks 40-52 "
+        f"{plain[:, last].mean():.3f}; "
+        f"with a bonus {rewarded[:, first].mean():.3f} -> {rewarded[:, last].mean():.3f}"
+    )
     rate = np.mean([run["rate"] for run in runs], axis=0)
     print(f"baseline sharing, weeks 1-13 {rate[1:14].mean():.3f}, weeks 92-104 {rate[-13:].mean():.3f}")
 

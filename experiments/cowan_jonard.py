@@ -4,7 +4,8 @@ Regenerate the figure and table of docs/validation.md with::
 
     python experiments/cowan_jonard.py                       # 20 seeds x 8 rewiring levels, about 4 minutes
     python experiments/cowan_jonard.py --seeds 5 --out /tmp   # a quick look
-    kshare sweep cowan_jonard && python experiments/cowan_jonard.py --sweep results/cowan_jonard   # the same runs through the experiment runner
+    # the same runs through the experiment runner:
+    kshare sweep cowan_jonard && python experiments/cowan_jonard.py --sweep results/cowan_jonard
 
 The runs go through ``sim.simulate`` on the ``cowan_jonard`` preset, one per
 (rewiring, seed); ``summarise`` and ``figure`` read only a DataFrame with one
@@ -21,12 +22,12 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 
-from sim import simulate  # noqa: E402
-from sim.experiments.analysis import interval  # noqa: E402
+from sim import simulate
+from sim.runner.analysis import interval
 
 #: Rewiring probabilities on a log scale, from the regular ring (0) to a random graph (1).
 REWIRING = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)
@@ -42,15 +43,23 @@ def run(rewiring=REWIRING, seeds=range(20), scenario: str = "cowan_jonard", **ov
     for p in rewiring:
         for seed in seeds:
             out = simulate(scenario, seed=seed, rewiring=p, **overrides)
-            rows.append({"rewiring": p, "seed": seed, "weeks": out["weeks"],
-                         "knowledge_mean": out["final_knowledge_mean"], "knowledge_cv": out["final_knowledge_cv"],
-                         "knowledge_gini": out["final_knowledge_gini"], "trading": out["final_sharing_rate"]})
+            rows.append(
+                {
+                    "rewiring": p,
+                    "seed": seed,
+                    "weeks": out["weeks"],
+                    "knowledge_mean": out["final_knowledge_mean"],
+                    "knowledge_cv": out["final_knowledge_cv"],
+                    "knowledge_gini": out["final_knowledge_gini"],
+                    "trading": out["final_sharing_rate"],
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def from_sweep(folder: Path) -> pd.DataFrame:
     """The final week of every run of a sweep over ``rewiring``, in the shape ``run`` returns."""
-    from sim.experiments.results import weekly
+    from sim.runner.results import weekly
 
     rows = weekly(folder, columns=["seed", "rewiring", "knowledge_mean", "knowledge_cv"])
     last = rows.loc[rows.groupby("run_id")["week"].idxmax()]
@@ -92,8 +101,15 @@ def figure(runs: pd.DataFrame, path: Path) -> None:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
     for ax, (name, label) in zip(axes, MEASURES.items()):
         ax.axvspan(*SMALL_WORLD, color="#56B4E9", alpha=0.15, lw=0, label="small-world region")
-        ax.fill_between(x, table[f"{name}_low"], table[f"{name}_high"], color="#0072B2", alpha=0.25, lw=0,
-                        label="95 % interval of the mean")
+        ax.fill_between(
+            x,
+            table[f"{name}_low"],
+            table[f"{name}_high"],
+            color="#0072B2",
+            alpha=0.25,
+            lw=0,
+            label="95 % interval of the mean",
+        )
         ax.plot(x, table[name], "o-", color="#0072B2", lw=2, label=f"mean over {int(table['runs'].min())} runs")
         ax.set_xscale("log")
         ticks = [zero_at, *positive]
@@ -104,8 +120,12 @@ def figure(runs: pd.DataFrame, path: Path) -> None:
         ax.grid(alpha=0.3)
     axes[0].legend(loc="lower center", frameon=False, fontsize=9)
     weeks = int(runs["weeks"].max()) if "weeks" in runs else None
-    fig.suptitle("Knowledge barter on a ring with rewired ties (Cowan & Jonard 2004)"
-                 + (f": state after {weeks} weeks" if weeks else ""), x=0.01, ha="left")
+    fig.suptitle(
+        "Knowledge barter on a ring with rewired ties (Cowan & Jonard 2004)"
+        + (f": state after {weeks} weeks" if weeks else ""),
+        x=0.01,
+        ha="left",
+    )
     fig.savefig(path, dpi=120)
     plt.close(fig)
 
@@ -114,8 +134,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=20, help="replications per rewiring level")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img", help="folder for the figure and the table")
-    parser.add_argument("--sweep", type=Path, default=None,
-                        help="read the runs from a `kshare sweep cowan_jonard` folder instead of running them here")
+    parser.add_argument(
+        "--sweep",
+        type=Path,
+        default=None,
+        help="read the runs from a `kshare sweep cowan_jonard` folder instead of running them here",
+    )
     args = parser.parse_args()
     runs = from_sweep(args.sweep) if args.sweep else run(seeds=range(args.seeds))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -123,7 +147,7 @@ def main() -> None:
     table = summarise(runs)
     table.to_csv(args.out / "cowan_jonard.csv", index=False, float_format="%.5f")
     print(table.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
-    for p in SMALL_WORLD[:1] + (0.01, 0.03):
+    for p in (*SMALL_WORLD[:1], 0.01, 0.03):
         for reference in (0.0, 1.0):
             gap, se = paired_gap(runs, p, reference)
             print(f"p={p:g} minus p={reference:g}: {gap:+.4f} (se {se:.4f})")

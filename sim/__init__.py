@@ -14,14 +14,23 @@ except PackageNotFoundError:  # running from a source tree that was never instal
 
 _PUBLIC = {
     "KnowledgeSharingModel": "sim.model",
-    "Scenario": "sim.params",
-    "ScenarioError": "sim.scenario",
-    "load_scenario": "sim.scenario",
-    "preset_names": "sim.scenario",
+    "Scenario": "sim.scenario",
+    "ScenarioError": "sim.scenario_files",
+    "load_scenario": "sim.scenario_files",
+    "preset_names": "sim.scenario_files",
     "simulate": "sim.simulation",
 }
 
-__all__ = [*_PUBLIC, "__version__"]
+__all__ = [
+    "KnowledgeSharingModel",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "preset_names",
+    "simulate",
+]
+assert set(__all__) == {*_PUBLIC, "__version__"}
 
 
 def __getattr__(name: str):

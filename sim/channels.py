@@ -55,11 +55,15 @@ class Channels:
         if kind == "mentoring":
             juniors = np.flatnonzero(joins & (org.level == STAFF))
             seniors = np.flatnonzero(org.level == SENIOR)
-            other = _pick_in_groups(org.department.max() + 1, seniors, org.department[seniors], org.department[juniors], rng)
+            other = _pick_in_groups(
+                org.department.max() + 1, seniors, org.department[seniors], org.department[juniors], rng
+            )
         elif kind == "reverse_mentoring":
             juniors = np.flatnonzero(joins & (org.level >= MANAGER))
             staff = np.flatnonzero(org.level == STAFF)
-            other = _pick_in_groups(org.department.max() + 1, staff, org.department[staff], org.department[juniors], rng)
+            other = _pick_in_groups(
+                org.department.max() + 1, staff, org.department[staff], org.department[juniors], rng
+            )
         else:  # project: a partner in another department
             juniors = np.flatnonzero(joins)
             other = rng.integers(0, org.n, len(juniors))
@@ -84,6 +88,7 @@ class Channels:
         """Ties whose programme has ended each survive the week with probability ``retention``."""
         if not self.built:
             return
+
         def fading(sponsor: np.ndarray) -> np.ndarray:
             linked = sponsor >= 0
             ended = linked.copy()

@@ -10,7 +10,7 @@ import click
 from tqdm import tqdm
 
 from sim.interventions import FAMILIES
-from sim.scenario import ScenarioError, check_file, load_scenario, parse_assignment, preset_names
+from sim.scenario_files import ScenarioError, check_file, load_scenario, parse_assignment, preset_names
 
 #: Runs expected to take less than this many seconds show no progress bar.
 PROGRESS_DELAY = 2.0
@@ -55,12 +55,27 @@ def validate(file: Path) -> None:
 @click.option("--weeks", type=click.IntRange(1, 5200), help="Weeks to simulate (default: the scenario's).")
 @click.option("--employees", type=click.IntRange(10, 2_000_000), help="Organisation size (default: the scenario's).")
 @click.option("--seed", type=click.IntRange(0), help="Random seed (default: the scenario's).")
-@click.option("--set", "assignments", multiple=True, metavar="KEY=VALUE",
-              help="Override any parameter, by bare name (recognition=0.7) or path (interventions.0.end=40). Repeatable.")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Output folder (default: results/<scenario>).")
-def run(scenario: str, weeks: int | None, employees: int | None, seed: int | None,
-        assignments: tuple[str, ...], out: Path | None) -> None:
+@click.option(
+    "--set",
+    "assignments",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Override any parameter, by bare name (recognition=0.7) or path (interventions.0.end=40). Repeatable.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Output folder (default: results/<scenario>).",
+)
+def run(
+    scenario: str,
+    weeks: int | None,
+    employees: int | None,
+    seed: int | None,
+    assignments: tuple[str, ...],
+    out: Path | None,
+) -> None:
     """Run SCENARIO (a preset name or a scenario file) and write its results.
 
     Writes OUT/timeseries.parquet and .csv (one row per week), OUT/summary.json
@@ -83,23 +98,32 @@ def run(scenario: str, weeks: int | None, employees: int | None, seed: int | Non
     out = out or Path("results") / params.name
     started = time.perf_counter()
     model = KnowledgeSharingModel(params, rng=seed)
-    with tqdm(total=params.weeks, unit="week", desc=params.name, delay=PROGRESS_DELAY,
-              disable=not sys.stderr.isatty(), leave=False) as bar:
+    with tqdm(
+        total=params.weeks,
+        unit="week",
+        desc=params.name,
+        delay=PROGRESS_DELAY,
+        disable=not sys.stderr.isatty(),
+        leave=False,
+    ) as bar:
         model.run(progress=bar.update)
     paths = write_run(model, out, source=scenario)
     elapsed = time.perf_counter() - started
     final = model.metrics
     click.echo(f"{params.name}: {model.org.n:,} employees, {model.week} weeks, seed {model.seed} ({elapsed:.1f} s)")
-    click.echo(f"  sharing this week {final['sharing_rate']:.1%}; active {final['active']:,}, "
-               f"lapsed {final['lapsed']:,}, never shared {final['never_shared']:,}")
+    click.echo(
+        f"  sharing this week {final['sharing_rate']:.1%}; active {final['active']:,}, "
+        f"lapsed {final['lapsed']:,}, never shared {final['never_shared']:,}"
+    )
     for path in paths.values():
         click.echo(f"  wrote {path}")
 
 
 from sim.dashboard.command import dashboard  # noqa: E402
+
 main.add_command(dashboard)
 
-from sim.experiments.commands import analyse, sweep  # noqa: E402
+from sim.runner.commands import analyse, sweep  # noqa: E402
 
 main.add_command(sweep)
 main.add_command(analyse)

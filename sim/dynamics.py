@@ -38,7 +38,10 @@ F = np.float32
 CHANNELS = ("team", "weak", "reporting", *PAIR_KINDS, "community", "platform")
 PLATFORM = CHANNELS.index("platform")
 assert (CHANNELS.index("team"), CHANNELS.index("weak"), CHANNELS.index("reporting")) == (
-    compiled.TEAM, compiled.WEAK, compiled.REPORTING)
+    compiled.TEAM,
+    compiled.WEAK,
+    compiled.REPORTING,
+)
 #: How readily a sharer turns to each channel when it is open to them.
 CHANNEL_WEIGHT = {"team": 1.0, "weak": 0.5, "reporting": 0.2, "community": 0.8} | dict.fromkeys(PAIR_KINDS, 0.8)
 #: Knowledge received from a broadcast is codified, so less of it sticks.
@@ -47,7 +50,10 @@ PLATFORM_ABSORPTION = 0.5
 #: reading a post rarely do; mentors, project partners and community members,
 #: who share an identity and an ongoing relationship, do more often.
 CHANNEL_RECIPROCITY = np.array(
-    [{"platform": 0.3, "project": 1.3}.get(kind, 1.5 if kind in (*PAIR_KINDS, "community") else 1.0) for kind in CHANNELS],
+    [
+        {"platform": 0.3, "project": 1.3}.get(kind, 1.5 if kind in (*PAIR_KINDS, "community") else 1.0)
+        for kind in CHANNELS
+    ],
     dtype=F,
 )
 #: Satisfaction lost per unit share of critiqued contacts.
@@ -62,8 +68,18 @@ CRITIQUE_ON_CLIMATE = 0.3
 
 
 #: What moves the intention to share, in the order their pushes are added up (``sim.compiled.intention_terms``).
-DRIVERS = ("baseline", "disposition", "satisfaction", "self_efficacy", "recognition", "reciprocation", "ease",
-           "psychological_safety", "colleagues_example", "role")
+DRIVERS = (
+    "baseline",
+    "disposition",
+    "satisfaction",
+    "self_efficacy",
+    "recognition",
+    "reciprocation",
+    "ease",
+    "psychological_safety",
+    "colleagues_example",
+    "role",
+)
 
 #: Most colleagues one share can reach, however broad a sharer's reach.
 MAX_BREADTH = 100
@@ -79,7 +95,7 @@ def _breadth(m: KnowledgeSharingModel) -> int | np.ndarray:
     b = m.params.behaviour
     if not b.reach_spread:
         return b.recipients_per_share
-    factor = m.rng.lognormal(-b.reach_spread**2 / 2, b.reach_spread, m.org.n)
+    factor = m.rng.lognormal(-(b.reach_spread**2) / 2, b.reach_spread, m.org.n)
     return np.clip(np.rint(b.recipients_per_share * factor), 1, MAX_BREADTH).astype(np.int64)
 
 
@@ -115,12 +131,23 @@ def draw_contacts(m: KnowledgeSharingModel, s: np.ndarray) -> tuple[np.ndarray, 
         pick = (weights <= (u * weights[:, -1])[:, None]).sum(axis=1)
     draw_start = compiled.draw_starts(pick, len(kinds))
     draw = rng.random(len(s))
-    r = compiled.contacts(s, pick, code, draw_start, draw, org.members, org.team_start, org.team_size, org.team,
-                          org.weak_ties, org.manager_of)
+    r = compiled.contacts(
+        s,
+        pick,
+        code,
+        draw_start,
+        draw,
+        org.members,
+        org.team_start,
+        org.team_size,
+        org.team,
+        org.weak_ties,
+        org.manager_of,
+    )
     for j, kind in enumerate(member_of):
         j += len(kinds) - len(member_of)
         sel = np.flatnonzero(pick == j)
-        r[sel] = m.channels.recipient(kind, s[sel], draw[draw_start[j]:draw_start[j] + len(sel)])
+        r[sel] = m.channels.recipient(kind, s[sel], draw[draw_start[j] : draw_start[j] + len(sel)])
     channel = code[pick]
     return r, channel
 
@@ -159,8 +186,10 @@ class Dynamics:
         self.breadth = _breadth(model)
         b = model.params.behaviour
         #: The weights of the drivers that push by ``weight x (value - 1/2)``, in the order of ``DRIVERS``.
-        self.driver_weights = np.array([b.w_satisfaction, b.w_self_efficacy, b.w_recognition, b.w_reciprocation,
-                                        b.w_ease, b.w_safety, b.w_social], dtype=F)
+        self.driver_weights = np.array(
+            [b.w_satisfaction, b.w_self_efficacy, b.w_recognition, b.w_reciprocation, b.w_ease, b.w_safety, b.w_social],
+            dtype=F,
+        )
         self.recount_teams()
         self.social = np.zeros(n, dtype=F)
         self.bonus = np.zeros(n, dtype=F)
@@ -196,15 +225,20 @@ class Dynamics:
                 teams, lift = cls.climate_push(m, idx)
                 push = push + np.bincount(teams, weights=lift, minlength=org.n_teams)
         # A climate lived long enough becomes the team's new normal.
-        compiled.settle_climate(st.climate, st.climate_base, push, F(b.safety_rate), F(b.safety_rate * b.climate_memory))
+        compiled.settle_climate(
+            st.climate, st.climate_base, push, F(b.safety_rate), F(b.safety_rate * b.climate_memory)
+        )
         st.critique_memory *= F(CRITIQUE_MEMORY)
-        st.safety = compiled.perceived_safety(st.climate, org.team, st.safety_offset, st.critique_memory,
-                                              F(CRITIQUE_ON_SAFETY))
+        st.safety = compiled.perceived_safety(
+            st.climate, org.team, st.safety_offset, st.critique_memory, F(CRITIQUE_ON_SAFETY)
+        )
 
     # ---------------------------------------------------------- 2. intention
     def _intention(self) -> None:
         m, st, org = self.model, self.model.state, self.model.org
-        self.social = compiled.colleagues_example(org.team, org.n_teams, self.visibility, st.shared, self.team_visibility)
+        self.social = compiled.colleagues_example(
+            org.team, org.n_teams, self.visibility, st.shared, self.team_visibility
+        )
         self.bonus[:] = 0.0
         for cls, idx in self.members.items():
             bonus = cls.intention_bonus(m, idx)
@@ -238,8 +272,9 @@ class Dynamics:
     # ------------------------------------------------------------- 3. decide
     def _chance(self) -> np.ndarray:
         levers, b = self.model.levers, self.model.params.behaviour
-        return compiled.chance_to_share(self.model.state.intention, levers["opportunity"], levers["friction"],
-                                        F(b.friction_weight))
+        return compiled.chance_to_share(
+            self.model.state.intention, levers["opportunity"], levers["friction"], F(b.friction_weight)
+        )
 
     def _decide(self) -> np.ndarray:
         return self.model.rng.random(self.model.org.n, dtype=F) < self._chance()
@@ -268,31 +303,82 @@ class Dynamics:
         The per-contact loops are compiled (``sim.compiled``); the draws, and
         the float32 ``tanh`` and ``expm1``, stay here in numpy.
         """
-        m, st, b, rng, levers = self.model, self.model.state, self.model.params.behaviour, self.model.rng, self.model.levers
+        m, st, b, rng, levers = (
+            self.model,
+            self.model.state,
+            self.model.params.behaviour,
+            self.model.rng,
+            self.model.levers,
+        )
         s, r = ex.sharer, ex.recipient
 
         # What flows: the sharer's strongest domain, absorbed in part (less of a broadcast).
         K = st.knowledge
         tanh_k = np.tanh(K)  # absorptive capacity grows with related knowledge (numpy's float32 tanh: see sim.compiled)
         capacity = (F(b.absorptive_capacity), self.absorptive, levers["absorption"])
-        best, d, source, gain = compiled.offers(K, tanh_k, s, r, ex.channel, PLATFORM, F(PLATFORM_ABSORPTION), *capacity)
+        best, d, source, gain = compiled.offers(
+            K, tanh_k, s, r, ex.channel, PLATFORM, F(PLATFORM_ABSORPTION), *capacity
+        )
         chance = rng.random((5, len(s)), dtype=F)  # one draw each: use, recognition, feedback, return, critique
         used = chance[0] < -np.expm1(-gain / F(b.use_scale))
 
         # How recipients answer, and the knowledge that flows both ways.
         recognised, fed_back, returned, critiqued = compiled.answers(
-            s, r, ex.channel, used, chance, levers["recognition"], levers["feedback"], levers["reciprocity"],
-            levers["critique"], F(m.params.culture.reciprocation), F(b.critique_base), CHANNEL_RECIPROCITY,
-            st.intention, st.safety)
+            s,
+            r,
+            ex.channel,
+            used,
+            chance,
+            levers["recognition"],
+            levers["feedback"],
+            levers["reciprocity"],
+            levers["critique"],
+            F(m.params.culture.reciprocation),
+            F(b.critique_base),
+            CHANNEL_RECIPROCITY,
+            st.intention,
+            st.safety,
+        )
         compiled.flows(K, tanh_k, best, s, r, d, source, gain, returned, *capacity)
 
         sharers = compiled.learn_from_answers(
-            s, recognised, returned, fed_back, critiqued, levers["friction"], self.experience, F(b.experience_rate),
-            F(CRITIQUE_PENALTY), F(b.disconfirmation_weight), F(b.satisfaction_rate), F(b.expectation_rate),
-            F(1 - CRITIQUE_MEMORY), st.recognition, st.reciprocation, st.ease, st.self_efficacy, st.satisfaction,
-            st.expectation, st.critique_memory, st.share_count)
+            s,
+            recognised,
+            returned,
+            fed_back,
+            critiqued,
+            levers["friction"],
+            self.experience,
+            F(b.experience_rate),
+            F(CRITIQUE_PENALTY),
+            F(b.disconfirmation_weight),
+            F(b.satisfaction_rate),
+            F(b.expectation_rate),
+            F(1 - CRITIQUE_MEMORY),
+            st.recognition,
+            st.reciprocation,
+            st.ease,
+            st.self_efficacy,
+            st.satisfaction,
+            st.expectation,
+            st.critique_memory,
+            st.share_count,
+        )
         org = m.org
-        compiled.learn_by_watching(org.team, org.n_teams, org.team_size, shared, s, r, recognised, sharers,
-                                   self.vicarious, F(b.vicarious_rate), levers["friction"],
-                                   st.recognition, st.reciprocation, st.ease)
+        compiled.learn_by_watching(
+            org.team,
+            org.n_teams,
+            org.team_size,
+            shared,
+            s,
+            r,
+            recognised,
+            sharers,
+            self.vicarious,
+            F(b.vicarious_rate),
+            levers["friction"],
+            st.recognition,
+            st.reciprocation,
+            st.ease,
+        )
         self.team_critique = compiled.critique_rates(org.team, r, critiqued, org.n_teams)

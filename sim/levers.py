@@ -12,7 +12,7 @@ import numpy as np
 
 from sim.interventions import LEVERS, InterventionBase
 from sim.organisation import LEADER, MANAGER, SENIOR, STAFF, Structure
-from sim.params import Scenario
+from sim.scenario import Scenario
 
 F = np.float32
 

@@ -14,19 +14,36 @@ import numpy as np
 
 from sim.compiled import activity, share_crossing
 from sim.compiled import top_shares as compiled_top_shares
-from sim.params import LEVELS
+from sim.scenario import LEVELS
 from sim.state import NEVER
 
 if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel
 
 #: Means reported for the whole organisation and for each level and department.
-GROUPED = ("sharing_rate", "experienced_recognition", "experienced_reciprocation", "experienced_ease", "self_efficacy",
-           "satisfaction", "perceived_safety")
+GROUPED = (
+    "sharing_rate",
+    "experienced_recognition",
+    "experienced_reciprocation",
+    "experienced_ease",
+    "self_efficacy",
+    "satisfaction",
+    "perceived_safety",
+)
 #: The organisation-wide outputs that summaries and ``simulate`` report.
 HEADLINE = (
-    "sharing_rate", "active", "lapsed", "never_shared", *GROUPED[1:], "knowledge_mean", "knowledge_gini", "knowledge_cv",
-    "cross_team_flows", "cross_department_flows", "top1_share", "top10_share",
+    "sharing_rate",
+    "active",
+    "lapsed",
+    "never_shared",
+    *GROUPED[1:],
+    "knowledge_mean",
+    "knowledge_gini",
+    "knowledge_cv",
+    "cross_team_flows",
+    "cross_department_flows",
+    "top1_share",
+    "top10_share",
 )
 #: Above this many departments, per-department columns are left out (they would swamp the table).
 MAX_DEPARTMENT_COLUMNS = 50
@@ -49,7 +66,10 @@ def gini(values: np.ndarray) -> float:
 
 
 def coefficient_of_variation(values: np.ndarray, mean: float) -> float:
-    """Standard deviation over mean (0 when the mean is 0): Cowan & Jonard's measure of how evenly knowledge is spread."""
+    """Standard deviation over mean (0 when the mean is 0).
+
+    Cowan & Jonard's measure of how evenly knowledge is spread.
+    """
     if mean <= 0:
         return 0.0
     spread = np.add.reduce((values - np.float32(mean)) ** 2, dtype=np.float64) / len(values)
@@ -63,7 +83,7 @@ def top_shares(counts: np.ndarray, fractions: tuple[float, ...]) -> tuple[float,
 
 @lru_cache(maxsize=16)
 def _people(n: int, fractions: tuple[float, ...]) -> np.ndarray:
-    return np.array([max(1, int(round(fraction * n))) for fraction in fractions], dtype=np.int64)
+    return np.array([max(1, round(fraction * n)) for fraction in fractions], dtype=np.int64)
 
 
 def top_share(counts: np.ndarray, fraction: float) -> float:
@@ -71,9 +91,23 @@ def top_share(counts: np.ndarray, fraction: float) -> float:
 
 
 #: Columns of the weekly table that DataCollector's model reporters fill (and ``mesa.batch_run`` returns).
-COLUMNS = ("week", "sharing_rate", "active", "lapsed", "never_shared", "intention", *GROUPED[1:],
-           "knowledge_mean", "knowledge_gini", "knowledge_cv", "cross_team_flows", "cross_department_flows",
-           "top1_share", "top10_share", "contacts")
+COLUMNS = (
+    "week",
+    "sharing_rate",
+    "active",
+    "lapsed",
+    "never_shared",
+    "intention",
+    *GROUPED[1:],
+    "knowledge_mean",
+    "knowledge_gini",
+    "knowledge_cv",
+    "cross_team_flows",
+    "cross_department_flows",
+    "top1_share",
+    "top10_share",
+    "contacts",
+)
 
 
 def _departments(model: KnowledgeSharingModel) -> range:
@@ -89,13 +123,16 @@ def measure(model: KnowledgeSharingModel, stacked: np.ndarray) -> dict[str, floa
     out: dict[str, float] = {"week": week}
     totals = stacked.sum(axis=1) / n
     out["sharing_rate"] = float(totals[0])
-    out["active"], out["lapsed"], out["never_shared"] = activity(st.last_shared, week, model.params.behaviour.active_window,
-                                                                  NEVER)
+    out["active"], out["lapsed"], out["never_shared"] = activity(
+        st.last_shared, week, model.params.behaviour.active_window, NEVER
+    )
     out["intention"] = _mean(st.intention)
     for name, total in zip(GROUPED[1:], totals[1:].tolist()):
         out[name] = total
     domains = st.knowledge.shape[1]
-    per_person = st.knowledge @ np.full(domains, 1 / domains, dtype=st.knowledge.dtype)  # BLAS: faster than mean(axis=1)
+    per_person = st.knowledge @ np.full(
+        domains, 1 / domains, dtype=st.knowledge.dtype
+    )  # BLAS: faster than mean(axis=1)
     out["knowledge_mean"] = _mean(per_person)
     out["knowledge_gini"] = gini(per_person)
     out["knowledge_cv"] = coefficient_of_variation(per_person, out["knowledge_mean"])
@@ -152,10 +189,7 @@ class GroupIndex:
 
     def means(self, stacked: np.ndarray) -> list[float]:
         """Every row's mean in every group, in the order of ``columns``; NaN for an empty group."""
-        if self.contiguous:
-            sums = np.add.reduceat(stacked, self.starts, axis=1)
-        else:
-            sums = stacked @ self.membership
+        sums = np.add.reduceat(stacked, self.starts, axis=1) if self.contiguous else stacked @ self.membership
         # An empty group's mean is NaN, quietly; errstate is slow to enter, so only then.
         with nullcontext() if self.complete else np.errstate(invalid="ignore", divide="ignore"):
             return (sums / self.size).ravel().tolist()

@@ -18,8 +18,8 @@ from sim.channels import Channels
 from sim.dynamics import Dynamics
 from sim.levers import Levers, target_mask
 from sim.organisation import MANAGER, generate
-from sim.params import Scenario
-from sim.scenario import load_scenario
+from sim.scenario import Scenario
+from sim.scenario_files import load_scenario
 from sim.state import EmployeeState
 from sim.warmup import settle
 

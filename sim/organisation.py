@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.compiled import teammates
-from sim.params import LEVELS, Organisation
+from sim.scenario import LEVELS, Organisation
 
 STAFF, SENIOR, MANAGER, LEADER = (LEVELS.index(name) for name in LEVELS)
 WEEKS_PER_YEAR = 52

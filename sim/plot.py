@@ -7,10 +7,10 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
 
-from sim.params import Scenario  # noqa: E402
+from sim.scenario import Scenario
 
 # Okabe-Ito: distinguishable with the common forms of colour blindness.
 OKABE_ITO = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#000000"]
@@ -32,9 +32,17 @@ def shade_interventions(ax, scenario: Scenario, weeks: int) -> None:
         colour = OKABE_ITO[number % len(OKABE_ITO)]
         ax.axvspan(start, end, color=colour, alpha=0.15, lw=0)
         ax.axvline(start, color=colour, lw=1, ls="--")
-        ax.text(start + 0.5, 0.98 - 0.08 * number, names, transform=ax.get_xaxis_transform(),
-                va="top", ha="left", fontsize=9, color="#222222",
-                bbox={"facecolor": "white", "edgecolor": colour, "alpha": 0.85, "pad": 2})
+        ax.text(
+            start + 0.5,
+            0.98 - 0.08 * number,
+            names,
+            transform=ax.get_xaxis_transform(),
+            va="top",
+            ha="left",
+            fontsize=9,
+            color="#222222",
+            bbox={"facecolor": "white", "edgecolor": colour, "alpha": 0.85, "pad": 2},
+        )
 
 
 def sharing_chart(frame: pd.DataFrame, scenario: Scenario, path: Path, seed: int | None) -> None:
@@ -48,12 +56,21 @@ def sharing_chart(frame: pd.DataFrame, scenario: Scenario, path: Path, seed: int
     top.set_ylim(0, max(5.0, 100 * frame["sharing_rate"].max() * 1.25))
     top.legend(loc="upper right", frameon=False)
     top.grid(alpha=0.3)
-    top.set_title(f"{scenario.name}: knowledge sharing over {weeks} weeks "
-                  f"({scenario.organisation.employees:,} employees, seed {seed})", loc="left")
+    top.set_title(
+        f"{scenario.name}: knowledge sharing over {weeks} weeks "
+        f"({scenario.organisation.employees:,} employees, seed {seed})",
+        loc="left",
+    )
 
     n = frame[["active", "lapsed", "never_shared"]].sum(axis=1)
-    bottom.stackplot(frame["week"], 100 * frame["active"] / n, 100 * frame["lapsed"] / n, 100 * frame["never_shared"] / n,
-                     colors=[ACTIVE, LAPSED, NEVER], labels=["active (shared in the last weeks)", "lapsed", "never shared"])
+    bottom.stackplot(
+        frame["week"],
+        100 * frame["active"] / n,
+        100 * frame["lapsed"] / n,
+        100 * frame["never_shared"] / n,
+        colors=[ACTIVE, LAPSED, NEVER],
+        labels=["active (shared in the last weeks)", "lapsed", "never shared"],
+    )
     shade_interventions_lines(bottom, scenario, weeks)
     bottom.set_ylabel("employees (%)")
     bottom.set_xlabel("week")

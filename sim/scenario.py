@@ -1,249 +1,248 @@
-"""Load, override and validate scenarios, with errors a person can act on.
+"""The scenario schema: every key a scenario file may hold, its type, range and default.
 
-Every problem names the file, the key, what was expected and what was found;
-a misspelt key or intervention type comes with the nearest valid name. All
-problems in a file are reported together, and nothing runs on an invalid one.
+One pydantic model per section keeps the file format, the defaults, the
+validation messages and the documentation of each parameter in one place.
+Leaf names are unique across sections, so a researcher can override any of
+them by its bare name (``simulate(recognition=0.8)``) without knowing where
+it lives in the file.
 """
 
 from __future__ import annotations
 
-import difflib
-import tomllib
-from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from sim.interventions import FAMILIES, TYPE_NAMES
-from sim.params import Scenario, flat_parameter_names
+from sim.interventions import FAMILIES, Intervention
 
-PRESET_PACKAGE = "sim.scenarios"
+UnitInterval = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
-@dataclass(frozen=True)
-class Problem:
-    key: str
-    message: str
+class _Section(BaseModel):
+    """Unknown keys are refused: a misspelt key must never be silently ignored."""
 
-    def __str__(self) -> str:
-        return f"key '{self.key}': {self.message}" if self.key else self.message
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
 
-class ScenarioError(ValueError):
-    """A scenario (or an override of one) that cannot be run, with every problem found."""
+class Organisation(_Section):
+    """Structure of the organisation the network is generated from."""
 
-    def __init__(self, source: str, problems: list[Problem]):
-        self.source = source
-        self.problems = problems
-        lines = [f"{source}: {len(problems)} problem{'s' * (len(problems) != 1)}"]
-        lines += [f"  - {problem}" for problem in problems]
-        super().__init__("\n".join(lines))
+    employees: int = Field(500, ge=10, le=2_000_000, description="number of employees")
+    departments: int = Field(5, ge=1, le=10_000, description="number of departments")
+    team_size: int = Field(8, ge=3, le=50, description="people per team, the manager included")
+    weak_ties: int = Field(4, ge=0, le=32, description="cross-team acquaintances per employee")
+    cross_department_share: UnitInterval = Field(
+        0.3, description="share of cross-team ties that reach another department"
+    )
+    senior_share: UnitInterval = Field(0.25, description="share of non-managers who are senior")
+    newcomer_share: UnitInterval = Field(0.1, description="share of employees in their first year")
+    knowledge_domains: int = Field(6, ge=1, le=32, description="knowledge domains tracked per person")
+    initial_knowledge: Literal["expertise", "uniform"] = Field(
+        "expertise",
+        description="'expertise': deep in one's specialty, growing with tenure; "
+        "'uniform': every domain drawn uniformly from [0, 1), as in Cowan & Jonard (2004)",
+    )
+    network: Literal["teams", "ring"] = Field(
+        "teams",
+        description="'teams': teams, acquaintances and reporting lines; "
+        "'ring': a ring lattice with some ties rewired at random (Watts & Strogatz 1998), for the barter rule",
+    )
+    neighbours: int = Field(10, ge=2, le=100, description="ring network: ties per person before rewiring (even)")
+    rewiring: UnitInterval = Field(
+        0.1, description="ring network: probability that a tie is rewired to a random colleague"
+    )
+
+    @model_validator(mode="after")
+    def _fits(self) -> Organisation:
+        if self.departments * 3 > self.employees:
+            raise ValueError(f"{self.departments} departments need at least {self.departments * 3} employees")
+        if self.neighbours % 2:
+            raise ValueError(f"neighbours must be even (half on each side of the ring), got {self.neighbours}")
+        if self.network == "ring" and self.neighbours >= self.employees:
+            raise ValueError(f"a ring of {self.employees} employees cannot give each {self.neighbours} neighbours")
+        return self
 
 
-# ------------------------------------------------------------------ presets
-def preset_names() -> list[str]:
-    return sorted(p.name[:-5] for p in resources.files(PRESET_PACKAGE).iterdir() if p.name.endswith(".toml"))
+class Culture(_Section):
+    """The starting culture: what sharing is like in this organisation before any intervention.
 
-
-def preset_path(name: str) -> Path:
-    return Path(str(resources.files(PRESET_PACKAGE).joinpath(f"{name}.toml")))
-
-
-def load_scenario(source: str | Path | Scenario = "baseline", **overrides: Any) -> Scenario:
-    """A validated scenario from a preset name, a TOML file path or a Scenario, with overrides applied.
-
-    Overrides use bare parameter names (``recognition=0.8``), dotted paths
-    (``"culture.recognition"``) or intervention fields (``"interventions.0.end"``).
+    The first four are the handbook's four experiences as the organisation
+    delivers them (how often a share is recognised, how often colleagues share
+    back, how easy the process is, how often people hear their knowledge was
+    used); people start out believing roughly what the culture delivers.
     """
-    if isinstance(source, Scenario):
-        base, label = source.model_dump(), "scenario"
-    else:
-        path = _resolve(source)
-        base, label = read_toml(path), str(path)
-        base.setdefault("name", path.stem)
-    scenario = validate(base, label)
-    return with_overrides(scenario, overrides) if overrides else scenario
+
+    recognition: UnitInterval = Field(0.35, description="chance that a share is recognised")
+    reciprocation: UnitInterval = Field(0.45, description="readiness of colleagues to share in return")
+    ease: UnitInterval = Field(0.5, description="ease of the sharing process (1 = no friction)")
+    feedback: UnitInterval = Field(0.3, description="chance that a sharer hears how the knowledge was used")
+    psychological_safety: UnitInterval = Field(0.6, description="team climate of psychological safety")
+    climate_spread: float = Field(
+        0.08, ge=0.0, le=0.5, description="how much teams differ in psychological safety (s.d. of team climate)"
+    )
+    safety_spread: float = Field(
+        0.15,
+        ge=0.0,
+        le=0.5,
+        description="how much teammates differ in the safety they feel (s.d. around the team climate)",
+    )
+    initial_sharers: UnitInterval = Field(0.5, description="share of employees actively sharing at week 0")
+    initial_lapsed: UnitInterval = Field(0.3, description="share who shared once but stopped, at week 0")
+
+    @model_validator(mode="after")
+    def _shares_add_up(self) -> Culture:
+        if self.initial_sharers + self.initial_lapsed > 1.0:
+            raise ValueError("initial_sharers + initial_lapsed must not exceed 1")
+        return self
 
 
-def _resolve(source: str | Path) -> Path:
-    path = Path(source)
-    if path.suffix == ".toml" or path.exists() or "/" in str(source):
-        if not path.is_file():
-            raise ScenarioError(str(source), [Problem("", "no such file")])
-        return path
-    if str(source) in preset_names():
-        return preset_path(str(source))
-    raise ScenarioError(str(source), [Problem("", f"no preset or file of that name{suggest(str(source), preset_names())}; "
-                                              f"presets: {', '.join(preset_names())}")])
+class Behaviour(_Section):
+    """Mechanism parameters: how people learn from experience and decide.
+
+    These are the knobs a researcher varies in a sensitivity analysis; an L&D
+    user leaves them alone.
+    """
+
+    experience_rate: UnitInterval = Field(0.15, description="how fast sharers update the four experiences")
+    vicarious_rate: UnitInterval = Field(0.03, description="how fast non-sharers update from what they see")
+    expectation_rate: UnitInterval = Field(0.05, description="how fast expectations adapt to experience")
+    satisfaction_rate: UnitInterval = Field(0.2, description="how fast satisfaction follows confirmation")
+    disconfirmation_weight: float = Field(
+        1.0, ge=0.0, le=5.0, description="weight of (experience - expectation) on satisfaction"
+    )
+    intention_rate: UnitInterval = Field(0.25, description="how fast intention follows its drivers")
+    intention_bias: float = Field(1.2, ge=-10.0, le=10.0, description="intercept of the intention")
+    cooperator_share: UnitInterval = Field(0.2, description="share of people inclined to share whatever happens")
+    defector_share: UnitInterval = Field(0.3, description="share of people inclined to keep knowledge to themselves")
+    cooperator_bonus: float = Field(1.5, ge=0.0, le=10.0, description="cooperators' extra readiness, in logits")
+    defector_penalty: float = Field(4.0, ge=0.0, le=10.0, description="defectors' lower readiness, in logits")
+    disposition_spread: float = Field(
+        0.5, ge=0.0, le=5.0, description="spread of personal readiness within each group, in logits"
+    )
+    w_satisfaction: float = Field(3.0, ge=0.0, le=20.0, description="weight of satisfaction")
+    w_self_efficacy: float = Field(2.0, ge=0.0, le=20.0, description="weight of self-efficacy")
+    w_recognition: float = Field(1.0, ge=0.0, le=20.0, description="weight of expected recognition")
+    w_ease: float = Field(1.0, ge=0.0, le=20.0, description="weight of the expected ease of sharing")
+    w_reciprocation: float = Field(1.0, ge=0.0, le=20.0, description="weight of expected reciprocation")
+    w_safety: float = Field(5.0, ge=0.0, le=20.0, description="weight of psychological safety")
+    w_social: float = Field(2.0, ge=0.0, le=20.0, description="pull of what teammates visibly do")
+    friction_weight: UnitInterval = Field(0.6, description="how much friction stops an intended share")
+    base_opportunity: UnitInterval = Field(0.9, description="chance of having time to share in a week")
+    recipients_per_share: int = Field(3, ge=1, le=20, description="colleagues reached per share")
+    absorptive_capacity: UnitInterval = Field(0.3, description="fraction of a knowledge gap absorbed")
+    use_scale: float = Field(
+        0.1, gt=0.0, le=10.0, description="knowledge gain at which a recipient is ~63 % likely to use it"
+    )
+    critique_base: UnitInterval = Field(0.35, description="chance of critique in a climate with no safety")
+    safety_rate: UnitInterval = Field(0.04, description="how fast team climate moves toward its target")
+    climate_memory: UnitInterval = Field(
+        0.2, description="how much of a lasting change in climate becomes the team's resting level"
+    )
+    learning_rate: float = Field(0.05, ge=0.0, le=1.0, description="weekly own learning in one's specialty")
+    depreciation: UnitInterval = Field(0.01, description="weekly obsolescence of knowledge")
+    leader_visibility: float = Field(4.0, ge=1.0, le=50.0, description="weight of a manager's example")
+    tie_retention: UnitInterval = Field(
+        0.98,
+        description="weekly survival of mentoring pairs, project ties and community membership after their programme",
+    )
+    active_window: int = Field(4, ge=1, le=52, description="weeks since last share that still count as active")
+    reach_spread: float = Field(
+        2.0,
+        ge=0.0,
+        le=3.0,
+        description="how much people differ in how many colleagues a share reaches (s.d. of its log)",
+    )
+    decision: Literal["experience", "barter"] = Field(
+        "experience",
+        description="'experience': the weekly decision to keep sharing; 'barter': Cowan & Jonard's (2004) "
+        "knowledge barter between neighbours",
+    )
+
+    @model_validator(mode="after")
+    def _mix_adds_up(self) -> Behaviour:
+        if self.cooperator_share + self.defector_share > 1.0:
+            raise ValueError("cooperator_share + defector_share must not exceed 1")
+        return self
 
 
-def read_toml(path: Path) -> dict:
-    try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(str(path), [Problem("", f"not valid TOML: {error}")]) from None
-    except OSError as error:
-        raise ScenarioError(str(path), [Problem("", f"cannot be read: {error.strerror}")]) from None
+class Scenario(_Section):
+    """A whole scenario: organisation, starting culture, mechanism parameters, interventions."""
+
+    name: str = Field("custom", min_length=1, description="short name")
+    description: str = Field("", description="one line on what the scenario shows")
+    notice: str = Field("", description="what a trainer should point out while it runs")
+    weeks: int = Field(104, ge=1, le=5200, description="weeks to simulate")
+    warmup: int = Field(52, ge=0, le=520, description="weeks the organisation settles before week 0, not recorded")
+    seed: int = Field(42, ge=0, le=2**63 - 1, description="seed of the random number generator")
+    organisation: Organisation = Organisation()
+    culture: Culture = Culture()
+    behaviour: Behaviour = Behaviour()
+    interventions: list[Intervention] = []
+
+    @model_validator(mode="after")
+    def _rules_fit(self) -> Scenario:
+        barter = self.behaviour.decision == "barter"
+        if barter and self.warmup:
+            raise ValueError(
+                "warmup must be 0 with behaviour.decision = 'barter': a barter run starts from its endowments, "
+                "and the warm-up settles beliefs the barter rule does not have"
+            )
+        if self.organisation.network == "ring" and not barter:
+            raise ValueError(
+                "organisation.network = 'ring' needs behaviour.decision = 'barter': the experience rule "
+                "shares through teams, acquaintances and reporting lines, which a ring does not have"
+            )
+        for number, item in enumerate(self.interventions):
+            if barter and (self.organisation.network == "ring" or item.type not in BARTER_FAMILIES):
+                where = (
+                    "on a ring network" if self.organisation.network == "ring" else "with behaviour.decision = 'barter'"
+                )
+                raise ValueError(
+                    f"interventions.{number}: '{item.type}' does nothing {where}; "
+                    f"the barter rule uses no recognition, safety or intention, and a ring's ties are fixed"
+                    + (
+                        ""
+                        if self.organisation.network == "ring"
+                        else f" (on the team network it takes only {', '.join(BARTER_FAMILIES)})"
+                    )
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _targets_exist(self) -> Scenario:
+        for number, item in enumerate(self.interventions):
+            department = item.target_department()
+            if department is not None and department >= self.organisation.departments:
+                raise ValueError(
+                    f"interventions.{number}.target: department {department} does not exist; "
+                    f"departments are numbered 0 to {self.organisation.departments - 1}"
+                )
+        return self
 
 
-def validate(data: dict, source: str) -> Scenario:
-    """Validate raw scenario data; raise ScenarioError listing every problem."""
-    try:
-        return Scenario.model_validate(data)
-    except ValidationError as error:
-        problems = [explain(item, data) for item in error.errors()]
-        # Pydantic checks a table's cross-field rules only when all its fields
-        # are valid; check windows here too so every problem shows at once.
-        problems += [p for p in _window_problems(data) if p not in problems]
-        raise ScenarioError(source, problems) from None
+#: Interventions that still act under the barter rule on the team network: they change who meets whom
+#: (pairs, communities, reshuffled teams) or how much of a gap is absorbed.
+BARTER_FAMILIES: tuple[str, ...] = tuple(
+    family.model_fields["type"].annotation.__args__[0]
+    for family in FAMILIES
+    if family.BUILDS not in (None, "climate_shock") or "absorption" in family.EFFECTS
+)
+
+SECTIONS: dict[str, type[_Section]] = {
+    "organisation": Organisation,
+    "culture": Culture,
+    "behaviour": Behaviour,
+}
 
 
-def _window_problems(data: dict) -> list[Problem]:
-    items = data.get("interventions") if isinstance(data, dict) else None
-    problems = []
-    for number, item in enumerate(items if isinstance(items, list) else []):
-        if not isinstance(item, dict):
-            continue
-        start, end = item.get("start", 0), item.get("end")
-        if isinstance(start, int) and isinstance(end, int) and end <= start:
-            problems.append(Problem(f"interventions.{number}", f"end ({end}) must be after start ({start})"))
-    return problems
+def flat_parameter_names() -> dict[str, str]:
+    """Map every bare leaf name to its dotted path, e.g. 'recognition' -> 'culture.recognition'."""
+    names = {key: key for key in ("weeks", "warmup", "seed")}
+    for section, model in SECTIONS.items():
+        for key in model.model_fields:
+            names[key] = f"{section}.{key}"
+    return names
 
 
-def check_file(path: str | Path) -> list[Problem]:
-    """Every problem in a scenario file, or an empty list if it is valid."""
-    try:
-        load_scenario(Path(path))
-    except ScenarioError as error:
-        return error.problems
-    return []
-
-
-# --------------------------------------------------------------- overrides
-def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = "overrides") -> Scenario:
-    data = scenario.model_dump()
-    flat = flat_parameter_names()
-    problems = []
-    for key, value in overrides.items():
-        path = flat.get(key, key).split(".")
-        try:
-            _assign(data, path, value)
-        except KeyError:
-            valid = list(flat) + list(flat.values())
-            problems.append(Problem(key, f"unknown parameter{suggest(key, valid)}"))
-    if problems:
-        raise ScenarioError(source, problems)
-    return validate(data, source)
-
-
-def _assign(data: Any, path: list[str], value: Any) -> None:
-    head, rest = path[0], path[1:]
-    if isinstance(data, list):
-        if not head.isdigit() or int(head) >= len(data):
-            raise KeyError(head)
-        index: Any = int(head)
-    else:
-        if head not in data:
-            raise KeyError(head)
-        index = head
-    if rest:
-        _assign(data[index], rest, value)
-    else:
-        data[index] = value
-
-
-def parse_assignment(text: str) -> tuple[str, Any]:
-    """Split 'key=value' from the command line; the value is read as TOML (numbers, booleans, strings)."""
-    key, sep, raw = text.partition("=")
-    if not sep or not key.strip():
-        raise ScenarioError("--set", [Problem(text, "expected KEY=VALUE")])
-    try:
-        value = tomllib.loads(f"v = {raw.strip()}")["v"]
-    except tomllib.TOMLDecodeError:
-        value = raw.strip()
-    return key.strip(), value
-
-
-# ----------------------------------------------------------------- messages
-def suggest(word: str, choices: list[str]) -> str:
-    """'; did you mean X?' for the valid name nearest a misspelt one, or nothing if none is near."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    return f"; did you mean '{close[0]}'?" if close else ""
-
-
-def _model_at(loc: tuple, data: dict, root: type[BaseModel]) -> type[BaseModel] | None:
-    """The pydantic model that owns the key at ``loc``, to find valid names near a misspelt one."""
-    model: type[BaseModel] | None = root
-    node: Any = data
-    for part in loc[:-1]:
-        if isinstance(part, int):  # an item of the interventions list: its family owns the keys
-            node = node[part] if isinstance(node, list) and part < len(node) else {}
-            kind = node.get("type") if isinstance(node, dict) else None
-            model = next((f for f in FAMILIES if f.model_fields["type"].annotation.__args__[0] == kind), None)
-            continue
-        if part in TYPE_NAMES or model is None:
-            continue  # pydantic puts the union tag in the location
-        field = model.model_fields.get(part)
-        node = node.get(part, {}) if isinstance(node, dict) else {}
-        annotation = field.annotation if field else None
-        model = annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
-    return model
-
-
-def _range_of(loc: tuple, data: dict, root: type[BaseModel]) -> str | None:
-    """'a number from 0.0 to 1.0' for the field at ``loc``, from its declared bounds."""
-    owner = _model_at(loc, data, root)
-    field = owner.model_fields.get(str(loc[-1])) if owner else None
-    if field is None:
-        return None
-    low = next((getattr(m, a) for m in field.metadata for a in ("ge", "gt") if getattr(m, a, None) is not None), None)
-    high = next((getattr(m, a) for m in field.metadata for a in ("le", "lt") if getattr(m, a, None) is not None), None)
-    if low is None or high is None:
-        return None
-    return f"{'a whole number' if field.annotation is int else 'a number'} from {low} to {high}"
-
-
-def _readable_loc(loc: tuple) -> str:
-    return ".".join(str(part) for part in loc if str(part) not in TYPE_NAMES)
-
-
-def explain(item: dict, data: dict, root: type[BaseModel] = Scenario) -> Problem:
-    """One pydantic error as a Problem a person can act on; ``root`` is the schema ``data`` was checked against."""
-    loc = tuple(item["loc"])
-    key, kind, found = _readable_loc(loc), item["type"], item.get("input")
-    context = item.get("ctx") or {}
-    if kind == "extra_forbidden":
-        owner = _model_at(loc, data, root)
-        valid = list(owner.model_fields) if owner else []
-        valid = [name for name in valid if name != "type"] or valid
-        return Problem(key, f"unknown key{suggest(str(loc[-1]), valid)}"
-                            + (f" (valid keys: {', '.join(valid)})" if valid else ""))
-    if kind in ("union_tag_invalid", "union_tag_not_found"):
-        tag = found.get("type") if isinstance(found, dict) else None
-        if tag is None:
-            return Problem(f"{key}.type", f"missing; expected one of {', '.join(TYPE_NAMES)}")
-        return Problem(f"{key}.type", f"unknown intervention type '{tag}'{suggest(str(tag), list(TYPE_NAMES))}; "
-                                      f"expected one of {', '.join(TYPE_NAMES)}")
-    if kind == "missing":
-        return Problem(key, "required key is missing")
-    bounds = {
-        "greater_than_equal": f"a value >= {context.get('ge')}",
-        "less_than_equal": f"a value <= {context.get('le')}",
-        "greater_than": f"a value > {context.get('gt')}",
-        "less_than": f"a value < {context.get('lt')}",
-        "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
-        "float_type": "a number", "float_parsing": "a number",
-        "string_type": "text", "list_type": "a list", "model_type": "a table of keys",
-        "model_attributes_type": "a table of keys", "dict_type": "a table of keys", "bool_type": "true or false",
-    }
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        span = _range_of(loc, data, root)
-        if span:
-            return Problem(key, f"expected {span}, got {found!r}")
-    if kind in bounds:
-        return Problem(key, f"expected {bounds[kind]}, got {found!r}")
-    message = item["msg"].removeprefix("Value error, ")
-    return Problem(key, message)
+Level = Literal["staff", "senior", "manager", "leader"]
+LEVELS: tuple[str, ...] = ("staff", "senior", "manager", "leader")

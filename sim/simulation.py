@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sim.experiments.outcomes import late_sharing, mean_sharing
 from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
-from sim.params import Scenario
+from sim.runner.outcomes import late_sharing, mean_sharing
+from sim.scenario import Scenario
 
 
 def simulate(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.organisation import LEADER, MANAGER, Structure
-from sim.params import Scenario
+from sim.scenario import Scenario
 
 NEVER = np.iinfo(np.int32).min // 2  # "last shared" of someone who never shared
 F = np.float32

@@ -36,8 +36,19 @@ if TYPE_CHECKING:
 #: Employees in the organisation that settles in place of a larger one.
 DONOR_SIZE = 1000
 #: Per-person state taken over from the settled organisation.
-CARRIED = ("recognition", "reciprocation", "ease", "self_efficacy", "expectation", "satisfaction", "intention",
-           "disposition", "safety_offset", "critique_memory", "shared")
+CARRIED = (
+    "recognition",
+    "reciprocation",
+    "ease",
+    "self_efficacy",
+    "expectation",
+    "satisfaction",
+    "intention",
+    "disposition",
+    "safety_offset",
+    "critique_memory",
+    "shared",
+)
 
 
 def settle(model: KnowledgeSharingModel, seed: int) -> None:
@@ -52,13 +63,19 @@ def settle(model: KnowledgeSharingModel, seed: int) -> None:
         return
     org = params.organisation
     size = min(org.employees, DONOR_SIZE)
-    donor_params = params.model_copy(update={
-        "name": "warm-up", "description": "", "notice": "",  # labels: they must not split the cache
-        "warmup": 0,
-        "interventions": [],
-        "weeks": weeks,
-        "organisation": org.model_copy(update={"employees": size, "departments": max(1, min(org.departments, size // 3))}),
-    })
+    donor_params = params.model_copy(
+        update={
+            "name": "warm-up",
+            "description": "",
+            "notice": "",  # labels: they must not split the cache
+            "warmup": 0,
+            "interventions": [],
+            "weeks": weeks,
+            "organisation": org.model_copy(
+                update={"employees": size, "departments": max(1, min(org.departments, size // 3))}
+            ),
+        }
+    )
     _take_over(model, _settled(donor_params, seed), np.random.default_rng([seed, 1]))
 
 
@@ -120,4 +137,6 @@ def _take_over(model: KnowledgeSharingModel, donor: KnowledgeSharingModel, rng: 
     st.climate = ds.climate[team].copy()
     st.climate_base = ds.climate_base[team].copy()
     model.dynamics.team_critique = donor.dynamics.team_critique[team].copy()
-    st.safety = perceived_safety(st.climate, org.team, st.safety_offset, st.critique_memory, np.float32(CRITIQUE_ON_SAFETY))
+    st.safety = perceived_safety(
+        st.climate, org.team, st.safety_offset, st.critique_memory, np.float32(CRITIQUE_ON_SAFETY)
+    )

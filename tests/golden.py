@@ -19,14 +19,25 @@ from pathlib import Path
 import numpy as np
 
 from sim import KnowledgeSharingModel
-from sim.scenario import preset_names
+from sim.scenario_files import preset_names
 
 #: Two sizes: one small enough that every preset runs in seconds, one that has several departments and a
 #: warm-up donor smaller than the organisation.
 SIZES = (150, 1200)
 #: Final per-person state hashed beside the weekly tables: a change that cancels out in the means still shows.
-STATE = ("knowledge", "intention", "satisfaction", "recognition", "reciprocation", "ease", "self_efficacy",
-         "safety", "climate", "share_count", "last_shared")
+STATE = (
+    "knowledge",
+    "intention",
+    "satisfaction",
+    "recognition",
+    "reciprocation",
+    "ease",
+    "self_efficacy",
+    "safety",
+    "climate",
+    "share_count",
+    "last_shared",
+)
 RECORD = Path(__file__).with_name("golden.json")
 
 

@@ -9,7 +9,7 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
-from sim.experiments.worker import execute
+from sim.runner.worker import execute
 
 
 @dataclass

@@ -14,10 +14,10 @@ from SALib.test_functions import Ishigami
 from scipy import stats
 
 from sim.cli import main
-from sim.experiments import run_sweep
-from sim.experiments.analysis import choose_weeks, compare, describe, indices, rebuild, sentence
-from sim.experiments.definition import Experiment
-from sim.experiments.report import analyse
+from sim.runner import run_sweep
+from sim.runner.analysis import choose_weeks, compare, describe, indices, rebuild, sentence
+from sim.runner.definition import Experiment
+from sim.runner.report import analyse
 
 T_975_3 = 3.182446305284263  # Student t, 97.5th percentile, 3 degrees of freedom (tables)
 T_975_2 = 4.302652729911275
@@ -128,8 +128,9 @@ def test_weeks_not_kept_move_to_the_nearest_kept_week_and_say_so():
     kept = [*range(0, 30, 4), 30]  # outputs.every = 4 keeps 0, 4, ..., 28 and the last week
     weeks = choose_weeks([10, 30, 6], kept)
     assert [(w.asked, w.used) for w in weeks] == [(10, 8), (30, 30), (6, 4)]  # a tie goes to the earlier week
-    assert weeks[0].note(4) == ("week 10 was not kept (outputs.every = 4); week 8, the nearest kept week, "
-                                "is used instead")
+    assert weeks[0].note(4) == (
+        "week 10 was not kept (outputs.every = 4); week 8, the nearest kept week, is used instead"
+    )
     assert weeks[1].note(4) is None
     assert [w.used for w in choose_weeks([], kept)] == [16, 30]  # middle (15, nearest kept 16) and end
     assert [w.used for w in choose_weeks([], [104])] == [104]  # final week only: one week, no note
@@ -137,33 +138,67 @@ def test_weeks_not_kept_move_to_the_nearest_kept_week_and_say_so():
 
 
 def test_sentence_in_plain_words():
-    row = pd.DataFrame([{"scenario": "recognition_programme", "output": "sharing_rate", "week": 52,
-                         "baseline": "baseline", "method": "paired", "difference": 0.182, "ci_low": 0.169,
-                         "ci_high": 0.195}])
-    assert sentence(next(row.itertuples())) == ("recognition_programme: +18.2 points of sharing at week 52 vs "
-                                                "baseline (95 % CI +16.9 to +19.5)")
+    row = pd.DataFrame(
+        [
+            {
+                "scenario": "recognition_programme",
+                "output": "sharing_rate",
+                "week": 52,
+                "baseline": "baseline",
+                "method": "paired",
+                "difference": 0.182,
+                "ci_low": 0.169,
+                "ci_high": 0.195,
+            }
+        ]
+    )
+    assert sentence(next(row.itertuples())) == (
+        "recognition_programme: +18.2 points of sharing at week 52 vs baseline (95 % CI +16.9 to +19.5)"
+    )
     row = row.assign(week=None, output="final_knowledge_mean", difference=-0.05, ci_low=-0.12, ci_high=0.02)
-    assert sentence(next(row.itertuples())) == ("recognition_programme: mean knowledge in the final week -0.05 units "
-                                                "vs baseline (95 % CI -0.12 to +0.02; no clear difference)")
+    assert sentence(next(row.itertuples())) == (
+        "recognition_programme: mean knowledge in the final week -0.05 units "
+        "vs baseline (95 % CI -0.12 to +0.02; no clear difference)"
+    )
 
 
 # ----------------------------------------------------------- sensitivity
 def design_experiment(method: str, samples: int) -> dict:
     """Three real parameter names standing for x1, x2, x3 of a test function on [-pi, pi]."""
     span = {"low": -math.pi, "high": math.pi}
-    return Experiment.model_validate({
-        "name": "synthetic", "replications": 1, "scenarios": ["baseline"], "seed": 5,
-        "vary": {"intention_bias": span, "base_opportunity": span, "vicarious_rate": span},
-        "design": {"method": method, "samples": samples}, "analysis": {"outcomes": ["late_sharing_rate"]},
-    }).model_dump(mode="json")
+    return Experiment.model_validate(
+        {
+            "name": "synthetic",
+            "replications": 1,
+            "scenarios": ["baseline"],
+            "seed": 5,
+            "vary": {"intention_bias": span, "base_opportunity": span, "vicarious_rate": span},
+            "design": {"method": method, "samples": samples},
+            "analysis": {"outcomes": ["late_sharing_rate"]},
+        }
+    ).model_dump(mode="json")
 
 
 def synthetic_runs(experiment: dict, function) -> pd.DataFrame:
     design = rebuild(experiment)
     points = pd.DataFrame(design.points)
-    return pd.concat([pd.DataFrame({"run_id": [f"p{p}" for p in range(len(points))], "scenario": "baseline",
-                                    "point": range(len(points)), "replication": 0, "seed": 1, "status": "done",
-                                    "late_sharing_rate": function(design.matrix)}), points], axis=1)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "run_id": [f"p{p}" for p in range(len(points))],
+                    "scenario": "baseline",
+                    "point": range(len(points)),
+                    "replication": 0,
+                    "seed": 1,
+                    "status": "done",
+                    "late_sharing_rate": function(design.matrix),
+                }
+            ),
+            points,
+        ],
+        axis=1,
+    )
 
 
 def test_sobol_indices_of_the_ishigami_function_rank_its_inputs():
@@ -180,8 +215,7 @@ def test_sobol_indices_of_the_ishigami_function_rank_its_inputs():
 
 def test_morris_ranks_a_linear_function_by_its_slopes():
     experiment = design_experiment("morris", 10)
-    found = indices(synthetic_runs(experiment, lambda x: 10 * x[:, 0] + 2 * x[:, 1]), experiment,
-                    ["late_sharing_rate"])
+    found = indices(synthetic_runs(experiment, lambda x: 10 * x[:, 0] + 2 * x[:, 1]), experiment, ["late_sharing_rate"])
     mu = found.table.set_index("parameter")["mu_star"]
     assert mu["intention_bias"] > mu["base_opportunity"] > mu["vicarious_rate"] == pytest.approx(0)
 
@@ -272,15 +306,20 @@ def test_sobol_report_from_a_tiny_real_sweep(tmp_path_factory):
 
 
 def test_windowed_outcomes_are_compared_with_the_baseline_over_the_same_weeks():
-    from sim.experiments.analysis import matched_windows
+    from sim.runner.analysis import matched_windows
 
     weeks = np.arange(0, 9)
-    weekly = pd.DataFrame({
-        "run_id": np.repeat(["b0", "b1"], len(weeks)), "scenario": "baseline",
-        "week": np.tile(weeks, 2), "sharing_rate": np.concatenate([weeks / 10, weeks / 20]),
-    })
-    table = pd.DataFrame({"run_id": ["b0", "b1"], "scenario": "baseline",
-                          "during_sharing_rate": np.nan, "after_sharing_rate": np.nan})
+    weekly = pd.DataFrame(
+        {
+            "run_id": np.repeat(["b0", "b1"], len(weeks)),
+            "scenario": "baseline",
+            "week": np.tile(weeks, 2),
+            "sharing_rate": np.concatenate([weeks / 10, weeks / 20]),
+        }
+    )
+    table = pd.DataFrame(
+        {"run_id": ["b0", "b1"], "scenario": "baseline", "during_sharing_rate": np.nan, "after_sharing_rate": np.nan}
+    )
     matched = matched_windows(table, weekly, "baseline", {"programme": (2, 5)})
     assert matched[("programme", "during_sharing_rate")].to_dict() == pytest.approx({"b0": 0.4, "b1": 0.2})
     assert matched[("programme", "after_sharing_rate")].to_dict() == pytest.approx({"b0": 0.7, "b1": 0.35})

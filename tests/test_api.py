@@ -73,7 +73,9 @@ def test_bulk_created_agents_match_the_one_by_one_path(monkeypatch):
     fast = KnowledgeSharingModel("baseline", rng=4, employees=300)
     monkeypatch.setattr(population, "_bulk_possible", lambda model, types: False)
     slow = KnowledgeSharingModel("baseline", rng=4, employees=300)
-    assert [(a.unique_id, type(a), a.index) for a in fast.agents] == [(a.unique_id, type(a), a.index) for a in slow.agents]
+    assert [(a.unique_id, type(a), a.index) for a in fast.agents] == [
+        (a.unique_id, type(a), a.index) for a in slow.agents
+    ]
     for cls in (Employee, Manager, Newcomer):
         assert [a.unique_id for a in fast.agents_by_type[cls]] == [a.unique_id for a in slow.agents_by_type[cls]]
     assert fast.agent_id_counter == slow.agent_id_counter
@@ -87,8 +89,12 @@ def test_renders_in_mesa_solaraviz():
     from mesa.visualization import SolaraViz, make_plot_component
 
     model = KnowledgeSharingModel("combined_programme", rng=1, employees=150)
-    page = SolaraViz(model, components=[make_plot_component("sharing_rate", backend="matplotlib")],
-                     model_params={"scenario": "combined_programme", "employees": 150}, name="kshare")
+    page = SolaraViz(
+        model,
+        components=[make_plot_component("sharing_rate", backend="matplotlib")],
+        model_params={"scenario": "combined_programme", "employees": 150},
+        name="kshare",
+    )
     box, _ = solara.render(page, handle_error=False)
     assert box is not None
     for _ in range(3):

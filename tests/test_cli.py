@@ -32,8 +32,22 @@ def test_scenarios_lists_presets_with_descriptions():
 
 def test_run_writes_results_with_provenance(tmp_path):
     out = tmp_path / "run"
-    result = invoke("run", "combined_programme", "--weeks", "40", "--employees", "150", "--seed", "7",
-                    "--set", "recognition=0.6", "--set", "interventions.0.end=30", "--out", str(out))
+    result = invoke(
+        "run",
+        "combined_programme",
+        "--weeks",
+        "40",
+        "--employees",
+        "150",
+        "--seed",
+        "7",
+        "--set",
+        "recognition=0.6",
+        "--set",
+        "interventions.0.end=30",
+        "--out",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     frame = pd.read_parquet(out / "timeseries.parquet")
     assert len(frame) == 41 and frame["week"].tolist() == list(range(41))
@@ -51,7 +65,10 @@ def test_run_writes_results_with_provenance(tmp_path):
 
 def test_same_command_same_numbers(tmp_path):
     for name in ("a", "b"):
-        assert invoke("run", "baseline", "--weeks", "20", "--employees", "100", "--out", str(tmp_path / name)).exit_code == 0
+        assert (
+            invoke("run", "baseline", "--weeks", "20", "--employees", "100", "--out", str(tmp_path / name)).exit_code
+            == 0
+        )
     a = pd.read_parquet(tmp_path / "a" / "timeseries.parquet")
     b = pd.read_parquet(tmp_path / "b" / "timeseries.parquet")
     pd.testing.assert_frame_equal(a, b, check_exact=True)
@@ -89,7 +106,12 @@ def test_validate_reports_every_problem(tmp_path):
 def test_installed_command_runs_in_a_real_process(tmp_path):
     """The console script, as a user types it (no terminal: no progress bar in the output)."""
     exe = Path(sys.executable).with_name("kshare")
-    result = subprocess.run([str(exe), "run", "baseline", "--weeks", "10", "--employees", "80", "--out", str(tmp_path)],
-                            capture_output=True, text=True, env=os.environ | {"COLUMNS": "100"}, check=False)
+    result = subprocess.run(
+        [str(exe), "run", "baseline", "--weeks", "10", "--employees", "80", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=os.environ | {"COLUMNS": "100"},
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert "wrote" in result.stdout and "week/s" not in result.stderr

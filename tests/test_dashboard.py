@@ -23,7 +23,7 @@ from sim.dashboard.explain import why
 from sim.dashboard.session import Run, baseline_of
 from sim.dashboard.state import Dashboard
 from sim.dashboard.views import DemoView, EmployeePanel, LiveView
-from sim.scenario import load_scenario, preset_names
+from sim.scenario_files import load_scenario, preset_names
 
 JPEG = b"\xff\xd8\xff"  # live frames are JPEG; downloads are PNG
 BAD_FILE = """name = "our_org"
@@ -81,7 +81,7 @@ def test_kshare_help_does_not_import_solara():
 
 # -------------------------------------------------------------------- page
 def test_page_renders_controls_and_live_charts():
-    box, rc = solara.render(Page(), handle_error=False)
+    _box, rc = solara.render(Page(), handle_error=False)
     for label in ("Play", "Step", "Reset"):
         button(rc, label)
     for name in ("sharing", "network"):
@@ -91,7 +91,7 @@ def test_page_renders_controls_and_live_charts():
 
 def test_step_and_reset_move_the_run_and_redraw_the_charts():
     dash = small(employees=200)
-    box, rc = solara.render(LiveView(dash), handle_error=False)
+    _box, rc = solara.render(LiveView(dash), handle_error=False)
     before = chart(rc, "sharing").src, chart(rc, "network").src
     for _ in range(3):
         dash.step()
@@ -107,7 +107,7 @@ def test_step_and_reset_move_the_run_and_redraw_the_charts():
 def test_play_steps_on_a_thread_until_paused():
     dash = small(employees=100)
     dash.speed.value = 20
-    box, rc = solara.render(Player(dash), handle_error=False)
+    _box, _rc = solara.render(Player(dash), handle_error=False)
     dash.playing.value = True
     deadline = time.monotonic() + 30
     while dash.run.week < 3 and time.monotonic() < deadline:
@@ -182,14 +182,14 @@ def test_bad_upload_shows_the_cli_messages_and_changes_nothing(tmp_path):
     assert dash.error.value.splitlines()[1:] == cli.output.strip().splitlines()[1:]  # the same problems, word for word
     assert "did you mean 'recognition'" in dash.error.value
     assert "did you mean 'recognition_programme'" in dash.error.value
-    box, rc = solara.render(Page(), handle_error=False)  # and the page shows such an error
+    _box, _rc = solara.render(Page(), handle_error=False)  # and the page shows such an error
     assert not dash.load_upload("broken.toml", b"weeks = [")
     assert "not valid TOML" in dash.error.value
 
 
 def test_good_upload_replaces_the_scenario():
     dash = small()
-    assert dash.load_upload("ours.toml", b'weeks = 30\n[organisation]\nemployees = 120\n')
+    assert dash.load_upload("ours.toml", b"weeks = 30\n[organisation]\nemployees = 120\n")
     assert dash.scenario.value.name == "ours" and dash.run.model.org.n == 120
     assert dash.source.value == "file 'ours.toml'" and dash.error.value == ""
 
@@ -234,7 +234,7 @@ def test_clicking_near_an_employee_selects_them_and_explains_why():
     dash = small(employees=300)
     for _ in range(4):
         dash.step()
-    box, rc = solara.render(LiveView(dash), handle_error=False)
+    _box, rc = solara.render(LiveView(dash), handle_error=False)
     chart_obj = dash._network()
     x, y = chart_obj.layout.xy[123]
     left, bottom, width, height = chart_obj.AXES
@@ -271,7 +271,7 @@ def test_layout_is_computed_once_per_organisation():
 
 def test_large_organisations_get_a_team_view():
     dash = small(employees=6000, departments=12)
-    box, rc = solara.render(LiveView(dash), handle_error=False)
+    _box, rc = solara.render(LiveView(dash), handle_error=False)
     layout = network.layout_for(dash.run.model)
     assert not layout.per_person and layout.xy is None
     assert chart(rc, "network").src.startswith("data:image/jpeg")
@@ -306,12 +306,14 @@ def test_difference_in_words_mentions_what_lasts_after_the_programme():
     lifted[:, 112] = [0.28, 0.29, 0.29, 0.30]
     other = compare.Item("recognition", scenario, lifted)
     text = compare.describe(reference, other, [52], 130)
-    assert text == ("recognition against no programme: +18 points of sharing at week 52, "
-                    "still +9 one year after the programme ended (week 112).")
+    assert text == (
+        "recognition against no programme: +18 points of sharing at week 52, "
+        "still +9 one year after the programme ended (week 112)."
+    )
 
 
 def test_compare_asks_for_two_to_four_scenarios():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="compare two to"):
         compare.compare([("a", load_scenario("baseline"))])
     assert compare.parse_weeks("52, 104;x 7") == [7, 52, 104]
 
@@ -320,7 +322,7 @@ def test_compare_asks_for_two_to_four_scenarios():
 def test_demonstration_mode_shows_one_large_chart_and_the_story():
     dash = small("blame_culture", employees=150)
     dash.demo.value = True
-    box, rc = solara.render(DemoView(dash), handle_error=False)
+    _box, rc = solara.render(DemoView(dash), handle_error=False)
     assert len(rc.find(v.VuetifyTemplate, name="sharing").widgets) == 1
     assert not rc.find(v.VuetifyTemplate, name="network").widgets
     assert dash.story().startswith("Trust is low")
@@ -346,7 +348,7 @@ def test_every_preset_plays_and_draws_with_a_story(preset):
 
 def test_employee_panel_accepts_a_typed_number():
     dash = small(employees=100)
-    box, rc = solara.render(EmployeePanel(dash), handle_error=False)
+    _box, rc = solara.render(EmployeePanel(dash), handle_error=False)
     dash.select(42)
     assert rc.find(v.VuetifyTemplate, name="drivers").widgets
     dash.select(1000)

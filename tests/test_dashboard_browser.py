@@ -27,8 +27,16 @@ from click.testing import CliRunner
 
 from sim.cli import main
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 LOCAL = {"127.0.0.1", "localhost"}
 BAD_FILE = """name = "our_org_low_trust"
 
@@ -51,7 +59,7 @@ def find_chromium() -> str | None:
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     install = [*prefix, apt, "install", "-y", "--no-install-recommends", "chromium"]
     for command in ([*prefix, apt, "update", "-qq"], install):
-        if subprocess.run(command, env=env, capture_output=True).returncode != 0:
+        if subprocess.run(command, env=env, capture_output=True, check=False).returncode != 0:
             return None
     return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 
@@ -76,8 +84,9 @@ def server(tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("server") / "server.log"
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "sim.cli", "dashboard", "--port", str(port)],
-                                   stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "sim.cli", "dashboard", "--port", str(port)], stdout=out, stderr=subprocess.STDOUT
+        )
         url = f"http://127.0.0.1:{port}/"
         deadline = time.monotonic() + 120
         try:
@@ -207,7 +216,7 @@ def test_nothing_leaves_the_machine(page):
 def test_clicking_an_employee_shows_why(page, shots):
     from sim.dashboard.network import NetworkChart, layout_for
     from sim.model import KnowledgeSharingModel
-    from sim.scenario import load_scenario
+    from sim.scenario_files import load_scenario
 
     model = KnowledgeSharingModel(load_scenario("recognition_programme"))  # the page's first scenario
     chart = NetworkChart(model, layout_for(model))
@@ -256,8 +265,9 @@ def test_exported_scenario_reproduces_the_numbers_with_kshare_run(page, tmp_path
     data_download.value.save_as(data_file)
 
     out = tmp_path / "run"
-    result = CliRunner().invoke(main, ["run", str(scenario_file), "--weeks", "3", "--out", str(out)],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["run", str(scenario_file), "--weeks", "3", "--out", str(out)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     ours, theirs = pd.read_csv(data_file), pd.read_csv(out / "timeseries.csv")
     assert len(ours) == 4

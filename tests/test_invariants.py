@@ -8,10 +8,21 @@ from hypothesis import strategies as st
 
 from sim import simulate
 from sim.interventions import TYPE_NAMES
-from sim.params import Behaviour, Culture
+from sim.scenario import Behaviour, Culture
 
-RATES = ("sharing_rate", "experienced_recognition", "experienced_reciprocation", "experienced_ease", "self_efficacy", "satisfaction",
-         "perceived_safety", "knowledge_gini", "cross_team_flows", "top1_share", "top10_share")
+RATES = (
+    "sharing_rate",
+    "experienced_recognition",
+    "experienced_reciprocation",
+    "experienced_ease",
+    "self_efficacy",
+    "satisfaction",
+    "perceived_safety",
+    "knowledge_gini",
+    "cross_team_flows",
+    "top1_share",
+    "top10_share",
+)
 
 
 def _bounds(model, name):
@@ -40,8 +51,16 @@ def _numbers(model, skip=()):
 
 interventions = st.lists(
     st.builds(
-        lambda kind, start, length, intensity: {"type": kind, "start": start, "end": start + length, "intensity": intensity},
-        st.sampled_from(TYPE_NAMES), st.integers(0, 20), st.integers(1, 20), st.floats(0, 1),
+        lambda kind, start, length, intensity: {
+            "type": kind,
+            "start": start,
+            "end": start + length,
+            "intensity": intensity,
+        },
+        st.sampled_from(TYPE_NAMES),
+        st.integers(0, 20),
+        st.integers(1, 20),
+        st.floats(0, 1),
     ),
     max_size=4,
 )
@@ -57,13 +76,15 @@ interventions = st.lists(
 def test_outputs_stay_valid_under_random_parameters(culture, behaviour, items, seed):
     from sim import Scenario
 
-    scenario = Scenario.model_validate({
-        "weeks": 30,
-        "organisation": {"employees": 60, "departments": 3},
-        "culture": culture,
-        "behaviour": behaviour,
-        "interventions": items,
-    })
+    scenario = Scenario.model_validate(
+        {
+            "weeks": 30,
+            "organisation": {"employees": 60, "departments": 3},
+            "culture": culture,
+            "behaviour": behaviour,
+            "interventions": items,
+        }
+    )
     out = simulate(scenario, seed=seed)
     for name in RATES:
         series = out[name]

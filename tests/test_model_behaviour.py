@@ -7,6 +7,8 @@ comparison if the true effect were exactly zero); "raises" demands the
 extremes differ by more than 4 standard errors and by a visible amount.
 """
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -33,7 +35,7 @@ def _paired(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
 )
 def test_better_experience_never_lowers_long_run_sharing(parameter, levels):
     runs = [long_run(**{parameter: level}) for level in levels]
-    for low, high in zip(runs, runs[1:]):
+    for low, high in itertools.pairwise(runs):
         mean, se = _paired(low, high)
         assert mean >= -3 * se, f"raising {parameter} lowered sharing by {-mean:.3f} (se {se:.3f})"
     mean, se = _paired(runs[0], runs[-1])

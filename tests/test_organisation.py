@@ -3,7 +3,7 @@
 import numpy as np
 
 from sim.organisation import LEADER, MANAGER, generate
-from sim.params import Organisation
+from sim.scenario import Organisation
 
 
 def _org(**kw):

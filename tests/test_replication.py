@@ -6,6 +6,8 @@ from its own stream, so a seed gives the same people and endowments at every
 rewiring level and the comparison is paired.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -35,7 +37,7 @@ def test_ring_lattice_is_a_watts_strogatz_graph():
     start, ties = ring_lattice(400, 4, 0.0, np.random.default_rng(0))
     degree = np.diff(start)
     assert (degree == 4).all()
-    first = ties[start[10]:start[11]]
+    first = ties[start[10] : start[11]]
     assert set(first) == {8, 9, 11, 12}  # the two nearest on each side
     start, ties = ring_lattice(400, 4, 0.5, np.random.default_rng(0))
     src = np.repeat(np.arange(400), np.diff(start))
@@ -78,11 +80,13 @@ def test_knowledge_never_falls_and_never_exceeds_the_best_endowment():
 
 
 def test_barter_refuses_what_it_cannot_do():
-    with pytest.raises(ScenarioError, match="needs behaviour.decision = 'barter'"):
+    with pytest.raises(ScenarioError, match=re.escape("needs behaviour.decision = 'barter'")):
         load_scenario("baseline", network="ring")
     with pytest.raises(ScenarioError, match="does nothing on a ring network"):
         load_scenario("recognition_programme", decision="barter", network="ring", warmup=0)
-    with pytest.raises(ScenarioError, match="'recognition_programme' does nothing with behaviour.decision = 'barter'"):
+    with pytest.raises(
+        ScenarioError, match=re.escape("'recognition_programme' does nothing with behaviour.decision = 'barter'")
+    ):
         load_scenario("recognition_programme", decision="barter", warmup=0)
     with pytest.raises(ScenarioError, match="warmup must be 0"):
         load_scenario("cowan_jonard", warmup=10)
@@ -94,7 +98,8 @@ def test_barter_refuses_what_it_cannot_do():
 
 
 def test_barter_runs_on_the_team_network_with_structural_interventions():
-    out = simulate("mentoring", seed=2, employees=200, weeks=40, decision="barter", warmup=0,
-                   learning_rate=0.0, depreciation=0.0)
+    out = simulate(
+        "mentoring", seed=2, employees=200, weeks=40, decision="barter", warmup=0, learning_rate=0.0, depreciation=0.0
+    )
     assert out["knowledge_mean"][-1] > out["knowledge_mean"][0]
     assert (np.diff(out["knowledge_mean"]) >= -1e-9).all()

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from sim.params import LEVELS
+from sim.scenario import LEVELS
 from sim.state import NEVER, STRATEGIES
 
 if TYPE_CHECKING:

@@ -31,7 +31,9 @@ def _bulk_possible(model: KnowledgeSharingModel, types: tuple[type[Employee], ..
     )
 
 
-def create_population(model: KnowledgeSharingModel, types: tuple[type[Employee], ...], kind: np.ndarray) -> list[Employee]:
+def create_population(
+    model: KnowledgeSharingModel, types: tuple[type[Employee], ...], kind: np.ndarray
+) -> list[Employee]:
     """Agents for rows 0..n-1, row i of type ``types[kind[i]]``."""
     if not _bulk_possible(model, types):
         return [types[k](model, i) for i, k in enumerate(kind.tolist())]

@@ -10,7 +10,7 @@ ZERO, HALF, ONE, FOUR = F(0), F(0.5), F(1), F(4)
 
 
 @njit(cache=True, inline="always")
-def unit(x):
+def clamp01(x):
     """Clamp to [0, 1], as ``np.clip(x, 0, 1)`` does (max first, then min)."""
     if x < ZERO:
         x = ZERO

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from sim.compiled.common import FOUR, HALF, ONE, ZERO, F, unit
+from sim.compiled.common import FOUR, HALF, ONE, ZERO, F, clamp01
 
 #: A recognition is likelier when the knowledge was used: 0.4 + 0.6 x used.
 RECOGNISED_BASE, RECOGNISED_USED = F(0.4), F(0.6)
@@ -46,7 +46,8 @@ def offers(knowledge, tanh_knowledge, s, r, channel, discounted, discount, scale
         source[i] = knowledge[s[i], di]
         own = knowledge[ri, di]
         gain[i] = _absorbable(scale, absorptive[ri], absorption[ri], source[i], own, tanh_knowledge[ri, di]) * (
-            discount if channel[i] == discounted else ONE)
+            discount if channel[i] == discounted else ONE
+        )
     return best, d, source, gain
 
 
@@ -69,8 +70,9 @@ def flows(knowledge, tanh_knowledge, best, s, r, d, source, gain, returned, scal
             db = best[giver]
             cell[k] = taker * domains + db
             sources[k] = knowledge[giver, db]
-            gains[k] = _absorbable(scale, absorptive[taker], absorption[taker], sources[k], knowledge[taker, db],
-                                   tanh_knowledge[taker, db])
+            gains[k] = _absorbable(
+                scale, absorptive[taker], absorption[taker], sources[k], knowledge[taker, db], tanh_knowledge[taker, db]
+            )
             k += 1
     absorb(knowledge, cell, gains, sources)
 
@@ -100,8 +102,22 @@ def absorb(knowledge, cell, gain, source):
 
 
 @njit(cache=True)
-def answers(s, r, channel, used, chance, lever_recognition, lever_feedback, lever_reciprocity, lever_critique,
-            reciprocation, critique_base, channel_reciprocity, intention, safety):
+def answers(
+    s,
+    r,
+    channel,
+    used,
+    chance,
+    lever_recognition,
+    lever_feedback,
+    lever_reciprocity,
+    lever_critique,
+    reciprocation,
+    critique_base,
+    channel_reciprocity,
+    intention,
+    safety,
+):
     """How each recipient answers a share: recognition, feedback on its use, knowledge in return, critique.
 
     ``chance`` holds one uniform draw per contact for each answer (rows 1 to 4; row 0 decided ``used``).
@@ -115,17 +131,36 @@ def answers(s, r, channel, used, chance, lever_recognition, lever_feedback, leve
         si, ri = s[i], r[i]
         recognised[i] = chance[1, i] < lever_recognition[si] * (RECOGNISED_BASE + RECOGNISED_USED * F(used[i]))
         fed_back[i] = used[i] and chance[2, i] < lever_feedback[si]
-        back = unit(reciprocation * (HALF + intention[ri]) + lever_reciprocity[ri])
+        back = clamp01(reciprocation * (HALF + intention[ri]) + lever_reciprocity[ri])
         returned[i] = chance[3, i] < back * channel_reciprocity[channel[i]]
-        critiqued[i] = chance[4, i] < unit(critique_base * (ONE - safety[ri]) + lever_critique[ri])
+        critiqued[i] = chance[4, i] < clamp01(critique_base * (ONE - safety[ri]) + lever_critique[ri])
     return recognised, fed_back, returned, critiqued
 
 
 @njit(cache=True)
-def learn_from_answers(s, recognised, returned, fed_back, critiqued, friction, experience, rate_scale,
-                       penalty, disconfirmation, satisfaction_rate, expectation_rate, critique_kept,
-                       recognition, reciprocation, ease, self_efficacy, satisfaction, expectation, critique_memory,
-                       share_count):
+def learn_from_answers(
+    s,
+    recognised,
+    returned,
+    fed_back,
+    critiqued,
+    friction,
+    experience,
+    rate_scale,
+    penalty,
+    disconfirmation,
+    satisfaction_rate,
+    expectation_rate,
+    critique_kept,
+    recognition,
+    reciprocation,
+    ease,
+    self_efficacy,
+    satisfaction,
+    expectation,
+    critique_memory,
+    share_count,
+):
     """Each sharer updates the four experiences, satisfaction and expectation from the answers to their shares.
 
     Contacts are sorted by sharer, so each sharer's contacts are one run of ``s``.
@@ -147,7 +182,7 @@ def learn_from_answers(s, recognised, returned, fed_back, critiqued, friction, e
             j += 1
         per = F(j - k)
         rec_obs, back_obs, eff_obs, crit = F(rec) / per, F(back) / per, F(eff) / per, F(crit_n) / per
-        ease_obs = unit(ONE - friction[w] - HALF * crit)
+        ease_obs = clamp01(ONE - friction[w] - HALF * crit)
         rate = rate_scale * experience[w]
         if rate > ONE:
             rate = ONE
@@ -155,9 +190,9 @@ def learn_from_answers(s, recognised, returned, fed_back, critiqued, friction, e
         reciprocation[w] += rate * (back_obs - reciprocation[w])
         ease[w] += rate * (ease_obs - ease[w])
         self_efficacy[w] += rate * (eff_obs - self_efficacy[w])
-        performance = unit((rec_obs + back_obs + ease_obs + eff_obs) / FOUR - penalty * crit)
+        performance = clamp01((rec_obs + back_obs + ease_obs + eff_obs) / FOUR - penalty * crit)
         confirmation = performance - expectation[w]
-        target = unit(performance + disconfirmation * confirmation)
+        target = clamp01(performance + disconfirmation * confirmation)
         satisfaction[w] += satisfaction_rate * (target - satisfaction[w])
         expectation[w] += expectation_rate * confirmation
         critique_memory[w] += critique_kept * crit
@@ -181,8 +216,22 @@ def team_rates(team, n_teams, flag, denominator):
 
 
 @njit(cache=True)
-def learn_by_watching(team, n_teams, team_size, shared, s, r, recognised, sharers, vicarious, rate_scale, friction,
-                      recognition, reciprocation, ease):
+def learn_by_watching(
+    team,
+    n_teams,
+    team_size,
+    shared,
+    s,
+    r,
+    recognised,
+    sharers,
+    vicarious,
+    rate_scale,
+    friction,
+    recognition,
+    reciprocation,
+    ease,
+):
     """People who did not share update, more slowly, from what they saw: their team sharing and being
     recognised, knowledge coming to them, and how easy sharing looks."""
     n = len(team)

@@ -78,8 +78,12 @@ def Player(dash: Dashboard):
 def Tabs(options: dict[str, str], chosen: solara.Reactive[str]):
     """Buttons that switch between views by label; only the chosen view is drawn at all."""
     keys = {label: key for key, label in options.items()}
-    solara.ToggleButtonsSingle(value=options[chosen.value], values=list(options.values()),
-                               on_value=lambda label: chosen.set(keys[label]), classes=["kshare-tabs"])
+    solara.ToggleButtonsSingle(
+        value=options[chosen.value],
+        values=list(options.values()),
+        on_value=lambda label: chosen.set(keys[label]),
+        classes=["kshare-tabs"],
+    )
 
 
 @solara.component

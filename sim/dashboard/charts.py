@@ -24,12 +24,12 @@ from dataclasses import dataclass, replace
 import matplotlib
 
 matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import numpy as np
+from matplotlib.figure import Figure
 
-from sim.dashboard.live import LiveFigure  # noqa: E402
-from sim.params import LEVELS, Scenario  # noqa: E402
-from sim.plot import ACTIVE, OKABE_ITO, shade_interventions, windows  # noqa: E402
+from sim.dashboard.live import LiveFigure
+from sim.plot import ACTIVE, OKABE_ITO, shade_interventions, windows
+from sim.scenario import LEVELS, Scenario
 
 BASELINE_COLOUR = "#000000"
 #: The six quantities of the experiences chart: column, label, colour, dash.
@@ -132,11 +132,19 @@ def annotate_windows(ax, scenario: Scenario, weeks: int, style: Style) -> list:
             narrow = (end - start) / weeks < 0.25  # the start label would reach the end line
             marks.append((end, height - (0.12 * top if narrow else 0.0), f"ends in week {end}"))
         for week, y, text in marks:
-            notes.append(ax.annotate(
-                text, xy=(week, y), xytext=(week + weeks * 0.025, y), fontsize=style.font * 0.8,
-                va="top", ha="left", color="#222222",
-                arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.5, "shrinkA": 0, "shrinkB": 0},
-                bbox={"facecolor": "white", "edgecolor": colour, "alpha": 0.95, "pad": 3, "lw": 2}))
+            notes.append(
+                ax.annotate(
+                    text,
+                    xy=(week, y),
+                    xytext=(week + weeks * 0.025, y),
+                    fontsize=style.font * 0.8,
+                    va="top",
+                    ha="left",
+                    color="#222222",
+                    arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.5, "shrinkA": 0, "shrinkB": 0},
+                    bbox={"facecolor": "white", "edgecolor": colour, "alpha": 0.95, "pad": 3, "lw": 2},
+                )
+            )
     return notes
 
 
@@ -151,8 +159,14 @@ def group_names(group_by: str, departments: int) -> list[tuple[str, str]]:
 class SharingChart:
     """Sharing over time against the same organisation and seed with no intervention, windows shaded."""
 
-    def __init__(self, scenario: Scenario, style: Style = NORMAL, baseline: bool = True, ceiling: float = 60.0,
-                 seed: int | None = None):
+    def __init__(
+        self,
+        scenario: Scenario,
+        style: Style = NORMAL,
+        baseline: bool = True,
+        ceiling: float = 60.0,
+        seed: int | None = None,
+    ):
         self.scenario = scenario
         weeks = scenario.weeks
         fig = style.figure()
@@ -161,8 +175,14 @@ class SharingChart:
         ax.set_ylim(0, ceiling)
         self.base = None
         if baseline:
-            (self.base,) = ax.plot([], [], color=BASELINE_COLOUR, lw=style.line * 0.8, ls="--",
-                                   label="same organisation and seed, no intervention")
+            (self.base,) = ax.plot(
+                [],
+                [],
+                color=BASELINE_COLOUR,
+                lw=style.line * 0.8,
+                ls="--",
+                label="same organisation and seed, no intervention",
+            )
         (self.weekly,) = ax.plot([], [], color=ACTIVE, lw=0.8, alpha=0.4, label="this scenario, each week")
         (self.line,) = ax.plot([], [], color=ACTIVE, lw=style.line, label="this scenario (4-week average)")
         notes = []
@@ -176,8 +196,9 @@ class SharingChart:
         size = f"{scenario.organisation.employees:,} employees" + (f", seed {seed}" if seed is not None else "")
         fig.suptitle(f"{scenario.name} ({size})", x=0.01, ha="left", fontsize=style.font * 0.8, color="#444444")
         self.title = ax.set_title(" ", loc="left", fontsize=style.font * 1.05)
-        self.live = LiveFigure(fig, [line for line in (self.base, self.weekly, self.line) if line is not None]
-                               + [self.title, *notes])
+        self.live = LiveFigure(
+            fig, [line for line in (self.base, self.weekly, self.line) if line is not None] + [self.title, *notes]
+        )
 
     @staticmethod
     def ceiling(history, baseline) -> float:
@@ -206,8 +227,14 @@ class SharingChart:
 class ExperiencesChart:
     """The four experiences, satisfaction and psychological safety over time; one of them by level or department."""
 
-    def __init__(self, scenario: Scenario, group_by: str = "level", quantity: str = "satisfaction",
-                 departments: int = 0, style: Style = NORMAL):
+    def __init__(
+        self,
+        scenario: Scenario,
+        group_by: str = "level",
+        quantity: str = "satisfaction",
+        departments: int = 0,
+        style: Style = NORMAL,
+    ):
         weeks = scenario.weeks
         fig = style.figure(style.height * 1.1)
         left, right = fig.subplots(1, 2, width_ratios=[1.15, 1])
@@ -224,12 +251,18 @@ class ExperiencesChart:
         self.groups = {}
         for number, (suffix, label) in enumerate(group_names(group_by, departments)):
             (self.groups[f"{quantity}[{suffix}]"],) = right.plot(
-                [], [], color=LINE_COLOURS[number % len(LINE_COLOURS)], ls=DASHES[number % 4],
-                lw=style.line * 0.8, label=label)
+                [],
+                [],
+                color=LINE_COLOURS[number % len(LINE_COLOURS)],
+                ls=DASHES[number % 4],
+                lw=style.line * 0.8,
+                label=label,
+            )
         right.set(xlim=(0, weeks), ylim=(0, 100 if self.scale == 100 else 1))
         shade_quiet(right, scenario, weeks)
-        unit = ("Employees sharing this week (%)" if self.scale == 100
-                else f"Mean {QUANTITY_LABELS[quantity]} (0–1 scale)")
+        unit = (
+            "Employees sharing this week (%)" if self.scale == 100 else f"Mean {QUANTITY_LABELS[quantity]} (0–1 scale)"
+        )
         _axes_style(right, style, "Week", unit)
         right.set_title(f"{QUANTITY_LABELS[quantity].capitalize()} by {group_by}", loc="left", fontsize=style.font)
         if len(self.groups) <= 12:
@@ -250,14 +283,23 @@ class ExperiencesChart:
 
 #: The spread panels: title, y label, y limits (None: grows with the data), and lines (column, label, scale).
 SPREAD_PANELS = (
-    ("Participation inequality", "Share of all sharing done by (%)", (0, 100),
-     (("top10_share", "the most active 10 % of employees", 100), ("top1_share", "the most active 1 %", 100))),
-    ("Knowledge inequality", "Gini (0 = equal, 1 = one knows all)", (0, 1),
-     (("knowledge_gini", "knowledge Gini", 1),)),
-    ("Knowledge held", "Mean knowledge per employee (model units)", None,
-     (("knowledge_mean", "mean knowledge", 1),)),
-    ("Knowledge flows across boundaries", "Share of knowledge flows (%)", (0, 100),
-     (("cross_team_flows", "crossing team lines", 100), ("cross_department_flows", "crossing department lines", 100))),
+    (
+        "Participation inequality",
+        "Share of all sharing done by (%)",
+        (0, 100),
+        (("top10_share", "the most active 10 % of employees", 100), ("top1_share", "the most active 1 %", 100)),
+    ),
+    ("Knowledge inequality", "Gini (0 = equal, 1 = one knows all)", (0, 1), (("knowledge_gini", "knowledge Gini", 1),)),
+    ("Knowledge held", "Mean knowledge per employee (model units)", None, (("knowledge_mean", "mean knowledge", 1),)),
+    (
+        "Knowledge flows across boundaries",
+        "Share of knowledge flows (%)",
+        (0, 100),
+        (
+            ("cross_team_flows", "crossing team lines", 100),
+            ("cross_department_flows", "crossing department lines", 100),
+        ),
+    ),
 )
 #: Flows and shares are undefined before anyone has shared (week 0).
 _FROM_WEEK_ONE = {"cross_team_flows", "cross_department_flows", "top1_share", "top10_share"}
@@ -273,8 +315,14 @@ class SpreadChart:
         self.lines = {}
         for number, (ax, (title, ylabel, limits, lines)) in enumerate(zip(axes, SPREAD_PANELS)):
             for k, (column, label, scale) in enumerate(lines):
-                (line,) = ax.plot([], [], color=LINE_COLOURS[(number + k * 3) % len(LINE_COLOURS)], ls=DASHES[k],
-                                  lw=style.line * 0.8, label=label)
+                (line,) = ax.plot(
+                    [],
+                    [],
+                    color=LINE_COLOURS[(number + k * 3) % len(LINE_COLOURS)],
+                    ls=DASHES[k],
+                    lw=style.line * 0.8,
+                    label=label,
+                )
                 self.lines[column] = (line, scale)
             ax.set_xlim(0, weeks)
             ax.set_ylim(*(limits or (0, knowledge_ceiling)))
@@ -323,11 +371,17 @@ class DriversChart:
         fig = style.figure(style.height * 2.0)
         top, bottom = fig.subplots(2, 1, height_ratios=[1.3, 1])
         self.names = [name for name in DRIVER_LABELS if name in names]
-        palette = LINE_COLOURS + ["#666666", "#56B4E9"]
+        palette = [*LINE_COLOURS, "#666666", "#56B4E9"]
         self.lines = {}
         for number, name in enumerate(self.names):
-            (self.lines[name],) = top.plot([], [], color=palette[number % len(palette)], ls=DASHES[number % 4],
-                                           lw=style.line * 0.8, label=DRIVER_LABELS[name])
+            (self.lines[name],) = top.plot(
+                [],
+                [],
+                color=palette[number % len(palette)],
+                ls=DASHES[number % 4],
+                lw=style.line * 0.8,
+                label=DRIVER_LABELS[name],
+            )
         top.axhline(0, color="#000000", lw=0.8)
         top.set(xlim=(0, scenario.weeks), ylim=(-limit, limit))
         shade_quiet(top, scenario, scenario.weeks)
@@ -376,18 +430,34 @@ def comparison(result, style: Style = NORMAL) -> Figure:
     for number, item in enumerate(result.items):
         colour = colours[number % 4]
         ax.fill_between(week, 100 * item.low, 100 * item.high, color=colour, alpha=0.2, lw=0)
-        ax.plot(week, 100 * item.mean, color=colour, ls=DASHES[number % 4], lw=style.line,
-                label=f"{item.label} (mean, 95 % band)")
+        ax.plot(
+            week,
+            100 * item.mean,
+            color=colour,
+            ls=DASHES[number % 4],
+            lw=style.line,
+            label=f"{item.label} (mean, 95 % band)",
+        )
     ax.set_xlim(0, week[-1])
     ax.set_ylim(0, percent_ceiling(max(100 * item.high.max() for item in result.items)))
     for number, chosen in enumerate(result.chosen_weeks):
         ax.axvline(chosen, color="#444444", lw=1, ls=":")
-        ax.text(chosen, 0.99 - 0.06 * (number % 2), f" week {chosen}", transform=ax.get_xaxis_transform(),
-                va="top", ha="left",
-                fontsize=style.font * 0.8, color="#444444")
+        ax.text(
+            chosen,
+            0.99 - 0.06 * (number % 2),
+            f" week {chosen}",
+            transform=ax.get_xaxis_transform(),
+            va="top",
+            ha="left",
+            fontsize=style.font * 0.8,
+            color="#444444",
+        )
     _axes_style(ax, style, "Week", "Employees sharing this week (%)")
     ax.legend(loc="lower right", fontsize=style.font * 0.8, frameon=True, framealpha=0.9)
-    ax.set_title(f"Sharing, mean of {result.replications} replications per scenario "
-                 f"({result.employees:,} employees, seeds {result.seeds[0]}–{result.seeds[-1]})",
-                 loc="left", fontsize=style.font * 1.05)
+    ax.set_title(
+        f"Sharing, mean of {result.replications} replications per scenario "
+        f"({result.employees:,} employees, seeds {result.seeds[0]}–{result.seeds[-1]})",
+        loc="left",
+        fontsize=style.font * 1.05,
+    )
     return fig

@@ -2,7 +2,7 @@
 
 The dashboard's current settings *are* a ``Scenario``: a preset or an uploaded
 file, then edited. Every edit goes through the same validation as a scenario
-file (``sim.scenario``), so the page can never run something ``kshare run``
+file (``sim.scenario_files``), so the page can never run something ``kshare run``
 would refuse, and an invalid edit raises ``ScenarioError`` with the same
 messages the command line prints, leaving the current settings as they were.
 
@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from sim.interventions import FAMILIES, TYPE_NAMES
-from sim.params import Scenario
-from sim.scenario import Problem, ScenarioError, load_scenario, validate, with_overrides
+from sim.scenario import Scenario
+from sim.scenario_files import Problem, ScenarioError, load_scenario, validate, with_overrides
 
 #: Family class by type name.
 FAMILY = dict(zip(TYPE_NAMES, FAMILIES))
@@ -63,17 +63,19 @@ def intervention_rows(scenario: Scenario) -> list[dict[str, Any]]:
         items = [item for item in scenario.interventions if item.type == type_name]
         first = items[0] if items else None
         start, end = DEFAULT_WINDOW
-        rows.append({
-            "type": type_name,
-            "summary": FAMILY[type_name].SUMMARY,
-            "event": type_name in EVENTS,
-            "on": first is not None,
-            "intensity": first.intensity if first else DEFAULT_INTENSITY,
-            "start": first.start if first else min(start, scenario.weeks - 1),
-            "end": first.end if first else min(end, scenario.weeks),
-            "target": first.target if first else "all",
-            "extra": len(items) - 1 if items else 0,
-        })
+        rows.append(
+            {
+                "type": type_name,
+                "summary": FAMILY[type_name].SUMMARY,
+                "event": type_name in EVENTS,
+                "on": first is not None,
+                "intensity": first.intensity if first else DEFAULT_INTENSITY,
+                "start": first.start if first else min(start, scenario.weeks - 1),
+                "end": first.end if first else min(end, scenario.weeks),
+                "target": first.target if first else "all",
+                "extra": len(items) - 1 if items else 0,
+            }
+        )
     return rows
 
 

@@ -26,13 +26,27 @@ def free_port(host: str) -> int:
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. The default accepts connections from this computer only; "
-                   "0.0.0.0 lets others on the network connect.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
-              help="Port to listen on; 0 picks a free one.")
-@click.option("--open/--no-open", "open_browser", default=False, show_default=True,
-              help="Open the page in the default web browser once the server is up.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default accepts connections from this computer only; "
+    "0.0.0.0 lets others on the network connect.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--open/--no-open",
+    "open_browser",
+    default=False,
+    show_default=True,
+    help="Open the page in the default web browser once the server is up.",
+)
 def dashboard(host: str, port: int, open_browser: bool) -> None:
     """Start the interactive dashboard and print its address.
 
@@ -53,6 +67,18 @@ def dashboard(host: str, port: int, open_browser: bool) -> None:
         port = free_port(host)
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else host
     click.echo(f"kshare dashboard: http://{shown}:{port}  (Ctrl+C to stop)", err=False)
-    args = ["run", APP, "--host", host, "--port", str(port), "--production", "--no-check-version",
-            "--open" if open_browser else "--no-open", "--log-level-uvicorn", "warning", "--no-access-log"]
+    args = [
+        "run",
+        APP,
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--production",
+        "--no-check-version",
+        "--open" if open_browser else "--no-open",
+        "--log-level-uvicorn",
+        "warning",
+        "--no-access-log",
+    ]
     solara_main.cli.main(args=args, prog_name="kshare dashboard", standalone_mode=True)

@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sim.dashboard.charts import smooth
-from sim.experiments.analysis import interval
 from sim.model import KnowledgeSharingModel
-from sim.params import Scenario
-from sim.scenario import with_overrides
+from sim.runner.analysis import interval
+from sim.scenario import Scenario
+from sim.scenario_files import with_overrides
 
 MAX_SCENARIOS = 4
 YEAR = 52
@@ -133,9 +133,16 @@ def describe(reference: Item, other: Item, chosen_weeks: list[int], weeks: int) 
     return f"{other.label} against {reference.label}: " + ", ".join(parts) + "."
 
 
-def compare(choices: list[tuple[str, Scenario]], replications: int = 5, employees: int | None = None,
-            weeks: int | None = None, seed: int = 1, chosen_weeks: list[int] | None = None,
-            progress: Callable[[float], None] | None = None, cancel: threading.Event | None = None) -> Result | None:
+def compare(
+    choices: list[tuple[str, Scenario]],
+    replications: int = 5,
+    employees: int | None = None,
+    weeks: int | None = None,
+    seed: int = 1,
+    chosen_weeks: list[int] | None = None,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Result | None:
     """Run every scenario ``replications`` times; None if cancelled.
 
     ``employees`` and ``weeks``, when given, apply to every scenario so that
@@ -145,8 +152,10 @@ def compare(choices: list[tuple[str, Scenario]], replications: int = 5, employee
     if not 2 <= len(choices) <= MAX_SCENARIOS:
         raise ValueError(f"compare two to {MAX_SCENARIOS} scenarios, not {len(choices)}")
     overrides = {key: int(value) for key, value in (("weeks", weeks), ("employees", employees)) if value is not None}
-    prepared = [(label, with_overrides(scenario, overrides, source=label) if overrides else scenario)
-                for label, scenario in choices]
+    prepared = [
+        (label, with_overrides(scenario, overrides, source=label) if overrides else scenario)
+        for label, scenario in choices
+    ]
     horizon = min(scenario.weeks for _, scenario in prepared)
     seeds = [seed + r for r in range(replications)]
     total, done = len(prepared) * replications, 0

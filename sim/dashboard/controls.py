@@ -16,8 +16,8 @@ from solara.alias import rv
 from sim.dashboard import choices
 from sim.dashboard.state import MAX_SPEED, Dashboard
 from sim.dashboard.widgets import Prose, ScenarioUpload
-from sim.params import Culture
-from sim.scenario import preset_names
+from sim.scenario import Culture
+from sim.scenario_files import preset_names
 
 
 def human(name: str) -> str:
@@ -25,11 +25,30 @@ def human(name: str) -> str:
 
 
 @solara.component
-def CommitSlider(label: str, value: float, on_commit: Callable[[float], None], min: float = 0.0, max: float = 1.0,
-                 step: float = 0.05, disabled: bool = False, hint: str = ""):
+def CommitSlider(
+    label: str,
+    value: float,
+    on_commit: Callable[[float], None],
+    min: float = 0.0,
+    max: float = 1.0,
+    step: float = 0.05,
+    disabled: bool = False,
+    hint: str = "",
+):
     """A slider that reports its value once, when released."""
-    slider = rv.Slider(v_model=value, label=label, min=min, max=max, step=step, thumb_label=True, hide_details=not hint,
-                      hint=hint, persistent_hint=bool(hint), disabled=disabled, class_="kshare-slider")
+    slider = rv.Slider(
+        v_model=value,
+        label=label,
+        min=min,
+        max=max,
+        step=step,
+        thumb_label=True,
+        hide_details=not hint,
+        hint=hint,
+        persistent_hint=bool(hint),
+        disabled=disabled,
+        class_="kshare-slider",
+    )
 
     def changed(widget, event, data):
         on_commit(round(float(data), 4))
@@ -47,12 +66,14 @@ def Section(title: str, content: Callable[[], None], expand: bool = False):
     nothing while a run plays.
     """
     is_open, set_open = solara.use_state(expand)
-    with rv.ExpansionPanels(v_model=0 if is_open else None, on_v_model=lambda model: set_open(model == 0)) as panels:
-        with rv.ExpansionPanel():
-            rv.ExpansionPanelHeader(children=[title])
-            with rv.ExpansionPanelContent():
-                if is_open:
-                    content()
+    with (
+        rv.ExpansionPanels(v_model=0 if is_open else None, on_v_model=lambda model: set_open(model == 0)) as panels,
+        rv.ExpansionPanel(),
+    ):
+        rv.ExpansionPanelHeader(children=[title])
+        with rv.ExpansionPanelContent():
+            if is_open:
+                content()
     return panels
 
 
@@ -60,17 +81,20 @@ def Section(title: str, content: Callable[[], None], expand: bool = False):
 def ScenarioPanel(dash: Dashboard):
     scenario = dash.scenario.value
     Prose("Scenario", tag="h3")
-    solara.Select("Preset scenario", value=dash.preset.value or None, values=preset_names(),
-                  on_value=dash.load_preset)
+    solara.Select("Preset scenario", value=dash.preset.value or None, values=preset_names(), on_value=dash.load_preset)
     origin = dash.source.value + (", edited" if dash.edited.value else "")
     Prose(f"**{scenario.name}** ({origin})\n{scenario.description}")
     if scenario.notice:
         Prose(f"**What to notice:** {scenario.notice}")
-    ScenarioUpload(label="Upload a scenario file",
-                   event_upload=lambda data: dash.load_upload(data["name"], data["text"]))
+    ScenarioUpload(
+        label="Upload a scenario file", event_upload=lambda data: dash.load_upload(data["name"], data["text"])
+    )
     if dash.error.value:
-        solara.Error(dash.error.value, classes=["kshare-error"],
-                     style={"white-space": "pre-wrap", "font-family": "monospace", "font-size": "0.85em"})
+        solara.Error(
+            dash.error.value,
+            classes=["kshare-error"],
+            style={"white-space": "pre-wrap", "font-family": "monospace", "font-size": "0.85em"},
+        )
     if dash.notice.value:
         solara.Success(dash.notice.value, dense=True)
 
@@ -85,18 +109,32 @@ def OrganisationFields(dash: Dashboard):
     scenario = dash.scenario.value
     org = scenario.organisation
     with solara.Column(gap="0px"):
-        solara.InputInt("Employees", value=org.employees, continuous_update=False,
-                        on_value=lambda value: dash.apply(employees=value))
+        solara.InputInt(
+            "Employees",
+            value=org.employees,
+            continuous_update=False,
+            on_value=lambda value: dash.apply(employees=value),
+        )
         with solara.Row():
-            solara.InputInt("Departments", value=org.departments, continuous_update=False,
-                            on_value=lambda value: dash.apply(departments=value))
-            solara.InputInt("People per team", value=org.team_size, continuous_update=False,
-                            on_value=lambda value: dash.apply(team_size=value))
+            solara.InputInt(
+                "Departments",
+                value=org.departments,
+                continuous_update=False,
+                on_value=lambda value: dash.apply(departments=value),
+            )
+            solara.InputInt(
+                "People per team",
+                value=org.team_size,
+                continuous_update=False,
+                on_value=lambda value: dash.apply(team_size=value),
+            )
         with solara.Row():
-            solara.InputInt("Weeks", value=scenario.weeks, continuous_update=False,
-                            on_value=lambda value: dash.apply(weeks=value))
-            solara.InputInt("Seed", value=scenario.seed, continuous_update=False,
-                            on_value=lambda value: dash.apply(seed=value))
+            solara.InputInt(
+                "Weeks", value=scenario.weeks, continuous_update=False, on_value=lambda value: dash.apply(weeks=value)
+            )
+            solara.InputInt(
+                "Seed", value=scenario.seed, continuous_update=False, on_value=lambda value: dash.apply(seed=value)
+            )
 
 
 #: The starting-culture sliders: parameter, label.
@@ -119,28 +157,55 @@ def CultureFields(dash: Dashboard):
     culture = dash.scenario.value.culture
     with solara.Column():
         for key, label in CULTURE_SLIDERS:
-            CommitSlider(label, getattr(culture, key), on_commit=lambda value, key=key: dash.apply(**{key: value}),
-                         hint=Culture.model_fields[key].description)
+            CommitSlider(
+                label,
+                getattr(culture, key),
+                on_commit=lambda value, key=key: dash.apply(**{key: value}),
+                hint=Culture.model_fields[key].description,
+            )
 
 
 @solara.component
 def InterventionRow(dash: Dashboard, row: dict):
     """A family's switch, with what it does underneath; its window and intensity once it is on."""
     kind = row["type"]
-    rv.Switch(label=human(kind), v_model=row["on"], hint=row["summary"], persistent_hint=True, dense=True,
-              on_v_model=lambda on: dash.set_intervention(kind, on=bool(on)), class_="kshare-intervention")
+    rv.Switch(
+        label=human(kind),
+        v_model=row["on"],
+        hint=row["summary"],
+        persistent_hint=True,
+        dense=True,
+        on_v_model=lambda on: dash.set_intervention(kind, on=bool(on)),
+        class_="kshare-intervention",
+    )
     if row["on"]:
         with solara.Column(gap="0px", classes=["kshare-intervention-settings"]):
-            CommitSlider("Intensity", row["intensity"], min=0.0, max=1.0, step=0.05,
-                         on_commit=lambda value: dash.set_intervention(kind, intensity=value))
+            CommitSlider(
+                "Intensity",
+                row["intensity"],
+                min=0.0,
+                max=1.0,
+                step=0.05,
+                on_commit=lambda value: dash.set_intervention(kind, intensity=value),
+            )
             with solara.Row():
-                solara.InputInt("Start week", value=row["start"], continuous_update=False,
-                                on_value=lambda value: dash.set_intervention(kind, start=value))
-                solara.InputInt("End week (0: never)", value=row["end"] or 0, continuous_update=False,
-                                on_value=lambda value: dash.set_intervention(kind, end=value or None))
+                solara.InputInt(
+                    "Start week",
+                    value=row["start"],
+                    continuous_update=False,
+                    on_value=lambda value: dash.set_intervention(kind, start=value),
+                )
+                solara.InputInt(
+                    "End week (0: never)",
+                    value=row["end"] or 0,
+                    continuous_update=False,
+                    on_value=lambda value: dash.set_intervention(kind, end=value or None),
+                )
             if row["extra"]:
-                solara.Text(f"and {row['extra']} more of this type from the scenario file, unchanged",
-                            style={"font-size": "0.8em"})
+                solara.Text(
+                    f"and {row['extra']} more of this type from the scenario file, unchanged",
+                    style={"font-size": "0.8em"},
+                )
 
 
 @solara.component
@@ -170,20 +235,38 @@ def RunControls(dash: Dashboard, large: bool = False):
     run = dash.run
     size = {"x_large": True} if large else {}
     with solara.Row(classes=["kshare-controls"], style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.Button("Pause" if playing else ("Play again" if run.done else "Play"),
-                      icon_name="mdi-pause" if playing else "mdi-play", color="primary", on_click=dash.toggle_play,
-                      **size)
-        solara.Button("Step", icon_name="mdi-step-forward", on_click=dash.step, disabled=playing or run.done,
-                      outlined=True, **size)
+        solara.Button(
+            "Pause" if playing else ("Play again" if run.done else "Play"),
+            icon_name="mdi-pause" if playing else "mdi-play",
+            color="primary",
+            on_click=dash.toggle_play,
+            **size,
+        )
+        solara.Button(
+            "Step",
+            icon_name="mdi-step-forward",
+            on_click=dash.step,
+            disabled=playing or run.done,
+            outlined=True,
+            **size,
+        )
         solara.Button("Reset", icon_name="mdi-restore", on_click=dash.reset, outlined=True, **size)
         with solara.Div(style={"width": "300px"}):
-            solara.SliderInt("Speed (weeks/s)", value=int(dash.speed.value), min=1, max=MAX_SPEED,
-                             on_value=lambda value: dash.speed.set(float(value)))
+            solara.SliderInt(
+                "Speed (weeks/s)",
+                value=int(dash.speed.value),
+                min=1,
+                max=MAX_SPEED,
+                on_value=lambda value: dash.speed.set(float(value)),
+            )
         details = "" if large else f"   seed {run.seed}   {run.model.org.n:,} employees"
-        Prose(f"**Week {week} of {run.weeks}**{details}",
-              style={"font-size": "1.1em" if not large else "1.4em", "white-space": "pre"})
+        Prose(
+            f"**Week {week} of {run.weeks}**{details}",
+            style={"font-size": "1.1em" if not large else "1.4em", "white-space": "pre"},
+        )
         if dash.last_update_ms and not large:
-            solara.Text(f"last week's update: {dash.last_update_ms:.0f} ms",
-                        style={"color": "#666", "font-size": "0.85em"})
+            solara.Text(
+                f"last week's update: {dash.last_update_ms:.0f} ms", style={"color": "#666", "font-size": "0.85em"}
+            )
     if not large:
         solara.ProgressLinear(value=100 * week / max(1, run.weeks), color="primary")

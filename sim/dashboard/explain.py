@@ -22,15 +22,21 @@ def why(info: dict) -> str:
     """A paragraph on one employee from ``Run.describe``."""
     d = info["drivers"]
     kind = KIND_WORDS.get(info["kind"], "")
-    who = (f"Employee {info['id']} ({kind}{info['level']}, department {info['department']}, "
-           f"team {info['team']}, {info['tenure_weeks'] // 52} years here) {STATUS_WORDS[info['status']]}"
-           f"{', and shared this week' if info['shared_this_week'] else ''}; {info['shares']} shares so far.")
+    who = (
+        f"Employee {info['id']} ({kind}{info['level']}, department {info['department']}, "
+        f"team {info['team']}, {info['tenure_weeks'] // 52} years here) {STATUS_WORDS[info['status']]}"
+        f"{', and shared this week' if info['shared_this_week'] else ''}; {info['shares']} shares so far."
+    )
     if d is None:
-        return who + (" In this scenario nobody decides whether to share (two neighbours trade whenever each "
-                      "knows something the other lacks), so there are no drivers to show.")
-    chance = (f"This week the chance that they share is {100 * d['chance_to_share']:.0f} %: intention "
-              f"{100 * d['intention']:.0f} %, time to share {100 * d['opportunity']:.0f} %, and friction stops "
-              f"{100 * d['friction_holds_back']:.0f} % of what they intend.")
+        return who + (
+            " In this scenario nobody decides whether to share (two neighbours trade whenever each "
+            "knows something the other lacks), so there are no drivers to show."
+        )
+    chance = (
+        f"This week the chance that they share is {100 * d['chance_to_share']:.0f} %: intention "
+        f"{100 * d['intention']:.0f} %, time to share {100 * d['opportunity']:.0f} %, and friction stops "
+        f"{100 * d['friction_holds_back']:.0f} % of what they intend."
+    )
     pushes = sorted(((d[name], label) for name, label in DRIVER_LABELS.items() if name in d), reverse=True)
     up = [f"{label} ({_signed(value)})" for value, label in pushes if value > 0.05][:2]
     down = [f"{label} ({_signed(value)})" for value, label in reversed(pushes) if value < -0.05][:2]

@@ -16,7 +16,7 @@ import pandas as pd
 import tomli_w
 
 import sim
-from sim.params import Scenario
+from sim.scenario import Scenario
 
 
 def _drop_none(value: Any) -> Any:
@@ -31,9 +31,11 @@ def _drop_none(value: Any) -> Any:
 def scenario_toml(scenario: Scenario, source: str = "") -> str:
     """The scenario as a TOML file that ``kshare run`` and ``kshare validate`` accept."""
     data = _drop_none(scenario.model_dump(mode="json"))
-    header = (f"# Exported from the kshare dashboard (kshare {sim.__version__}) on "
-              f"{datetime.now(UTC).date().isoformat()}{f', from {source}' if source else ''}.\n"
-              f"# Every parameter is written out, so `kshare run` on this file gives the dashboard's numbers.\n\n")
+    header = (
+        f"# Exported from the kshare dashboard (kshare {sim.__version__}) on "
+        f"{datetime.now(UTC).date().isoformat()}{f', from {source}' if source else ''}.\n"
+        f"# Every parameter is written out, so `kshare run` on this file gives the dashboard's numbers.\n\n"
+    )
     return header + tomli_w.dumps(data)
 
 

@@ -11,7 +11,7 @@ without one falls back to its description and notice.
 
 from __future__ import annotations
 
-from sim.params import Scenario
+from sim.scenario import Scenario
 
 NARRATIVES: dict[str, str] = {
     "baseline": (

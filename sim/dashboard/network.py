@@ -71,7 +71,7 @@ class Layout:
             d = (self.xy[:, 0] - x) ** 2 + (self.xy[:, 1] - y) ** 2
             best = int(np.argmin(d))
             return best if d[best] < 1.0 else None
-        column, row = int(math.floor(x)), int(math.floor(y))
+        column, row = math.floor(x), math.floor(y)
         hit = np.flatnonzero((self.team_cell[:, 0] == column) & (self.team_cell[:, 1] == row))
         return int(org.team_manager[hit[0]]) if len(hit) else None
 
@@ -83,7 +83,7 @@ def _shelves(counts: np.ndarray, width: int, block_aspect: float = 1.5) -> list[
     for department, count in enumerate(counts.tolist()):
         if count == 0:
             continue
-        cols = max(1, min(width, int(math.ceil(math.sqrt(count * block_aspect)))))
+        cols = max(1, min(width, math.ceil(math.sqrt(count * block_aspect))))
         rows = -(-count // cols)
         if x > 0 and x + cols > width:
             x, y, shelf = 0, y + shelf + 1, 0
@@ -101,7 +101,7 @@ def _pack(departments: np.ndarray, aspect: float) -> tuple[np.ndarray, int, int,
     """Teams on a grid, each department a block, with the shelf width that makes the grid's shape
     closest to the picture's (so that cells come out square)."""
     counts = np.bincount(departments)
-    guess = max(1, int(round(math.sqrt(len(departments) * aspect))))
+    guess = max(1, round(math.sqrt(len(departments) * aspect)))
     candidates = sorted({max(1, int(guess * f)) for f in np.geomspace(0.5, 2.0, 25)} | {guess})
 
     def misfit(width: int) -> float:
@@ -181,8 +181,15 @@ class NetworkChart:
         for department, x0, y0, x1, y1 in layout.department_box:
             ax.add_patch(_box(x0, y0, x1, y1))
             if len(layout.department_box) <= 60:
-                ax.text(x0 - 0.05, y0 - 0.12, f"department {department}", fontsize=font * 0.75, color="#444444",
-                        va="bottom", ha="left")
+                ax.text(
+                    x0 - 0.05,
+                    y0 - 0.12,
+                    f"department {department}",
+                    fontsize=font * 0.75,
+                    color="#444444",
+                    va="bottom",
+                    ha="left",
+                )
         self.title = fig.text(0.01, 0.985, " ", fontsize=font, va="top", ha="left")
         changing = [self.title]
         if layout.per_person:
@@ -195,27 +202,58 @@ class NetworkChart:
             self.managers = org.level >= MANAGER
             self.dots = []
             for mask, marker, scale in ((~self.managers, "o", 1.0), (self.managers, "s", 1.6)):
-                dots = ax.scatter(xy[mask, 0], xy[mask, 1], s=size * scale, c=[NEVER] * int(mask.sum()),
-                                  marker=marker, linewidths=0.3, edgecolors="#333333", zorder=2)
+                dots = ax.scatter(
+                    xy[mask, 0],
+                    xy[mask, 1],
+                    s=size * scale,
+                    c=[NEVER] * int(mask.sum()),
+                    marker=marker,
+                    linewidths=0.3,
+                    edgecolors="#333333",
+                    zorder=2,
+                )
                 self.dots.append((mask, dots))
                 changing.append(dots)
-            handles = [ax.scatter([], [], s=70, c=colour, edgecolors="#333333", linewidths=0.3, label=name)
-                       for name, colour in zip(STATUS_NAMES, STATUS_COLOURS)]
-            handles.append(ax.scatter([], [], s=70, c="#FFFFFF", marker="s", edgecolors="#333333",
-                                      label="manager (team round them)"))
-            fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.01, 0.935), ncols=4, frameon=False,
-                       fontsize=font * 0.9, handletextpad=0.2, columnspacing=1.2)
-            self.ring = ax.scatter([np.nan], [np.nan], s=320, facecolors="none", edgecolors="#000000",
-                                   linewidths=2.2, zorder=5)
+            handles = [
+                ax.scatter([], [], s=70, c=colour, edgecolors="#333333", linewidths=0.3, label=name)
+                for name, colour in zip(STATUS_NAMES, STATUS_COLOURS)
+            ]
+            handles.append(
+                ax.scatter(
+                    [], [], s=70, c="#FFFFFF", marker="s", edgecolors="#333333", label="manager (team round them)"
+                )
+            )
+            fig.legend(
+                handles=handles,
+                loc="upper left",
+                bbox_to_anchor=(0.01, 0.935),
+                ncols=4,
+                frameon=False,
+                fontsize=font * 0.9,
+                handletextpad=0.2,
+                columnspacing=1.2,
+            )
+            self.ring = ax.scatter(
+                [np.nan], [np.nan], s=320, facecolors="none", edgecolors="#000000", linewidths=2.2, zorder=5
+            )
             changing.append(self.ring)
         else:
             self.grid = np.full((layout.rows, layout.columns), np.nan)
-            self.image = ax.imshow(self.grid, cmap="cividis", vmin=0, vmax=100, interpolation="nearest",
-                                   extent=(0, layout.columns, layout.rows, 0), zorder=1, aspect="auto")
+            self.image = ax.imshow(
+                self.grid,
+                cmap="cividis",
+                vmin=0,
+                vmax=100,
+                interpolation="nearest",
+                extent=(0, layout.columns, layout.rows, 0),
+                zorder=1,
+                aspect="auto",
+            )
             # The colour bar gets its own axes so that the network axes keep the rectangle clicks map through.
             bar = fig.colorbar(self.image, cax=fig.add_axes((0.02, 0.885, 0.35, 0.025)), orientation="horizontal")
-            bar.set_label("Share of the team active (%)  (one cell per team; light = most active)",
-                          fontsize=font * 0.85)
+            bar.set_label(
+                "Share of the team active (%)  (one cell per team; light = most active)", fontsize=font * 0.85
+            )
             bar.ax.tick_params(labelsize=font * 0.8)
             changing.append(self.image)
         self.live = LiveFigure(fig, changing)
@@ -229,15 +267,20 @@ class NetworkChart:
                 dots.set_facecolor(STATUS_COLOURS[status[mask]])
             point = self.layout.xy[selected] if selected is not None and 0 <= selected < org.n else (np.nan, np.nan)
             self.ring.set_offsets([point])
-            self.title.set_text(f"Who shares, week {model.week}: {counts[0]:,} active, {counts[1]:,} lapsed, "
-                                f"{counts[2]:,} never shared. Click someone to see why.")
+            self.title.set_text(
+                f"Who shares, week {model.week}: {counts[0]:,} active, {counts[1]:,} lapsed, "
+                f"{counts[2]:,} never shared. Click someone to see why."
+            )
         else:
             active = np.bincount(org.team, weights=(status == 0), minlength=org.n_teams)
-            self.grid[self.layout.team_cell[:, 1], self.layout.team_cell[:, 0]] = \
+            self.grid[self.layout.team_cell[:, 1], self.layout.team_cell[:, 0]] = (
                 100 * active / np.maximum(org.team_size, 1)
+            )
             self.image.set_data(self.grid)
-            self.title.set_text(f"Who shares, week {model.week}: {counts[0]:,} of {org.n:,} employees active, "
-                                f"{org.n_teams:,} teams. Click a team to see its manager.")
+            self.title.set_text(
+                f"Who shares, week {model.week}: {counts[0]:,} of {org.n:,} employees active, "
+                f"{org.n_teams:,} teams. Click a team to see its manager."
+            )
         return self
 
     def frame(self) -> bytes:
@@ -255,5 +298,12 @@ class NetworkChart:
 def _box(x0, y0, x1, y1):
     from matplotlib.patches import Rectangle
 
-    return Rectangle((x0 - 0.1, y0 - 0.1), x1 - x0 + 0.2, y1 - y0 + 0.2, facecolor="#F4F4F4", edgecolor="#CCCCCC",
-                     linewidth=0.8, zorder=0)
+    return Rectangle(
+        (x0 - 0.1, y0 - 0.1),
+        x1 - x0 + 0.2,
+        y1 - y0 + 0.2,
+        facecolor="#F4F4F4",
+        edgecolor="#CCCCCC",
+        linewidth=0.8,
+        zorder=0,
+    )

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sim.model import KnowledgeSharingModel
-from sim.params import Scenario
+from sim.scenario import Scenario
 
 #: Up to this many employees, everyone's drivers are recorded every week (a click shows the whole story);
 #: above it, only watched employees' drivers are, from the moment they are watched.
@@ -63,8 +63,7 @@ class Run:
         self.scenario = scenario
         self.seed = int(seed)
         self.model = KnowledgeSharingModel(scenario, rng=self.seed)
-        self.baseline = (KnowledgeSharingModel(baseline_of(scenario), rng=self.seed)
-                         if scenario.interventions else None)
+        self.baseline = KnowledgeSharingModel(baseline_of(scenario), rng=self.seed) if scenario.interventions else None
         self.lock = threading.RLock()
         self.has_drivers = _has_drivers(self.model)
         self.record_all = self.has_drivers and self.model.org.n <= RECORD_ALL_LIMIT

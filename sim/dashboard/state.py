@@ -25,12 +25,17 @@ from sim.dashboard.narratives import narrative
 from sim.dashboard.network import NetworkChart, layout_for
 from sim.dashboard.session import Run
 from sim.metrics import MAX_DEPARTMENT_COLUMNS
-from sim.params import Scenario
-from sim.scenario import ScenarioError, preset_names
+from sim.scenario import Scenario
+from sim.scenario_files import ScenarioError, preset_names
 
 DEFAULT_PRESET = "recognition_programme"
-VIEWS = {"live": "Live", "experiences": "Experiences", "spread": "Inequality & spread", "compare": "Compare",
-         "export": "Export"}
+VIEWS = {
+    "live": "Live",
+    "experiences": "Experiences",
+    "spread": "Inequality & spread",
+    "compare": "Compare",
+    "export": "Export",
+}
 DEMO_CHARTS = {"sharing": "Sharing", "network": "Who shares", "experiences": "Experiences", "spread": "Spread"}
 #: Fastest play speed offered, in weeks per second.
 MAX_SPEED = 20
@@ -113,8 +118,9 @@ class Dashboard:
         self._replace(scenario, edited=True)
         return True
 
-    def _replace(self, scenario: Scenario, source: str | None = None, preset: str | None = None,
-                 edited: bool = True) -> None:
+    def _replace(
+        self, scenario: Scenario, source: str | None = None, preset: str | None = None, edited: bool = True
+    ) -> None:
         self.error.value = ""
         self.notice.value = ""
         if source is not None:
@@ -205,16 +211,24 @@ class Dashboard:
         run, style = self.run, self.style()
         with run.lock:
             ceiling = charts.SharingChart.ceiling(run.history, run.baseline_history)
-            chart = self.charts.get(f"sharing{style.font}", (run.serial, style, ceiling), lambda: charts.SharingChart(
-                run.scenario, style, baseline=run.baseline is not None, ceiling=ceiling, seed=run.seed))
+            chart = self.charts.get(
+                f"sharing{style.font}",
+                (run.serial, style, ceiling),
+                lambda: charts.SharingChart(
+                    run.scenario, style, baseline=run.baseline is not None, ceiling=ceiling, seed=run.seed
+                ),
+            )
             return chart.update(run.history, run.baseline_history).frame()
 
     def _network(self, style: charts.Style | None = None) -> NetworkChart:
         run, style = self.run, style or self.style()
         layout = layout_for(run.model)
         height = style.height * (1.05 if style.annotate else 1.0)
-        return self.charts.get(f"network{style.font}", (run.serial, layout.serial, style), lambda: NetworkChart(
-            run.model, layout, width=style.width, height=height, font=style.font))
+        return self.charts.get(
+            f"network{style.font}",
+            (run.serial, layout.serial, style),
+            lambda: NetworkChart(run.model, layout, width=style.width, height=height, font=style.font),
+        )
 
     def network_frame(self) -> bytes:
         with self.run.lock:
@@ -242,8 +256,11 @@ class Dashboard:
         run, style = self.run, self.style().wide()
         with run.lock:
             ceiling = charts.SpreadChart.knowledge_ceiling(run.history)
-            chart = self.charts.get(f"spread{style.font}", (run.serial, style, ceiling),
-                                    lambda: charts.SpreadChart(run.scenario, ceiling, style))
+            chart = self.charts.get(
+                f"spread{style.font}",
+                (run.serial, style, ceiling),
+                lambda: charts.SpreadChart(run.scenario, ceiling, style),
+            )
             return chart.update(run.history).frame()
 
     def drivers_frame(self, employee: int) -> bytes:
@@ -251,8 +268,11 @@ class Dashboard:
         with run.lock:
             weeks, rows = run.drivers_history(employee)
             limit = charts.DriversChart.limit(rows)
-            chart = self.charts.get("drivers", (run.serial, employee, limit),
-                                    lambda: charts.DriversChart(run.scenario, list(rows[-1]), limit))
+            chart = self.charts.get(
+                "drivers",
+                (run.serial, employee, limit),
+                lambda: charts.DriversChart(run.scenario, list(rows[-1]), limit),
+            )
             info = run.describe(employee)
             title = f"Employee {employee} ({info['level']}, department {info['department']}, team {info['team']})"
             return chart.update(weeks, rows, title).frame()
@@ -274,17 +294,24 @@ class Dashboard:
         run, style = self.run, self.style()
         with run.lock:
             if which == "sharing":
-                chart = charts.SharingChart(run.scenario, style, baseline=run.baseline is not None, seed=run.seed,
-                                            ceiling=charts.SharingChart.ceiling(run.history, run.baseline_history))
+                chart = charts.SharingChart(
+                    run.scenario,
+                    style,
+                    baseline=run.baseline is not None,
+                    seed=run.seed,
+                    ceiling=charts.SharingChart.ceiling(run.history, run.baseline_history),
+                )
                 chart.update(run.history, run.baseline_history)
             elif which == "network":
-                chart = NetworkChart(run.model, layout_for(run.model), width=style.width, height=style.height,
-                                     font=style.font).update(run.model, self.selected.value)
+                chart = NetworkChart(
+                    run.model, layout_for(run.model), width=style.width, height=style.height, font=style.font
+                ).update(run.model, self.selected.value)
             elif which == "experiences":
                 chart = self._experiences(style.wide()).update(run.history)
             elif which == "spread":
-                chart = charts.SpreadChart(run.scenario, charts.SpreadChart.knowledge_ceiling(run.history),
-                                           style.wide()).update(run.history)
+                chart = charts.SpreadChart(
+                    run.scenario, charts.SpreadChart.knowledge_ceiling(run.history), style.wide()
+                ).update(run.history)
             elif which == "compare" and self.compare_result.value is not None:
                 return LiveFigure(charts.comparison(self.compare_result.value, style.wide()), []).full(dpi)
             else:

@@ -18,7 +18,7 @@ from sim.dashboard.explain import why
 from sim.dashboard.live import LiveFigure, data_url
 from sim.dashboard.state import DEMO_CHARTS, Dashboard
 from sim.dashboard.widgets import ChartImage, Prose
-from sim.scenario import load_scenario, preset_names
+from sim.scenario_files import load_scenario, preset_names
 
 CURRENT = "current settings"
 
@@ -39,15 +39,25 @@ def _alt_sharing(dash: Dashboard) -> str:
 @solara.component
 def Downloads(dash: Dashboard, which: str):
     """Save this chart as a PNG, at print resolution."""
-    solara.FileDownload(lambda: dash.export_png(which), filename=f"{dash.file_stem()}_{which}.png",
-                        label="PNG", icon_name="mdi-image-outline", mime_type="image/png")
+    solara.FileDownload(
+        lambda: dash.export_png(which),
+        filename=f"{dash.file_stem()}_{which}.png",
+        label="PNG",
+        icon_name="mdi-image-outline",
+        mime_type="image/png",
+    )
 
 
 @solara.component
 def SharingView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value, dash.demo.value)
-    ChartImage(src=data_url(dash.sharing_frame()), alt=_alt_sharing(dash), name="sharing", frame=dash.frame(),
-               event_drawn=dash.drawn)
+    ChartImage(
+        src=data_url(dash.sharing_frame()),
+        alt=_alt_sharing(dash),
+        name="sharing",
+        frame=dash.frame(),
+        event_drawn=dash.drawn,
+    )
     if not dash.run.scenario.interventions:
         solara.Info("This scenario has no intervention: switch one on to see it against this baseline.", dense=True)
 
@@ -56,11 +66,16 @@ def SharingView(dash: Dashboard):
 def NetworkView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value, dash.selected.value, dash.demo.value)
     n = dash.run.model.org.n
-    ChartImage(src=data_url(dash.network_frame()), name="network", clickable=True, frame=dash.frame(),
-               event_drawn=dash.drawn,
-               alt=f"Network of {n:,} employees grouped by team and department, coloured by whether they share.",
-               hint="Click an employee to see why they share or not",
-               event_pick=lambda where: dash.pick(float(where["x"]), float(where["y"])))
+    ChartImage(
+        src=data_url(dash.network_frame()),
+        name="network",
+        clickable=True,
+        frame=dash.frame(),
+        event_drawn=dash.drawn,
+        alt=f"Network of {n:,} employees grouped by team and department, coloured by whether they share.",
+        hint="Click an employee to see why they share or not",
+        event_pick=lambda where: dash.pick(float(where["x"]), float(where["y"])),
+    )
 
 
 @solara.component
@@ -69,16 +84,25 @@ def EmployeePanel(dash: Dashboard):
     selected = dash.selected.value
     n = dash.run.model.org.n
     with solara.Row(style={"align-items": "center"}):
-        solara.InputInt("Employee number", value=selected, optional=True, continuous_update=False,
-                        on_value=dash.select, style={"max-width": "220px"})
+        solara.InputInt(
+            "Employee number",
+            value=selected,
+            optional=True,
+            continuous_update=False,
+            on_value=dash.select,
+            style={"max-width": "220px"},
+        )
         solara.Text(f"0 to {n - 1:,}; or click someone in the network.")
     if selected is None:
         return
     Prose(why(dash.run.describe(selected)), style={"font-size": "1.05em"})
     if not dash.run.has_drivers:
         return
-    ChartImage(src=data_url(dash.drivers_frame(selected)), name="drivers",
-               alt=f"Drivers of employee {selected}'s intention to share over time and this week.")
+    ChartImage(
+        src=data_url(dash.drivers_frame(selected)),
+        name="drivers",
+        alt=f"Drivers of employee {selected}'s intention to share over time and this week.",
+    )
 
 
 @solara.component
@@ -98,17 +122,25 @@ def ExperiencesView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value)
     departments = dash.run.scenario.organisation.departments
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.ToggleButtonsSingle(value=dash.grouping()[0], values=["level", "department"],
-                                   on_value=dash.group_by.set)
-        solara.Select("Shown by group", value=dash.quantity.value, values=list(charts.QUANTITY_LABELS),
-                      on_value=dash.quantity.set, style={"max-width": "320px"})
+        solara.ToggleButtonsSingle(value=dash.grouping()[0], values=["level", "department"], on_value=dash.group_by.set)
+        solara.Select(
+            "Shown by group",
+            value=dash.quantity.value,
+            values=list(charts.QUANTITY_LABELS),
+            on_value=dash.quantity.set,
+            style={"max-width": "320px"},
+        )
         if departments > 50:
             solara.Text("(by department only up to 50 departments)")
     with solara.Div(classes=["kshare-wide"]):
-        ChartImage(src=data_url(dash.experiences_frame()), name="experiences", frame=dash.frame(),
-                   event_drawn=dash.drawn,
-                   alt="Line charts of the four experiences, satisfaction and psychological safety over time, "
-                       f"and {charts.QUANTITY_LABELS[dash.quantity.value]} by {dash.grouping()[0]}.")
+        ChartImage(
+            src=data_url(dash.experiences_frame()),
+            name="experiences",
+            frame=dash.frame(),
+            event_drawn=dash.drawn,
+            alt="Line charts of the four experiences, satisfaction and psychological safety over time, "
+            f"and {charts.QUANTITY_LABELS[dash.quantity.value]} by {dash.grouping()[0]}.",
+        )
     Downloads(dash, "experiences")
 
 
@@ -116,9 +148,14 @@ def ExperiencesView(dash: Dashboard):
 def SpreadView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value)
     with solara.Div(classes=["kshare-wide"]):
-        ChartImage(src=data_url(dash.spread_frame()), name="spread", frame=dash.frame(), event_drawn=dash.drawn,
-                   alt="Line charts of participation inequality, knowledge inequality, knowledge held, "
-                       "and knowledge flows across team and department lines.")
+        ChartImage(
+            src=data_url(dash.spread_frame()),
+            name="spread",
+            frame=dash.frame(),
+            event_drawn=dash.drawn,
+            alt="Line charts of participation inequality, knowledge inequality, knowledge held, "
+            "and knowledge flows across team and department lines.",
+        )
     Downloads(dash, "spread")
 
 
@@ -136,27 +173,44 @@ def CompareView(dash: Dashboard):
             return None
         labels, count, chosen = request
         scenarios = [(label, scenario if label == CURRENT else load_scenario(label)) for label in labels]
-        result = compare(scenarios, replications=count, employees=scenario.organisation.employees,
-                         weeks=scenario.weeks, seed=scenario.seed, chosen_weeks=chosen,
-                         progress=progress.set, cancel=cancel)
+        result = compare(
+            scenarios,
+            replications=count,
+            employees=scenario.organisation.employees,
+            weeks=scenario.weeks,
+            seed=scenario.seed,
+            chosen_weeks=chosen,
+            progress=progress.set,
+            cancel=cancel,
+        )
         if result is not None:
             dash.compare_result.value = result
         return result
 
     running = solara.use_thread(work, dependencies=[request], intrusive_cancel=False)
-    Prose(f"Runs each scenario several times with seeds {scenario.seed}, {scenario.seed + 1}, … at "
-                    f"{scenario.organisation.employees:,} employees for {scenario.weeks} weeks, and shows the mean "
-                    "with its 95 % band. Differences are against the first scenario.")
+    Prose(
+        f"Runs each scenario several times with seeds {scenario.seed}, {scenario.seed + 1}, … at "
+        f"{scenario.organisation.employees:,} employees for {scenario.weeks} weeks, and shows the mean "
+        "with its 95 % band. Differences are against the first scenario."
+    )
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.SelectMultiple(f"Scenarios (2 to {MAX_SCENARIOS})", values=picked, all_values=[CURRENT, *preset_names()],
-                              style={"min-width": "360px"})
+        solara.SelectMultiple(
+            f"Scenarios (2 to {MAX_SCENARIOS})",
+            values=picked,
+            all_values=[CURRENT, *preset_names()],
+            style={"min-width": "360px"},
+        )
         solara.InputInt("Replications", value=replications, style={"max-width": "140px"})
         solara.InputText("Weeks to compare at", value=weeks_text, style={"max-width": "200px"})
     count_ok = 2 <= len(picked.value) <= MAX_SCENARIOS and 1 <= replications.value <= 100
     busy = running.state == solara.ResultState.RUNNING
-    solara.Button("Run comparison", icon_name="mdi-chart-line", color="primary", disabled=not count_ok or busy,
-                  on_click=lambda: set_request((tuple(picked.value), replications.value,
-                                                tuple(parse_weeks(weeks_text.value)))))
+    solara.Button(
+        "Run comparison",
+        icon_name="mdi-chart-line",
+        color="primary",
+        disabled=not count_ok or busy,
+        on_click=lambda: set_request((tuple(picked.value), replications.value, tuple(parse_weeks(weeks_text.value)))),
+    )
     if not count_ok:
         solara.Warning(f"Choose two to {MAX_SCENARIOS} scenarios and 1 to 100 replications.", dense=True)
     if busy:
@@ -169,13 +223,20 @@ def CompareView(dash: Dashboard):
             Prose(f"**{sentence}**", style={"font-size": "1.15em"})
         src = data_url(LiveFigure(charts.comparison(result, dash.style().wide()), []).full(100), "image/png")
         with solara.Div(classes=["kshare-wide"]):
-            ChartImage(src=src, name="compare", alt="Mean sharing of each scenario with its 95 % band. "
-                                                    + " ".join(result.sentences))
+            ChartImage(
+                src=src,
+                name="compare",
+                alt="Mean sharing of each scenario with its 95 % band. " + " ".join(result.sentences),
+            )
         with solara.Row():
             Downloads(dash, "compare")
-            solara.FileDownload(lambda: result.table().to_csv(index=False, float_format="%.6g"),
-                                filename="comparison.csv", label="CSV", icon_name="mdi-table",
-                                mime_type="text/csv")
+            solara.FileDownload(
+                lambda: result.table().to_csv(index=False, float_format="%.6g"),
+                filename="comparison.csv",
+                label="CSV",
+                icon_name="mdi-table",
+                mime_type="text/csv",
+            )
 
 
 @solara.component
@@ -185,22 +246,42 @@ def ExportView(dash: Dashboard):
     Prose(
         "The **scenario file** holds the current settings, seed and weeks; `kshare run` on it gives the numbers "
         "shown here. The **data** is the weekly table in the format of `kshare run`'s `timeseries.csv`, from week 0 "
-        f"to the current week ({dash.run.week}).")
+        f"to the current week ({dash.run.week})."
+    )
     with solara.Row(style={"flex-wrap": "wrap"}):
-        solara.FileDownload(dash.export_scenario, filename=f"{stem.rsplit('_week', 1)[0]}.toml",
-                            label="Scenario file (TOML)", icon_name="mdi-file-cog-outline",
-                            mime_type="application/toml")
-        solara.FileDownload(dash.export_csv, filename=f"{stem}.csv", label="Data (CSV)", icon_name="mdi-table",
-                            mime_type="text/csv")
+        solara.FileDownload(
+            dash.export_scenario,
+            filename=f"{stem.rsplit('_week', 1)[0]}.toml",
+            label="Scenario file (TOML)",
+            icon_name="mdi-file-cog-outline",
+            mime_type="application/toml",
+        )
+        solara.FileDownload(
+            dash.export_csv, filename=f"{stem}.csv", label="Data (CSV)", icon_name="mdi-table", mime_type="text/csv"
+        )
         if dash.run.baseline is not None:
-            solara.FileDownload(dash.export_baseline_csv, filename=f"{stem}_no_intervention.csv",
-                                label="Baseline data (CSV)", icon_name="mdi-table", mime_type="text/csv")
+            solara.FileDownload(
+                dash.export_baseline_csv,
+                filename=f"{stem}_no_intervention.csv",
+                label="Baseline data (CSV)",
+                icon_name="mdi-table",
+                mime_type="text/csv",
+            )
     Prose("**Charts** (PNG, 150 dpi, ready for a slide)")
     with solara.Row(style={"flex-wrap": "wrap"}):
-        for which, label in (("sharing", "Sharing"), ("network", "Network"), ("experiences", "Experiences"),
-                             ("spread", "Inequality & spread")):
-            solara.FileDownload(lambda which=which: dash.export_png(which), filename=f"{stem}_{which}.png",
-                                label=label, icon_name="mdi-image-outline", mime_type="image/png")
+        for which, label in (
+            ("sharing", "Sharing"),
+            ("network", "Network"),
+            ("experiences", "Experiences"),
+            ("spread", "Inequality & spread"),
+        ):
+            solara.FileDownload(
+                lambda which=which: dash.export_png(which),
+                filename=f"{stem}_{which}.png",
+                label=label,
+                icon_name="mdi-image-outline",
+                mime_type="image/png",
+            )
 
 
 @solara.component
@@ -214,9 +295,12 @@ def DemoView(dash: Dashboard):
         Prose(dash.story(), classes=["kshare-story"])
         keys = {label: key for key, label in DEMO_CHARTS.items()}
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.ToggleButtonsSingle(value=DEMO_CHARTS[dash.demo_chart.value], values=list(DEMO_CHARTS.values()),
-                                       on_value=lambda label: dash.demo_chart.set(keys[label]),
-                                       classes=["kshare-demo-choice"])
+            solara.ToggleButtonsSingle(
+                value=DEMO_CHARTS[dash.demo_chart.value],
+                values=list(DEMO_CHARTS.values()),
+                on_value=lambda label: dash.demo_chart.set(keys[label]),
+                classes=["kshare-demo-choice"],
+            )
             RunControls(dash, large=True)
         which = dash.demo_chart.value
         if which == "sharing":

@@ -21,8 +21,16 @@ import solara
 
 
 @solara.component_vue("chart_image.vue")
-def ChartImage(src: str, alt: str = "", name: str = "", clickable: bool = False, hint: str = "", frame: int = -1,
-               event_pick: Callable[[dict], None] | None = None, event_drawn: Callable[[int], None] | None = None):
+def ChartImage(
+    src: str,
+    alt: str = "",
+    name: str = "",
+    clickable: bool = False,
+    hint: str = "",
+    frame: int = -1,
+    event_pick: Callable[[dict], None] | None = None,
+    event_drawn: Callable[[int], None] | None = None,
+):
     """``frame`` (if >= 0) is reported back through ``event_drawn`` once the picture is on screen."""
 
 

@@ -2,7 +2,7 @@
 
 The HTML file embeds its figures and styles and refers to nothing outside
 itself, so it can be mailed, archived or opened offline years later and still
-show what the sweep found. The numbers come from ``sim.experiments.analysis``;
+show what the sweep found. The numbers come from ``sim.runner.analysis``;
 this module only reads the folder, draws and writes.
 """
 
@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 
-from sim.experiments import results
-from sim.experiments.analysis import (
+from sim.plot import OKABE_ITO, shade_interventions, windows  # importing sim.plot selects the Agg backend
+from sim.runner import results
+from sim.runner.analysis import (
     PERCENT,
     Analysis,
     analyse_sweep,
@@ -34,18 +35,22 @@ from sim.experiments.analysis import (
     signed,
     unit,
 )
-from sim.experiments.outcomes import programme_weeks
-from sim.experiments.sweep import RUNS
-from sim.params import Scenario
-from sim.plot import OKABE_ITO, shade_interventions, windows  # importing sim.plot selects the Agg backend
+from sim.runner.outcomes import programme_weeks
+from sim.runner.sweep import RUNS
+from sim.scenario import Scenario
 
 FORMATS = ("png", "svg", "pdf")
 #: Okabe-Ito, strongest first and without yellow (too pale for a line on white); the baseline is drawn in black.
 LINES = [OKABE_ITO[i] for i in (4, 5, 2, 6, 0, 1)]
 BASE, SCENARIO, WINDOW = "#000000", "#0072B2", "#E69F00"
 UP, DOWN, UNCLEAR = "#0072B2", "#D55E00", "#888888"
-STYLE = {"font.size": 9, "axes.titlesize": 10, "svg.fonttype": "none", "axes.spines.top": False,
-         "axes.spines.right": False}
+STYLE = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "svg.fonttype": "none",
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
 MAX_PANELS = 30
 MAX_OVER_TIME = 8
 DPI = 120
@@ -71,8 +76,10 @@ def load(out: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
     runs = results.runs(out)
     done = runs.loc[runs["status"] == "done", "run_id"]
     if done.empty:
-        raise AnalysisError(f"{out}: none of the {len(runs)} planned runs has finished yet "
-                            f"(no files in {out / RUNS}); nothing to analyse")
+        raise AnalysisError(
+            f"{out}: none of the {len(runs)} planned runs has finished yet "
+            f"(no files in {out / RUNS}); nothing to analyse"
+        )
     weekly = results.weekly(out, columns=info["experiment"]["outputs"]["columns"])
     return info, runs, weekly[weekly["run_id"].isin(set(done))]
 
@@ -111,8 +118,9 @@ def _parameters(out: Path, analysis: Analysis) -> dict[tuple, Scenario]:
 
 
 # ---------------------------------------------------------------- writing
-def analyse(out: str | Path, report_dir: str | Path | None = None, formats=("png", "svg"),
-            weeks: list[int] | None = None) -> Path:
+def analyse(
+    out: str | Path, report_dir: str | Path | None = None, formats=("png", "svg"), weeks: list[int] | None = None
+) -> Path:
     """Analyse the sweep in ``out`` and write the report; returns the path of ``report.html``."""
     return write(build(out, weeks), out, report_dir, formats)
 
@@ -168,8 +176,10 @@ def _tables(analysis: Analysis) -> dict[str, tuple[pd.DataFrame, pd.DataFrame | 
     tables = {
         "weekly_summary": (analysis.summary, None),
         "at_weeks": (at, _shown_summary(at, "output", ["week"])),
-        "outcomes": (analysis.outcome_summary,
-                     _wide(analysis.outcome_summary, "outcome", lambda r: f"{noun(r.outcome)} ({unit(r.outcome).axis})")),
+        "outcomes": (
+            analysis.outcome_summary,
+            _wide(analysis.outcome_summary, "outcome", lambda r: f"{noun(r.outcome)} ({unit(r.outcome).axis})"),
+        ),
         "runs": (analysis.runs, None),
     }
     if len(analysis.effects):
@@ -200,13 +210,18 @@ _STATS = ("n", "mean", "sd", "ci_low", "ci_high")
 
 def _shown_summary(frame: pd.DataFrame, name: str, extra: list[str] = ()) -> pd.DataFrame:
     ids = [c for c in frame.columns if c not in (name, *_STATS, *extra)]
-    return pd.DataFrame({
-        **{c: frame[c].astype(str) for c in ids}, **{c: frame[c] for c in extra},
-        name: [noun(v) for v in frame[name]],
-        "n": frame["n"],
-        "mean (95 % CI)": [_estimate(*row) for row in frame[[name, "mean", "ci_low", "ci_high"]].itertuples(index=False)],
-        "unit": [unit(v).axis for v in frame[name]],
-    })
+    return pd.DataFrame(
+        {
+            **{c: frame[c].astype(str) for c in ids},
+            **{c: frame[c] for c in extra},
+            name: [noun(v) for v in frame[name]],
+            "n": frame["n"],
+            "mean (95 % CI)": [
+                _estimate(*row) for row in frame[[name, "mean", "ci_low", "ci_high"]].itertuples(index=False)
+            ],
+            "unit": [unit(v).axis for v in frame[name]],
+        }
+    )
 
 
 def _wide(frame: pd.DataFrame, name: str, heading) -> pd.DataFrame:
@@ -214,7 +229,8 @@ def _wide(frame: pd.DataFrame, name: str, heading) -> pd.DataFrame:
     ids = [c for c in frame.columns if c not in (name, *_STATS, "week")]
     cells = frame.assign(
         heading=[heading(row) for row in frame.itertuples()],
-        cell=[_estimate(*row) for row in frame[[name, "mean", "ci_low", "ci_high"]].itertuples(index=False)])
+        cell=[_estimate(*row) for row in frame[[name, "mean", "ci_low", "ci_high"]].itertuples(index=False)],
+    )
     wide = cells.pivot_table(index=ids, columns="heading", values="cell", aggfunc="first", observed=True, sort=False)
     wide = wide[list(dict.fromkeys(cells["heading"]))]
     runs = cells.groupby(ids, observed=True, sort=False)["n"].max().rename("runs")
@@ -223,19 +239,25 @@ def _wide(frame: pd.DataFrame, name: str, heading) -> pd.DataFrame:
 
 def _shown_effects(frame: pd.DataFrame) -> pd.DataFrame:
     ids = {"scenario": "scenario", "point_label": "point"}
-    return pd.DataFrame({
-        **{shown: frame[c].astype(str) for c, shown in ids.items() if c in frame.columns},
-        "measure": frame["label"],
-        "comparison": frame["method"],
-        "n": frame["n"],
-        "baseline": [_estimate(o, m) for o, m in zip(frame["output"], frame["mean_baseline"])],
-        "scenario mean": [_estimate(o, m) for o, m in zip(frame["output"], frame["mean"])],
-        "difference (95 % CI)": [_estimate(*row, sign=True) for row in
-                                 frame[["output", "difference", "ci_low", "ci_high"]].itertuples(index=False)],
-        "effect size": [f"{kind} = {size:.2f}" if np.isfinite(size) else "" for kind, size in
-                        zip(frame["effect_size_kind"], frame["effect_size"])],
-        "unit": [unit(o).axis for o in frame["output"]],
-    })
+    return pd.DataFrame(
+        {
+            **{shown: frame[c].astype(str) for c, shown in ids.items() if c in frame.columns},
+            "measure": frame["label"],
+            "comparison": frame["method"],
+            "n": frame["n"],
+            "baseline": [_estimate(o, m) for o, m in zip(frame["output"], frame["mean_baseline"])],
+            "scenario mean": [_estimate(o, m) for o, m in zip(frame["output"], frame["mean"])],
+            "difference (95 % CI)": [
+                _estimate(*row, sign=True)
+                for row in frame[["output", "difference", "ci_low", "ci_high"]].itertuples(index=False)
+            ],
+            "effect size": [
+                f"{kind} = {size:.2f}" if np.isfinite(size) else ""
+                for kind, size in zip(frame["effect_size_kind"], frame["effect_size"])
+            ],
+            "unit": [unit(o).axis for o in frame["output"]],
+        }
+    )
 
 
 def _pm(value: float, conf: float, scale: float = 1.0, places: int = 3) -> str:
@@ -243,20 +265,29 @@ def _pm(value: float, conf: float, scale: float = 1.0, places: int = 3) -> str:
 
 
 def _shown_sobol(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({"scenario": frame["scenario"], "outcome": [noun(o) for o in frame["outcome"]],
-                         "parameter": frame["parameter"],
-                         "S1 (± 95 % conf.)": [_pm(v, c) for v, c in zip(frame["S1"], frame["S1_conf"])],
-                         "ST (± 95 % conf.)": [_pm(v, c) for v, c in zip(frame["ST"], frame["ST_conf"])]})
+    return pd.DataFrame(
+        {
+            "scenario": frame["scenario"],
+            "outcome": [noun(o) for o in frame["outcome"]],
+            "parameter": frame["parameter"],
+            "S1 (± 95 % conf.)": [_pm(v, c) for v, c in zip(frame["S1"], frame["S1_conf"])],
+            "ST (± 95 % conf.)": [_pm(v, c) for v, c in zip(frame["ST"], frame["ST_conf"])],
+        }
+    )
 
 
 def _shown_morris(frame: pd.DataFrame) -> pd.DataFrame:
     scales = [unit(o).scale for o in frame["outcome"]]
-    return pd.DataFrame({"scenario": frame["scenario"], "outcome": [noun(o) for o in frame["outcome"]],
-                         "parameter": frame["parameter"],
-                         "mu* (± 95 % conf.)": [_pm(v, c, s) for v, c, s in
-                                                zip(frame["mu_star"], frame["mu_star_conf"], scales)],
-                         "sigma": [f"{s * v:.3f}" for v, s in zip(frame["sigma"], scales)],
-                         "unit": [_per_range(o) for o in frame["outcome"]]})
+    return pd.DataFrame(
+        {
+            "scenario": frame["scenario"],
+            "outcome": [noun(o) for o in frame["outcome"]],
+            "parameter": frame["parameter"],
+            "mu* (± 95 % conf.)": [_pm(v, c, s) for v, c, s in zip(frame["mu_star"], frame["mu_star_conf"], scales)],
+            "sigma": [f"{s * v:.3f}" for v, s in zip(frame["sigma"], scales)],
+            "unit": [_per_range(o) for o in frame["outcome"]],
+        }
+    )
 
 
 def _per_range(outcome: str) -> str:
@@ -330,8 +361,15 @@ def _over_time(analysis: Analysis, output: str, params: dict):
     others = ([k for k in groups if k[0] != analysis.baseline] or list(groups))[:MAX_PANELS]
     cols = min(len(others), 3 if len(others) <= 9 else 4)
     rows = math.ceil(len(others) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.2 * cols, 2.3 * rows + 0.9), sharex=True, sharey=True,
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        rows,
+        cols,
+        figsize=(3.2 * cols, 2.3 * rows + 0.9),
+        sharex=True,
+        sharey=True,
+        layout="constrained",
+        squeeze=False,
+    )
     for ax, key in zip(axes.flat, others):
         reference = groups.get((analysis.baseline, *key[1:])) if key[0] != analysis.baseline else None
         for start, end, _ in windows(params[key], weeks) if key in params else []:
@@ -341,14 +379,22 @@ def _over_time(analysis: Analysis, output: str, params: dict):
         _band(ax, groups[key], scale, SCENARIO, None)
         ax.set_title(textwrap.shorten(_label(analysis, key), 48), loc="left")
         _axes(ax, weeks)
-    for ax in axes.flat[len(others):]:
+    for ax in axes.flat[len(others) :]:
         ax.set_visible(False)
     fig.supxlabel("week")
     fig.supylabel(axis_label(output))
-    handles = [plt.Line2D([], [], color=BASE, lw=1.1), plt.Line2D([], [], color=SCENARIO, lw=1.6),
-               plt.Rectangle((0, 0), 1, 1, color=WINDOW, alpha=0.25, lw=0)]
-    fig.legend(handles, [f"{analysis.baseline} (mean, 95 % interval)", "scenario (mean, 95 % interval)",
-                         "weeks its interventions run"], loc="outside upper center", ncols=3, frameon=False)
+    handles = [
+        plt.Line2D([], [], color=BASE, lw=1.1),
+        plt.Line2D([], [], color=SCENARIO, lw=1.6),
+        plt.Rectangle((0, 0), 1, 1, color=WINDOW, alpha=0.25, lw=0),
+    ]
+    fig.legend(
+        handles,
+        [f"{analysis.baseline} (mean, 95 % interval)", "scenario (mean, 95 % interval)", "weeks its interventions run"],
+        loc="outside upper center",
+        ncols=3,
+        frameon=False,
+    )
     return fig
 
 
@@ -364,8 +410,14 @@ def _effects_chart(analysis: Analysis):
     measures = list(dict.fromkeys(lead["measure"]))
     first = lead[lead["measure"] == measures[0]].sort_values("difference")
     order = list(first["row"]) + [r for r in dict.fromkeys(lead["row"]) if r not in set(first["row"])]
-    fig, axes = plt.subplots(1, len(measures), figsize=(1.2 + 2.9 * len(measures), 1.4 + 0.3 * len(order)),
-                             sharey=True, layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        1,
+        len(measures),
+        figsize=(1.2 + 2.9 * len(measures), 1.4 + 0.3 * len(order)),
+        sharey=True,
+        layout="constrained",
+        squeeze=False,
+    )
     positions = {row: number for number, row in enumerate(order)}
     for ax, measure in zip(axes.flat, measures):
         rows = lead[lead["measure"] == measure]
@@ -373,8 +425,16 @@ def _effects_chart(analysis: Analysis):
         for row in rows.itertuples():
             low, mid, high = (u.scale * v for v in (row.ci_low, row.difference, row.ci_high))
             colour, marker = (UP, "o") if low > 0 else (DOWN, "s") if high < 0 else (UNCLEAR, "D")
-            ax.errorbar(mid, positions[row.row], xerr=[[mid - low], [high - mid]], fmt=marker, color=colour,
-                        ms=4.5, lw=1.4, capsize=2)
+            ax.errorbar(
+                mid,
+                positions[row.row],
+                xerr=[[mid - low], [high - mid]],
+                fmt=marker,
+                color=colour,
+                ms=4.5,
+                lw=1.4,
+                capsize=2,
+            )
         ax.axvline(0, color="#444444", lw=0.8)
         ax.set_title("\n".join(textwrap.wrap(rows["label"].iloc[0], 30)), loc="left")
         ax.set_xlabel(f"difference from {analysis.baseline}\n({'percentage points' if u is PERCENT else u.axis})")
@@ -388,8 +448,9 @@ def _panels(table: pd.DataFrame, width: float, height: float):
     keys = list(dict.fromkeys(zip(table["scenario"], table["outcome"])))
     scenarios = list(dict.fromkeys(table["scenario"]))
     cols = len(keys) // len(scenarios)
-    fig, axes = plt.subplots(len(scenarios), cols, figsize=(width * cols, height * len(scenarios)),
-                             layout="constrained", squeeze=False)
+    fig, axes = plt.subplots(
+        len(scenarios), cols, figsize=(width * cols, height * len(scenarios)), layout="constrained", squeeze=False
+    )
     return fig, list(zip(axes.flat, keys))
 
 
@@ -402,8 +463,15 @@ def _sobol_chart(table: pd.DataFrame):
         rows = rows.reindex(names[::-1])
         y = np.arange(len(names))
         for shift, kind, colour in ((0.19, "S1", OKABE_ITO[0]), (-0.19, "ST", OKABE_ITO[4])):
-            ax.barh(y + shift, rows[kind], height=0.36, xerr=rows[f"{kind}_conf"], color=colour,
-                    error_kw={"lw": 0.9, "capsize": 1.5}, label={"S1": "first order (S1)", "ST": "total (ST)"}[kind])
+            ax.barh(
+                y + shift,
+                rows[kind],
+                height=0.36,
+                xerr=rows[f"{kind}_conf"],
+                color=colour,
+                error_kw={"lw": 0.9, "capsize": 1.5},
+                label={"S1": "first order (S1)", "ST": "total (ST)"}[kind],
+            )
         ax.set_yticks(y, rows.index)
         ax.axvline(0, color="#444444", lw=0.8)
         low = float((rows["S1"] - rows["S1_conf"]).min())
@@ -446,8 +514,14 @@ def _label_points(ax, names: list[str], x: np.ndarray, y: np.ndarray, size: tupl
             continue
         placed.append(index)
         right = fx[index] > 0.7
-        ax.annotate(names[index], (x[index], y[index]), xytext=(-4 if right else 4, 3), textcoords="offset points",
-                    fontsize=7.5, ha="right" if right else "left")
+        ax.annotate(
+            names[index],
+            (x[index], y[index]),
+            xytext=(-4 if right else 4, 3),
+            textcoords="offset points",
+            fontsize=7.5,
+            ha="right" if right else "left",
+        )
 
 
 # ------------------------------------------------------------------- HTML
@@ -470,30 +544,40 @@ details summary { cursor: pointer; font-weight: 600; margin: 0.6rem 0; }
 """
 
 
-def _html(analysis: Analysis, out: Path, folder: Path, tables: dict, figures: dict[str, bytes],
-          files: list[str]) -> str:
+def _html(
+    analysis: Analysis, out: Path, folder: Path, tables: dict, figures: dict[str, bytes], files: list[str]
+) -> str:
     spec = analysis.info["experiment"]
     parts = [f"<h1>{_e(spec['name'])}</h1>", f"<p class='lede'>{_e(spec['description'])}</p>", _facts(analysis, out)]
     parts += [f"<p class='note'>{_e(note)}</p>" for note in analysis.notes]
     parts += _effects_section(analysis, tables, figures)
     parts += _time_section(analysis, figures)
     parts += _sensitivity_section(analysis, tables, figures)
-    parts += ["<h2>Outcomes</h2>",
-              (f"<p>One number per run ({', '.join(_e(noun(o)) for o in analysis.outcomes)}), averaged over the runs "
-              f"{'at each design point' if 'point' in tables['outcomes'][0].columns else 'of each scenario'}.</p>"),
-              _table(tables["outcomes"][1])]
+    parts += [
+        "<h2>Outcomes</h2>",
+        (
+            f"<p>One number per run ({', '.join(_e(noun(o)) for o in analysis.outcomes)}), averaged over the runs "
+            f"{'at each design point' if 'point' in tables['outcomes'][0].columns else 'of each scenario'}.</p>"
+        ),
+        _table(tables["outcomes"][1]),
+    ]
     if analysis.weeks:
         at = tables["at_weeks"][0]
         headline = _wide(at[at["output"] == analysis.headline], "output", lambda r: f"week {r.week}")
-        parts += [(f"<h2>{_e(noun(analysis.headline)).capitalize()} at weeks "
-                  f"{', '.join(str(w.used) for w in analysis.weeks)} ({_e(unit(analysis.headline).axis)})</h2>"),
-                  _table(headline),
-                  ("<p>Every kept output at these weeks is in <code>at_weeks.csv</code> and <code>at_weeks.md</code>."
-                  "</p>")]
+        parts += [
+            (
+                f"<h2>{_e(noun(analysis.headline)).capitalize()} at weeks "
+                f"{', '.join(str(w.used) for w in analysis.weeks)} ({_e(unit(analysis.headline).axis)})</h2>"
+            ),
+            _table(headline),
+            ("<p>Every kept output at these weeks is in <code>at_weeks.csv</code> and <code>at_weeks.md</code>.</p>"),
+        ]
     parts += _files_section(folder, files) + _reading_section(out)
     body = "\n".join(parts)
-    return (f"<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n<title>{_e(spec['name'])}: kshare "
-            f"sweep report</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n")
+    return (
+        f"<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n<title>{_e(spec['name'])}: kshare "
+        f"sweep report</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
+    )
 
 
 def _e(text) -> str:
@@ -507,15 +591,18 @@ def _facts(analysis: Analysis, out: Path) -> str:
     design = spec["design"]["method"] + (f" over {', '.join(analysis.factors)}" if analysis.factors else "")
     facts = {
         "Runs": f"{counts.get('done', 0)} of {len(runs)} done, {counts.get('failed', 0)} failed, "
-                f"{counts.get('pending', 0)} not run (sweep status: {info.get('status', 'unknown')})",
+        f"{counts.get('pending', 0)} not run (sweep status: {info.get('status', 'unknown')})",
         "Design": f"{len(info['scenarios'])} scenario(s) × {runs['point'].nunique()} point(s) × "
-                  f"{spec['replications']} replication(s); {design}",
+        f"{spec['replications']} replication(s); {design}",
         "Seeds": "common random numbers: replication r has the same seed in every scenario and point"
-                 if spec["common_random_numbers"] else "independent seeds for every run",
+        if spec["common_random_numbers"]
+        else "independent seeds for every run",
         "Baseline": analysis.baseline,
         "Engine": info.get("engine", "unknown"),
         "Versions": versions,
-        "Made": f"{info.get('created', '?')} to {info.get('updated', '?')} by <code>{_e(info.get('command', ''))}</code>",
+        "Made": (
+            f"{info.get('created', '?')} to {info.get('updated', '?')} by <code>{_e(info.get('command', ''))}</code>"
+        ),
         "Folder": f"<code>{_e(out.resolve())}</code>",
     }
     items = "".join(f"<dt>{k}</dt><dd>{v if k in ('Made', 'Folder') else _e(v)}</dd>" for k, v in facts.items())
@@ -526,30 +613,49 @@ def _effects_section(analysis: Analysis, tables: dict, figures: dict) -> list[st
     lead = analysis.lead
     if not len(lead):
         return []
-    parts = [f"<h2>Effects against {_e(analysis.baseline)}</h2>",
-             f"<p>Differences of the mean with their 95 % intervals; {_e(_how_compared(lead))}</p>"]
-    for scenario, rows in lead.groupby(pd.Categorical(lead["scenario"], list(analysis.info["scenarios"])),
-                                       observed=True, sort=True):
-        items = "".join(f"<li class='{_direction(r)}'>{_e(r.sentence.split(': ', 1)[1])}</li>" for r in rows.itertuples())
+    parts = [
+        f"<h2>Effects against {_e(analysis.baseline)}</h2>",
+        f"<p>Differences of the mean with their 95 % intervals; {_e(_how_compared(lead))}</p>",
+    ]
+    for scenario, rows in lead.groupby(
+        pd.Categorical(lead["scenario"], list(analysis.info["scenarios"])), observed=True, sort=True
+    ):
+        items = "".join(
+            f"<li class='{_direction(r)}'>{_e(r.sentence.split(': ', 1)[1])}</li>" for r in rows.itertuples()
+        )
         parts.append(f"<h3>{_e(scenario)}</h3><ul class='effects'>{items}</ul>")
-    parts.append(_figure(figures.get("effects"), "Effects against the baseline: dot = difference of means, line = "
-                                                 "95 % interval. Blue circles: clearly above; vermillion squares: "
-                                                 "clearly below; grey diamonds: interval includes zero."))
-    parts += ["<details><summary>Effects table</summary>", _table(_shown_effects(lead)),
-              ("<p>All kept outputs at the analysis weeks, with standardised effect sizes, are in "
-              "<code>effects.csv</code> and <code>effects.md</code>.</p></details>")]
+    parts.append(
+        _figure(
+            figures.get("effects"),
+            "Effects against the baseline: dot = difference of means, line = "
+            "95 % interval. Blue circles: clearly above; vermillion squares: "
+            "clearly below; grey diamonds: interval includes zero.",
+        )
+    )
+    parts += [
+        "<details><summary>Effects table</summary>",
+        _table(_shown_effects(lead)),
+        (
+            "<p>All kept outputs at the analysis weeks, with standardised effect sizes, are in "
+            "<code>effects.csv</code> and <code>effects.md</code>.</p></details>"
+        ),
+    ]
     return parts
 
 
 def _how_compared(lead: pd.DataFrame) -> str:
     methods = set(lead["method"])
     if methods == {"paired"}:
-        return ("paired by replication (common random numbers: the same seed, so the same organisation, in both "
-                "runs); effect sizes are d_z, the mean difference over the sd of the differences.")
+        return (
+            "paired by replication (common random numbers: the same seed, so the same organisation, in both "
+            "runs); effect sizes are d_z, the mean difference over the sd of the differences."
+        )
     if methods == {"Welch"}:
         return "runs are not paired (different seeds): Welch's interval; effect sizes are Cohen's d (pooled sd)."
-    return ("paired by replication where the seeds match (effect size d_z), else Welch's interval (Cohen's d); "
-            "the effects table says which.")
+    return (
+        "paired by replication where the seeds match (effect size d_z), else Welch's interval (Cohen's d); "
+        "the effects table says which."
+    )
 
 
 def _direction(row) -> str:
@@ -560,17 +666,24 @@ def _time_section(analysis: Analysis, figures: dict) -> list[str]:
     names = [n for n in figures if n.startswith("over_time_")]
     if not names:
         return []
-    caption = ("Mean over the runs with its 95 % interval (the uncertainty of the mean, not the spread of single "
-               "runs). Shaded: weeks the scenario's interventions run.")
+    caption = (
+        "Mean over the runs with its 95 % interval (the uncertainty of the mean, not the spread of single "
+        "runs). Shaded: weeks the scenario's interventions run."
+    )
     drawn = _over_time_outputs(analysis)
     parts = ["<h2>Over time</h2>", _figure(figures[names[0]], caption)]
     for output in drawn[1:]:
-        parts += [f"<details><summary>{_e(noun(output))}</summary>",
-                  _figure(figures[f"over_time_{_safe(output)}"], caption), "</details>"]
+        parts += [
+            f"<details><summary>{_e(noun(output))}</summary>",
+            _figure(figures[f"over_time_{_safe(output)}"], caption),
+            "</details>",
+        ]
     rest = [o for o in analysis.outputs if o not in drawn]
     if rest:
-        parts.append(f"<p>Not drawn ({', '.join(_e(noun(o)) for o in rest)}): their means and intervals for every "
-                     "week are in <code>weekly_summary.csv</code>.</p>")
+        parts.append(
+            f"<p>Not drawn ({', '.join(_e(noun(o)) for o in rest)}): their means and intervals for every "
+            "week are in <code>weekly_summary.csv</code>.</p>"
+        )
     return parts
 
 
@@ -583,11 +696,14 @@ def _sensitivity_section(analysis: Analysis, tables: dict, figures: dict) -> lis
     if len(indices.table):
         parts.append(f"<ul>{''.join(f'<li>{_e(line)}</li>' for line in ranking(indices))}</ul>")
     if indices.method in figures:
-        caption = ("S1: the share of the outcome's variance a parameter explains alone; ST: with all its "
-                   "interactions. Lines: 95 % bootstrap intervals." if indices.method == "sobol" else
-                   "μ*: how much the outcome moves when a parameter moves across its range (mean absolute "
-                   "elementary effect); σ: how much that movement varies from place to place, a sign of "
-                   "interactions or non-linearity. Lines: 95 % bootstrap intervals of μ*.")
+        caption = (
+            "S1: the share of the outcome's variance a parameter explains alone; ST: with all its "
+            "interactions. Lines: 95 % bootstrap intervals."
+            if indices.method == "sobol"
+            else "μ*: how much the outcome moves when a parameter moves across its range (mean absolute "
+            "elementary effect); σ: how much that movement varies from place to place, a sign of "
+            "interactions or non-linearity. Lines: 95 % bootstrap intervals of μ*."
+        )
         parts += [_figure(figures[indices.method], caption), _table(tables[indices.method][1])]
     return parts
 
@@ -596,8 +712,10 @@ def _figure(png: bytes | None, caption: str) -> str:
     if png is None:
         return ""
     data = base64.b64encode(png).decode()
-    return (f"<figure><img alt='{_e(caption)}' src='data:image/png;base64,{data}'>"
-            f"<figcaption>{_e(caption)}</figcaption></figure>")
+    return (
+        f"<figure><img alt='{_e(caption)}' src='data:image/png;base64,{data}'>"
+        f"<figcaption>{_e(caption)}</figcaption></figure>"
+    )
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -608,9 +726,14 @@ def _table(frame: pd.DataFrame) -> str:
 
 def _files_section(folder: Path, files: list[str]) -> list[str]:
     links = ", ".join(f"<a href='{_e(n)}'>{_e(n)}</a>" for n in files)
-    return ["<h2>Files</h2>", (f"<p>Next to this report in <code>{_e(folder.resolve())}</code>: {links}. CSV files "
+    return [
+        "<h2>Files</h2>",
+        (
+            f"<p>Next to this report in <code>{_e(folder.resolve())}</code>: {links}. CSV files "
             "hold full precision in stored units (rates as fractions); Markdown and this page round and show "
-            "rates in %.</p>")]
+            "rates in %.</p>"
+        ),
+    ]
 
 
 def _reading_section(out: Path) -> list[str]:
@@ -619,13 +742,18 @@ def _reading_section(out: Path) -> list[str]:
 weekly = ds.dataset("{where / RUNS}", format="parquet").to_table(
     filter=ds.field("scenario") == "baseline").to_pandas()   # one row per run and kept week
 
-from sim.experiments.results import runs
+from sim.runner.results import runs
 per_run = runs("{where}")   # one row per planned run: factors, seed, status, outcomes
 
 # or, with polars: pl.scan_parquet("{where / RUNS}/*.parquet").filter(pl.col("week") == 52).collect()"""
-    return ["<h2>Reading the results back</h2>",
-            ("<p>Each finished run is one Parquet file with the columns <code>run_id, scenario, point, replication, "
+    return [
+        "<h2>Reading the results back</h2>",
+        (
+            "<p>Each finished run is one Parquet file with the columns <code>run_id, scenario, point, replication, "
             "seed</code>, one column per varied parameter, <code>week</code> and the kept outputs; the folder reads "
             "as one dataset. <code>manifest.json</code> holds the experiment and every planned run with its seed "
             "and the <code>kshare run</code> line that repeats it; <code>runs.jsonl</code> logs each attempt with "
-            "its outcomes.</p>"), f"<pre><code>{_e(code)}</code></pre>"]
+            "its outcomes.</p>"
+        ),
+        f"<pre><code>{_e(code)}</code></pre>",
+    ]

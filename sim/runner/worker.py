@@ -17,9 +17,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from sim.experiments.outcomes import compute
-from sim.experiments.plan import RunSpec
 from sim.model import KnowledgeSharingModel
+from sim.runner.outcomes import compute
+from sim.runner.plan import RunSpec
 from sim.versions import versions
 
 #: Columns that say which run a row belongs to, ahead of the varied parameters and the outputs.
@@ -45,7 +45,7 @@ def execute(spec: RunSpec) -> RunResult:
         frame = model.timeseries()
         outcomes = compute(frame, spec.params, spec.outcomes)
         data = encode(frame, spec, outcomes)
-    except Exception:  # noqa: BLE001 - any failure of one run is that run's, reported with its traceback
+    except Exception:
         return RunResult(spec.run_id, False, error=traceback.format_exc(), seconds=time.perf_counter() - started)
     return RunResult(spec.run_id, True, data, outcomes, seconds=time.perf_counter() - started)
 
@@ -59,7 +59,7 @@ def execute_batch(runner, specs: list[RunSpec]) -> list[RunResult]:
     for spec in specs:
         try:
             results.append(runner(spec))
-        except Exception:  # noqa: BLE001 - one run's failure, reported with its traceback
+        except Exception:
             results.append(RunResult(spec.run_id, False, error=traceback.format_exc()))
     return results
 

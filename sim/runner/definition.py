@@ -15,10 +15,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from sim.experiments.outcomes import OUTCOMES
 from sim.metrics import COLUMNS, GROUPED, HEADLINE
-from sim.params import LEVELS, Scenario, flat_parameter_names
-from sim.scenario import Problem, ScenarioError, explain, load_scenario, read_toml, suggest, with_overrides
+from sim.runner.outcomes import OUTCOMES
+from sim.scenario import LEVELS, Scenario, flat_parameter_names
+from sim.scenario_files import Problem, ScenarioError, explain, load_scenario, read_toml, suggest, with_overrides
 
 #: Where shipped experiments live, so ``kshare sweep intervention_comparison`` finds them by name.
 EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
@@ -46,8 +46,9 @@ class Design(_Strict):
     """How parameter points are chosen from the ``vary`` table."""
 
     method: Literal["grid", "latin_hypercube", "sobol", "morris"] = "grid"
-    samples: int = Field(64, ge=1, le=1_000_000,
-                         description="points (latin_hypercube), base sample N (sobol), trajectories (morris)")
+    samples: int = Field(
+        64, ge=1, le=1_000_000, description="points (latin_hypercube), base sample N (sobol), trajectories (morris)"
+    )
     levels: int = Field(4, ge=2, le=20, description="grid levels of the Morris design")
     second_order: bool = Field(False, description="also estimate second-order Sobol indices")
 
@@ -135,8 +136,16 @@ def resolve(source: str | Path) -> Path:
     if path.suffix != ".toml" and (EXPERIMENTS_DIR / f"{source}.toml").is_file():
         return EXPERIMENTS_DIR / f"{source}.toml"
     known = experiment_names()
-    raise ExperimentError(str(source), [Problem("", f"no experiment file or shipped experiment of that name"
-                                                    f"{suggest(str(source), known)}; shipped: {', '.join(known)}")])
+    raise ExperimentError(
+        str(source),
+        [
+            Problem(
+                "",
+                f"no experiment file or shipped experiment of that name"
+                f"{suggest(str(source), known)}; shipped: {', '.join(known)}",
+            )
+        ],
+    )
 
 
 def load_experiment(source: str | Path) -> LoadedExperiment:
@@ -196,8 +205,10 @@ def _scenarios(loaded: LoadedExperiment, base_dir: Path) -> list[Problem]:
             try:
                 scenario = with_overrides(scenario, fixed, source="set")
             except ScenarioError as error:
-                problems += [Problem(f"set.{p.key}" if p.key else "set", f"in scenario '{label}': {p.message}")
-                             for p in error.problems]
+                problems += [
+                    Problem(f"set.{p.key}" if p.key else "set", f"in scenario '{label}': {p.message}")
+                    for p in error.problems
+                ]
         loaded.scenarios[label] = scenario
         loaded.sources[label] = str(Path(source).resolve()) if isinstance(source, Path) else entry
     return problems
@@ -263,7 +274,7 @@ INTERVENTION_FIELD = re.compile(r"^interventions\.\d+\.(start|end|intensity)$")
 
 
 def _is_integer(section: str, leaf: str) -> bool:
-    from sim.params import SECTIONS
+    from sim.scenario import SECTIONS
 
     if section.startswith("interventions"):
         return leaf in ("start", "end")
@@ -280,7 +291,7 @@ def _feasible(loaded: LoadedExperiment, factor: Factor) -> list[Problem]:
         for value in values:
             try:
                 if factor.span is not None and factor.integer:
-                    value = int(round(value))
+                    value = round(value)
                 with_overrides(scenario, {factor.path: value})
             except (ScenarioError, TypeError, ValueError) as error:
                 detail = error.problems[0].message if isinstance(error, ScenarioError) else str(error)
@@ -295,7 +306,7 @@ def _outputs(loaded: LoadedExperiment) -> list[Problem]:
     problems = []
     every = loaded.definition.outputs.every
     if isinstance(every, int) and every < 1:
-        problems.append(Problem("outputs.every", f"expected a whole number >= 1 or \"final\", got {every!r}"))
+        problems.append(Problem("outputs.every", f'expected a whole number >= 1 or "final", got {every!r}'))
     valid = [c for c in COLUMNS if c != "week"]
     for number, column in enumerate(loaded.definition.outputs.columns):
         match = GROUP_COLUMN.match(column)
@@ -315,14 +326,21 @@ def _has_group(loaded: LoadedExperiment, match: re.Match) -> bool:
 def _analysis(loaded: LoadedExperiment) -> list[Problem]:
     analysis, problems = loaded.definition.analysis, []
     if analysis.baseline and loaded.scenarios and analysis.baseline not in loaded.scenarios:
-        problems.append(Problem("analysis.baseline", f"'{analysis.baseline}' is not among the scenarios"
-                                                     f"{suggest(analysis.baseline, list(loaded.scenarios))}"))
+        problems.append(
+            Problem(
+                "analysis.baseline",
+                f"'{analysis.baseline}' is not among the scenarios{suggest(analysis.baseline, list(loaded.scenarios))}",
+            )
+        )
     for number, name in enumerate(analysis.outcomes):
         if name not in OUTCOMES:
-            problems.append(Problem(f"analysis.outcomes.{number}", f"unknown outcome '{name}'"
-                                                                   f"{suggest(name, list(OUTCOMES))}"))
+            problems.append(
+                Problem(f"analysis.outcomes.{number}", f"unknown outcome '{name}'{suggest(name, list(OUTCOMES))}")
+            )
     if loaded.scenarios:
         for number, week in enumerate(analysis.weeks):
             if not 0 <= week <= loaded.weeks:
-                problems.append(Problem(f"analysis.weeks.{number}", f"expected a week from 0 to {loaded.weeks}, got {week}"))
+                problems.append(
+                    Problem(f"analysis.weeks.{number}", f"expected a week from 0 to {loaded.weeks}, got {week}")
+                )
     return problems

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.experiments.definition import Factor, LoadedExperiment
+from sim.runner.definition import Factor, LoadedExperiment
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ def levels(factor: Factor) -> list[float | int]:
         span = factor.span
         space = np.geomspace if span.log else np.linspace
         values = space(span.low, span.high, span.steps).tolist()
-    return [int(round(v)) for v in values] if factor.integer else [float(v) for v in values]
+    return [round(v) for v in values] if factor.integer else [float(v) for v in values]
 
 
 def salib_problem(factors: list[Factor]) -> dict:
@@ -57,7 +57,7 @@ def build(experiment: LoadedExperiment) -> DesignPoints:
         point = {}
         for factor, value in zip(factors, row):
             value = float(np.exp(value)) if factor.span.log else float(value)
-            point[factor.name] = int(round(value)) if factor.integer else value
+            point[factor.name] = round(value) if factor.integer else value
         points.append(point)
     return DesignPoints(points, matrix, problem)
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sim.experiments.definition import LoadedExperiment
-from sim.experiments.design import build
-from sim.params import Scenario
-from sim.scenario import with_overrides
+from sim.runner.definition import LoadedExperiment
+from sim.runner.design import build
+from sim.scenario import Scenario
+from sim.scenario_files import with_overrides
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,9 @@ class RunSpec:
 
 def seeds(root: int, count: int) -> list[int]:
     """``count`` independent 63-bit seeds from one root seed."""
-    return [int(child.generate_state(1, dtype=np.uint64)[0] >> 1) for child in np.random.SeedSequence(root).spawn(count)]
+    return [
+        int(child.generate_state(1, dtype=np.uint64)[0] >> 1) for child in np.random.SeedSequence(root).spawn(count)
+    ]
 
 
 def plan(experiment: LoadedExperiment) -> list[RunSpec]:
@@ -67,7 +69,8 @@ def plan(experiment: LoadedExperiment) -> list[RunSpec]:
     paths = {f.name: f.path for f in experiment.factors}
     scenarios = {
         (label, number): with_overrides(experiment.scenarios[label], {paths[k]: v for k, v in point.items()})
-        for label in labels for number, point in enumerate(points)
+        for label in labels
+        for number, point in enumerate(points)
     }
     every = None if spec.outputs.every == "final" else spec.outputs.every
     fixed = dict(spec.set) | ({"weeks": spec.weeks} if spec.weeks else {})
@@ -76,10 +79,21 @@ def plan(experiment: LoadedExperiment) -> list[RunSpec]:
         for s, label in enumerate(labels):
             for number, point in enumerate(points):
                 run_id = f"{label}-r{rep:03d}" if len(points) == 1 else f"{label}-p{number:04d}-r{rep:03d}"
-                runs.append(RunSpec(
-                    run_id=run_id, experiment=spec.name, scenario=label, point=number, replication=rep,
-                    seed=seed_of(s, number, rep), params=scenarios[(label, number)], factors=point,
-                    columns=tuple(spec.outputs.columns), every=every, outcomes=tuple(spec.analysis.outcomes),
-                    source=experiment.sources[label], overrides=fixed | point,
-                ))
+                runs.append(
+                    RunSpec(
+                        run_id=run_id,
+                        experiment=spec.name,
+                        scenario=label,
+                        point=number,
+                        replication=rep,
+                        seed=seed_of(s, number, rep),
+                        params=scenarios[(label, number)],
+                        factors=point,
+                        columns=tuple(spec.outputs.columns),
+                        every=every,
+                        outcomes=tuple(spec.analysis.outcomes),
+                        source=experiment.sources[label],
+                        overrides=fixed | point,
+                    )
+                )
     return runs

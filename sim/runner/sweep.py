@@ -32,11 +32,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
-from sim.experiments.definition import ExperimentError, LoadedExperiment, load_experiment
-from sim.experiments.engines import Engine, Sequential, choose
-from sim.experiments.plan import RunSpec, plan
-from sim.experiments.worker import RunResult, execute, execute_batch
-from sim.scenario import Problem
+from sim.runner.definition import ExperimentError, LoadedExperiment, load_experiment
+from sim.runner.engines import Engine, Sequential, choose
+from sim.runner.plan import RunSpec, plan
+from sim.runner.worker import RunResult, execute, execute_batch
+from sim.scenario_files import Problem
 from sim.versions import versions
 
 MANIFEST, LOG, RUNS, FAILURES = "manifest.json", "runs.jsonl", "runs", "failures"
@@ -71,9 +71,17 @@ def fingerprint(experiment: LoadedExperiment) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
-def run_sweep(experiment: str | Path | LoadedExperiment, out: str | Path, *, workers: int | None = None,
-              dask: str | None = None, dask_local: int | None = None, resume: bool = False,
-              progress: bool | None = None, runner=execute) -> SweepResult:
+def run_sweep(
+    experiment: str | Path | LoadedExperiment,
+    out: str | Path,
+    *,
+    workers: int | None = None,
+    dask: str | None = None,
+    dask_local: int | None = None,
+    resume: bool = False,
+    progress: bool | None = None,
+    runner=execute,
+) -> SweepResult:
     """Run every run of ``experiment`` not yet in ``out``, writing each as it finishes.
 
     ``runner`` makes one run from a RunSpec; tests swap it to make runs crash.
@@ -94,10 +102,20 @@ def run_sweep(experiment: str | Path | LoadedExperiment, out: str | Path, *, wor
             loop.interrupted = True
             loop.drain()
         finally:
-            status = "interrupted" if loop.interrupted else ("complete" if len(folder.done) == len(runs) else "incomplete")
+            status = (
+                "interrupted" if loop.interrupted else ("complete" if len(folder.done) == len(runs) else "incomplete")
+            )
             folder.write_manifest(engine.describe(), status)
-    return SweepResult(out, len(runs), len(folder.done), sorted(loop.failed), loop.ran,
-                       time.perf_counter() - started, engine.describe(), loop.interrupted)
+    return SweepResult(
+        out,
+        len(runs),
+        len(folder.done),
+        sorted(loop.failed),
+        loop.ran,
+        time.perf_counter() - started,
+        engine.describe(),
+        loop.interrupted,
+    )
 
 
 # ------------------------------------------------------------------ folder
@@ -118,19 +136,37 @@ class _Folder:
             old = json.loads(manifest.read_text())
             if not resume:
                 done = len(list((self.out / RUNS).glob("*.parquet")))
-                raise SweepError(source, [Problem("", f"already holds the sweep '{old['experiment']['name']}' "
-                                                      f"({done} of {old['planned']} runs done); add --resume to "
-                                                      "finish it, or choose another --out. Nothing was changed.")])
+                raise SweepError(
+                    source,
+                    [
+                        Problem(
+                            "",
+                            f"already holds the sweep '{old['experiment']['name']}' "
+                            f"({done} of {old['planned']} runs done); add --resume to "
+                            "finish it, or choose another --out. Nothing was changed.",
+                        )
+                    ],
+                )
             if old.get("fingerprint") != self.fingerprint:
-                raise SweepError(source, [Problem("", "holds a sweep made from a different definition or different "
-                                                      "scenarios; resuming would mix results. Choose another --out. "
-                                                      "Nothing was changed.")])
+                raise SweepError(
+                    source,
+                    [
+                        Problem(
+                            "",
+                            "holds a sweep made from a different definition or different "
+                            "scenarios; resuming would mix results. Choose another --out. "
+                            "Nothing was changed.",
+                        )
+                    ],
+                )
             self.created = old.get("created", self.created)
         elif resume:
             raise SweepError(source, [Problem("", "holds no sweep to resume (no manifest.json)")])
         elif self.out.exists() and any(self.out.iterdir()):
-            raise SweepError(source, [Problem("", "is not empty and holds no sweep; choose a new or empty --out. "
-                                                  "Nothing was changed.")])
+            raise SweepError(
+                source,
+                [Problem("", "is not empty and holds no sweep; choose a new or empty --out. Nothing was changed.")],
+            )
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         for partial in self.runs_dir.glob(".*.partial"):
             partial.unlink()  # left by a write that was interrupted: never a whole file
@@ -146,8 +182,16 @@ class _Folder:
         logged = {entry["run_id"] for entry in read_log(self.out) if entry["status"] == "done"}
         for run_id in sorted(self.done - logged):
             meta = json.loads(pq.read_schema(self.runs_dir / f"{run_id}.parquet").metadata[b"kshare"])
-            self.log({"run_id": run_id, "status": "done", "attempt": None, "seconds": None,
-                      "outcomes": meta["outcomes"], "recovered": True})
+            self.log(
+                {
+                    "run_id": run_id,
+                    "status": "done",
+                    "attempt": None,
+                    "seconds": None,
+                    "outcomes": meta["outcomes"],
+                    "recovered": True,
+                }
+            )
 
     def save(self, result: RunResult) -> None:
         _atomic(self.runs_dir / f"{result.run_id}.parquet", result.data)
@@ -179,9 +223,19 @@ class _Folder:
             "created": self.created,
             "updated": datetime.now(UTC).isoformat(timespec="seconds"),
             "scenarios": {label: self.experiment.sources[label] for label in self.experiment.scenarios},
-            "runs": [{"run_id": s.run_id, "scenario": s.scenario, "point": s.point, "replication": s.replication,
-                      "seed": s.seed, "factors": s.factors, "file": f"{RUNS}/{s.run_id}.parquet",
-                      "rerun": s.rerun_command()} for s in self.runs],
+            "runs": [
+                {
+                    "run_id": s.run_id,
+                    "scenario": s.scenario,
+                    "point": s.point,
+                    "replication": s.replication,
+                    "seed": s.seed,
+                    "factors": s.factors,
+                    "file": f"{RUNS}/{s.run_id}.parquet",
+                    "rerun": s.rerun_command(),
+                }
+                for s in self.runs
+            ],
         }
         _atomic(self.out / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
 
@@ -245,8 +299,15 @@ class _Loop:
         self.inflight: dict = {}
         self.generation = 0
         show = sys.stderr.isatty() if progress is None else progress
-        self.bar = tqdm(total=len(folder.runs), initial=len(folder.done), unit="run", desc=folder.experiment.name,
-                        disable=not show, dynamic_ncols=True, smoothing=0.1)
+        self.bar = tqdm(
+            total=len(folder.runs),
+            initial=len(folder.done),
+            unit="run",
+            desc=folder.experiment.name,
+            disable=not show,
+            dynamic_ncols=True,
+            smoothing=0.1,
+        )
 
     def run(self, todo: list[RunSpec]) -> None:
         # In this process, consecutive runs share the warm-up anyway; a batch would only delay saving them.
@@ -291,14 +352,22 @@ class _Loop:
                 self.engine.restart()
             for spec in batch:
                 if alone:
-                    self._fail(spec, "the worker process running this run died (killed, out of memory or crashed)",
-                               suspects.append)
+                    self._fail(
+                        spec,
+                        "the worker process running this run died (killed, out of memory or crashed)",
+                        suspects.append,
+                    )
                 else:
                     suspects.append(spec)
-                    self.folder.log({"run_id": spec.run_id, "status": "requeued",
-                                     "reason": "a worker died while this run was in flight; it runs again alone"})
+                    self.folder.log(
+                        {
+                            "run_id": spec.run_id,
+                            "status": "requeued",
+                            "reason": "a worker died while this run was in flight; it runs again alone",
+                        }
+                    )
             return
-        except Exception as error:  # noqa: BLE001 - the engine lost the runs (e.g. Dask's KilledWorker)
+        except Exception as error:
             for spec in batch:
                 self._fail(spec, "".join(traceback.format_exception(error)), lambda again: queue.append([again]))
             return
@@ -311,8 +380,15 @@ class _Loop:
     def _done(self, spec: RunSpec, result: RunResult) -> None:
         self.folder.save(result)
         self.attempts[spec.run_id] += 1
-        self.folder.log({"run_id": spec.run_id, "status": "done", "attempt": self.attempts[spec.run_id],
-                         "seconds": round(result.seconds, 4), "outcomes": result.outcomes})
+        self.folder.log(
+            {
+                "run_id": spec.run_id,
+                "status": "done",
+                "attempt": self.attempts[spec.run_id],
+                "seconds": round(result.seconds, 4),
+                "outcomes": result.outcomes,
+            }
+        )
         self.failed.discard(spec.run_id)
         self.ran += 1
         self.bar.update()
@@ -323,8 +399,16 @@ class _Loop:
         attempt = self.attempts[spec.run_id]
         final = attempt >= self.max_attempts
         self.folder.save_failure(spec.run_id, error)
-        self.folder.log({"run_id": spec.run_id, "status": "failed", "attempt": attempt, "final": final,
-                         "seconds": seconds, "error": error.strip().splitlines()[-1] if error.strip() else "failed"})
+        self.folder.log(
+            {
+                "run_id": spec.run_id,
+                "status": "failed",
+                "attempt": attempt,
+                "final": final,
+                "seconds": seconds,
+                "error": error.strip().splitlines()[-1] if error.strip() else "failed",
+            }
+        )
         if final:
             self.failed.add(spec.run_id)
             self.bar.set_postfix(failed=len(self.failed))

@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from typing import Self
 
 
 class Engine:
@@ -38,7 +39,7 @@ class Engine:
     def describe(self) -> str:
         return f"{self.name} ({self.workers} worker{'s' * (self.workers != 1)})"
 
-    def __enter__(self) -> Engine:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -52,7 +53,7 @@ class _Inline(Executor):
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))
-        except BaseException as error:  # noqa: BLE001 - handed to whoever waits on the future
+        except BaseException as error:
             future.set_exception(error)
         return future
 
@@ -78,7 +79,7 @@ class ProcessPool(Engine):
         # A fork server with the model imported once: workers start fast, and
         # none is forked from a parent that holds threads (progress bar, Dask).
         self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["sim.experiments.worker"])
+        self.context.set_forkserver_preload(["sim.runner.worker"])
         self.restart()
 
     def restart(self) -> None:
@@ -101,8 +102,12 @@ class Dask(Engine):
         if address:
             self.client = Client(address, timeout="20s")
         else:
-            self.cluster = LocalCluster(n_workers=local_workers or os.cpu_count() or 1, threads_per_worker=1,
-                                        processes=True, dashboard_address=None)
+            self.cluster = LocalCluster(
+                n_workers=local_workers or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+            )
             self.client = Client(self.cluster)
         super().__init__(max(1, sum(self.client.nthreads().values())))
         self.executor = self.client.get_executor(pure=False)

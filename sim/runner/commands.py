@@ -10,25 +10,50 @@ import click
 
 @click.command()
 @click.argument("experiment")
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Results folder (default: results/<experiment>).")
-@click.option("--workers", type=click.IntRange(1, 4096), default=None,
-              help="Local worker processes (default: all cores; 1 runs in this process).")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Results folder (default: results/<experiment>).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 4096),
+    default=None,
+    help="Local worker processes (default: all cores; 1 runs in this process).",
+)
 @click.option("--resume", is_flag=True, help="Finish a sweep in OUT: run only the runs that have no result yet.")
-@click.option("--dask", "dask_address", metavar="ADDRESS", default=None,
-              help="Run on an existing Dask cluster, e.g. tcp://scheduler:8786 (needs kshare[dask]).")
-@click.option("--dask-local", type=click.IntRange(1, 4096), default=None, metavar="N",
-              help="Start a local Dask cluster of N worker processes for this sweep.")
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    default=None,
+    help="Run on an existing Dask cluster, e.g. tcp://scheduler:8786 (needs kshare[dask]).",
+)
+@click.option(
+    "--dask-local",
+    type=click.IntRange(1, 4096),
+    default=None,
+    metavar="N",
+    help="Start a local Dask cluster of N worker processes for this sweep.",
+)
 @click.option("--check", is_flag=True, help="Only check the experiment and show its size; run nothing.")
-def sweep(experiment: str, out: Path | None, workers: int | None, resume: bool, dask_address: str | None,
-          dask_local: int | None, check: bool) -> None:
+def sweep(
+    experiment: str,
+    out: Path | None,
+    workers: int | None,
+    resume: bool,
+    dask_address: str | None,
+    dask_local: int | None,
+    check: bool,
+) -> None:
     """Run EXPERIMENT (a file, or a shipped experiment's name) into OUT.
 
     Each finished run is saved at once as OUT/runs/<run_id>.parquet, so an
     interrupted sweep loses nothing: --resume runs only what is missing.
     """
-    from sim.experiments.definition import ExperimentError, load_experiment
-    from sim.experiments.plan import plan
+    from sim.runner.definition import ExperimentError, load_experiment
+    from sim.runner.plan import plan
 
     if dask_address and dask_local:
         raise click.UsageError("give --dask ADDRESS or --dask-local N, not both")
@@ -38,12 +63,14 @@ def sweep(experiment: str, out: Path | None, workers: int | None, resume: bool, 
     except ExperimentError as error:
         raise click.ClickException(str(error)) from None
     points = len({(r.point) for r in runs})
-    click.echo(f"{loaded.name}: {len(runs):,} runs = {len(loaded.scenarios)} scenario(s) x {points:,} point(s) "
-               f"x {loaded.definition.replications} replication(s), up to {loaded.weeks} weeks each")
+    click.echo(
+        f"{loaded.name}: {len(runs):,} runs = {len(loaded.scenarios)} scenario(s) x {points:,} point(s) "
+        f"x {loaded.definition.replications} replication(s), up to {loaded.weeks} weeks each"
+    )
     if check:
         return
 
-    from sim.experiments.sweep import run_sweep
+    from sim.runner.sweep import run_sweep
 
     out = out or Path("results") / loaded.name
     try:
@@ -51,15 +78,22 @@ def sweep(experiment: str, out: Path | None, workers: int | None, resume: bool, 
     except ExperimentError as error:  # SweepError included: the folder was left as it was
         raise click.ClickException(str(error)) from None
     rate = result.ran / result.seconds if result.seconds else 0.0
-    click.echo(f"  {result.engine}: ran {result.ran:,} in {result.seconds:.1f} s ({rate:.1f} runs/s); "
-               f"{result.done:,} of {result.planned:,} done")
+    click.echo(
+        f"  {result.engine}: ran {result.ran:,} in {result.seconds:.1f} s ({rate:.1f} runs/s); "
+        f"{result.done:,} of {result.planned:,} done"
+    )
     if result.failed:
-        click.echo(f"  {len(result.failed)} failed after retries: {', '.join(result.failed[:5])}"
-                   f"{' ...' if len(result.failed) > 5 else ''} (tracebacks in {out / 'failures'})", err=True)
+        click.echo(
+            f"  {len(result.failed)} failed after retries: {', '.join(result.failed[:5])}"
+            f"{' ...' if len(result.failed) > 5 else ''} (tracebacks in {out / 'failures'})",
+            err=True,
+        )
     click.echo(f"  results in {out}")
     if result.interrupted:
-        click.echo(f"Interrupted. Finished runs are saved; `kshare sweep {experiment} --out {out} --resume` "
-                   "runs the rest.", err=True)
+        click.echo(
+            f"Interrupted. Finished runs are saved; `kshare sweep {experiment} --out {out} --resume` runs the rest.",
+            err=True,
+        )
         sys.exit(130)
     if result.failed:
         sys.exit(1)
@@ -67,12 +101,27 @@ def sweep(experiment: str, out: Path | None, workers: int | None, resume: bool, 
 
 @click.command()
 @click.argument("folder", metavar="DIR", type=click.Path(path_type=Path))
-@click.option("--out", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Report folder (default: DIR/report).")
-@click.option("--weeks", default=None, metavar="W1,W2,...",
-              help="Weeks to report effects at (default: the experiment's analysis.weeks, else middle and end).")
-@click.option("--format", "formats", default="png,svg", show_default=True, metavar="FMT,...",
-              help="Figure formats to write: png, svg, pdf.")
+@click.option(
+    "--out",
+    "report_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Report folder (default: DIR/report).",
+)
+@click.option(
+    "--weeks",
+    default=None,
+    metavar="W1,W2,...",
+    help="Weeks to report effects at (default: the experiment's analysis.weeks, else middle and end).",
+)
+@click.option(
+    "--format",
+    "formats",
+    default="png,svg",
+    show_default=True,
+    metavar="FMT,...",
+    help="Figure formats to write: png, svg, pdf.",
+)
 def analyse(folder: Path, report_dir: Path | None, weeks: str | None, formats: str) -> None:
     """Analyse the sweep in DIR: intervals over time, effects against the baseline, Sobol or Morris indices.
 
@@ -80,13 +129,14 @@ def analyse(folder: Path, report_dir: Path | None, weeks: str | None, formats: s
     self-contained page to open in any browser. A sweep still running is
     analysed as far as it has got; sensitivity indices wait for every run.
     """
-    from sim.experiments.report import AnalysisError, build, check_formats, write
+    from sim.runner.report import AnalysisError, build, check_formats, write
 
     try:
         wanted = [int(w) for w in weeks.split(",") if w.strip()] if weeks else None
     except ValueError:
-        raise click.BadParameter(f"expected whole weeks separated by commas, got {weeks!r}",
-                                 param_hint="--weeks") from None
+        raise click.BadParameter(
+            f"expected whole weeks separated by commas, got {weeks!r}", param_hint="--weeks"
+        ) from None
     kinds = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     try:
         check_formats(kinds)
@@ -101,7 +151,7 @@ def analyse(folder: Path, report_dir: Path | None, weeks: str | None, formats: s
         for sentence in analysis.lead["sentence"]:
             click.echo(f"  {sentence}")
     if analysis.indices is not None and len(analysis.indices.table):
-        from sim.experiments.analysis import ranking
+        from sim.runner.analysis import ranking
 
         click.echo(f"{analysis.indices.method.capitalize()} indices:")
         for line in ranking(analysis.indices):

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.dataset as ds
 
-from sim.experiments.sweep import MANIFEST, RUNS, read_log
+from sim.runner.sweep import MANIFEST, RUNS, read_log
 
 
 def manifest(out: str | Path) -> dict:

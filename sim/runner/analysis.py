@@ -1,7 +1,7 @@
 """The statistics of a sweep: intervals, effects against the baseline, sensitivity indices.
 
-Pure computations on the frames ``sim.experiments.results`` reads (the
-manifest, one row per run, the weekly rows); ``sim.experiments.report`` draws
+Pure computations on the frames ``sim.runner.results`` reads (the
+manifest, one row per run, the weekly rows); ``sim.runner.report`` draws
 and writes them. Runs are stochastic, so every mean comes with a 95 %
 t-interval. With common random numbers replication r has the same seed, hence
 the same organisation, in every scenario: differences are then taken within
@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from sim.experiments.definition import Experiment, LoadedExperiment, _factors
-from sim.experiments.design import DesignPoints, build
 from sim.metrics import GROUPED
+from sim.runner.definition import Experiment, LoadedExperiment, _factors
+from sim.runner.design import DesignPoints, build
 
 LEVEL = 0.95
 RUN_KEYS = ["run_id", "scenario", "point", "replication", "seed"]
@@ -45,19 +45,40 @@ SCALE01 = Unit(1.0, "0-1 scale", "on the 0-1 scale")
 KNOWLEDGE = Unit(1.0, "arbitrary units", "units")
 INDEX = Unit(1.0, "0-1", "")
 
-_UNITS = {"sharing_rate": PERCENT, "cross_team_flows": PERCENT, "cross_department_flows": PERCENT,
-          "top1_share": PERCENT, "top10_share": PERCENT, "active": EMPLOYEES, "lapsed": EMPLOYEES,
-          "never_shared": EMPLOYEES, "knowledge_mean": KNOWLEDGE, "contacts": Unit(1.0, "contacts", "contacts"),
-          "knowledge_cv": Unit(1.0, "sd / mean", "")}
-_NOUNS = {"sharing_rate": "sharing", "active": "active employees", "lapsed": "lapsed employees",
-          "never_shared": "employees who never shared", "knowledge_mean": "mean knowledge",
-          "knowledge_gini": "knowledge Gini", "knowledge_cv": "knowledge CV", "top1_share": "contacts by the top 1 %",
-          "top10_share": "contacts by the top 10 %", "cross_team_flows": "contacts across teams",
-          "cross_department_flows": "contacts across departments"}
+_UNITS = {
+    "sharing_rate": PERCENT,
+    "cross_team_flows": PERCENT,
+    "cross_department_flows": PERCENT,
+    "top1_share": PERCENT,
+    "top10_share": PERCENT,
+    "active": EMPLOYEES,
+    "lapsed": EMPLOYEES,
+    "never_shared": EMPLOYEES,
+    "knowledge_mean": KNOWLEDGE,
+    "contacts": Unit(1.0, "contacts", "contacts"),
+    "knowledge_cv": Unit(1.0, "sd / mean", ""),
+}
+_NOUNS = {
+    "sharing_rate": "sharing",
+    "active": "active employees",
+    "lapsed": "lapsed employees",
+    "never_shared": "employees who never shared",
+    "knowledge_mean": "mean knowledge",
+    "knowledge_gini": "knowledge Gini",
+    "knowledge_cv": "knowledge CV",
+    "top1_share": "contacts by the top 1 %",
+    "top10_share": "contacts by the top 10 %",
+    "cross_team_flows": "contacts across teams",
+    "cross_department_flows": "contacts across departments",
+}
 #: Scalar outcomes that are sharing rates over a stretch of the run (``final_*`` take their column's unit).
-_OUTCOME_NOUNS = {"mean_sharing_rate": "sharing over the run", "late_sharing_rate": "late sharing (last quarter)",
-                  "during_sharing_rate": "sharing while the programme ran",
-                  "after_sharing_rate": "sharing after the programme ended", "peak_sharing_rate": "peak weekly sharing"}
+_OUTCOME_NOUNS = {
+    "mean_sharing_rate": "sharing over the run",
+    "late_sharing_rate": "late sharing (last quarter)",
+    "during_sharing_rate": "sharing while the programme ran",
+    "after_sharing_rate": "sharing after the programme ended",
+    "peak_sharing_rate": "peak weekly sharing",
+}
 _AXES = {"sharing_rate": "employees sharing that week"}
 _GROUP = re.compile(r"^(?P<core>.+)\[(?P<group>[^\]]+)\]$")
 
@@ -106,8 +127,9 @@ def describe(frame: pd.DataFrame, by: list[str], values: list[str], name: str = 
     """n, mean, sd and 95 % interval of each value column within each group, one row per group and column."""
     long = frame.melt(id_vars=by, value_vars=values, var_name=name).dropna(subset=["value"])
     long[name] = pd.Categorical(long[name], categories=values)
-    table = (long.groupby([*by, name], observed=True, sort=True)["value"]
-             .agg(n="count", mean="mean", sd="std").reset_index())
+    table = (
+        long.groupby([*by, name], observed=True, sort=True)["value"].agg(n="count", mean="mean", sd="std").reset_index()
+    )
     table[name] = table[name].astype(str)
     table["ci_low"], table["ci_high"] = interval(table["mean"], table["sd"], table["n"])
     return table
@@ -158,8 +180,9 @@ class Measure:
         return f"{noun(self.name)} at week {self.week}" if self.week is not None else noun(self.name)
 
 
-def per_run(runs: pd.DataFrame, weekly: pd.DataFrame, outputs: list[str], weeks: list[int],
-            outcomes: list[str]) -> tuple[pd.DataFrame, list[Measure]]:
+def per_run(
+    runs: pd.DataFrame, weekly: pd.DataFrame, outputs: list[str], weeks: list[int], outcomes: list[str]
+) -> tuple[pd.DataFrame, list[Measure]]:
     """One row per finished run: its place in the design, the outputs at each week, and its outcomes."""
     done = runs[runs["status"] == "done"].reindex(columns=[*RUN_KEYS, *outcomes])
     table, measures = done.copy(), []
@@ -178,9 +201,18 @@ def paired(x: np.ndarray, base: np.ndarray) -> dict:
     d = x - base
     n, mean, sd = len(d), d.mean(), d.std(ddof=1) if len(d) > 1 else math.nan
     low, high = interval(mean, sd, n)
-    return {"method": "paired", "n": n, "n_baseline": n, "mean": x.mean(), "mean_baseline": base.mean(),
-            "difference": mean, "ci_low": low, "ci_high": high,
-            "effect_size": mean / sd if sd > 0 else math.nan, "effect_size_kind": "d_z"}
+    return {
+        "method": "paired",
+        "n": n,
+        "n_baseline": n,
+        "mean": x.mean(),
+        "mean_baseline": base.mean(),
+        "difference": mean,
+        "ci_low": low,
+        "ci_high": high,
+        "effect_size": mean / sd if sd > 0 else math.nan,
+        "effect_size_kind": "d_z",
+    }
 
 
 def welch(x: np.ndarray, base: np.ndarray) -> dict:
@@ -190,13 +222,21 @@ def welch(x: np.ndarray, base: np.ndarray) -> dict:
     diff = x.mean() - base.mean() if nx and nb else math.nan
     se2 = vx / nx + vb / nb if nx and nb else math.nan
     with np.errstate(invalid="ignore", divide="ignore"):
-        df = se2 ** 2 / ((vx / nx) ** 2 / (nx - 1) + (vb / nb) ** 2 / (nb - 1)) if nx > 1 and nb > 1 else math.nan
+        df = se2**2 / ((vx / nx) ** 2 / (nx - 1) + (vb / nb) ** 2 / (nb - 1)) if nx > 1 and nb > 1 else math.nan
         half = stats.t.ppf(0.5 + LEVEL / 2, df) * math.sqrt(se2) if se2 > 0 else (0.0 if se2 == 0 else math.nan)
         pooled = math.sqrt(((nx - 1) * vx + (nb - 1) * vb) / (nx + nb - 2)) if nx > 1 and nb > 1 else math.nan
-    return {"method": "Welch", "n": nx, "n_baseline": nb, "mean": x.mean() if nx else math.nan,
-            "mean_baseline": base.mean() if nb else math.nan, "difference": diff,
-            "ci_low": diff - half, "ci_high": diff + half,
-            "effect_size": diff / pooled if pooled > 0 else math.nan, "effect_size_kind": "Cohen's d"}
+    return {
+        "method": "Welch",
+        "n": nx,
+        "n_baseline": nb,
+        "mean": x.mean() if nx else math.nan,
+        "mean_baseline": base.mean() if nb else math.nan,
+        "difference": diff,
+        "ci_low": diff - half,
+        "ci_high": diff + half,
+        "effect_size": diff / pooled if pooled > 0 else math.nan,
+        "effect_size_kind": "Cohen's d",
+    }
 
 
 def compare(runs: pd.DataFrame, base: pd.DataFrame, column: str, pairs: pd.DataFrame | None = None) -> dict:
@@ -227,8 +267,9 @@ def point_labels(runs: pd.DataFrame, factors: list[str]) -> dict[int, str]:
 WINDOWED = {"during_sharing_rate": "during", "after_sharing_rate": "after"}
 
 
-def matched_windows(table: pd.DataFrame, weekly: pd.DataFrame, baseline: str,
-                    windows: dict[str, tuple[int, int]]) -> dict[tuple[str, str], pd.Series]:
+def matched_windows(
+    table: pd.DataFrame, weekly: pd.DataFrame, baseline: str, windows: dict[str, tuple[int, int]]
+) -> dict[tuple[str, str], pd.Series]:
     """The baseline's sharing over each scenario's own programme window, run by run.
 
     The baseline has no programme, so "sharing while the programme ran" is
@@ -249,9 +290,14 @@ def matched_windows(table: pd.DataFrame, weekly: pd.DataFrame, baseline: str,
     return matched
 
 
-def effects(table: pd.DataFrame, measures: list[Measure], baseline: str, by_point: bool,
-            labels: dict[int, str] | None = None,
-            matched: dict[tuple[str, str], pd.Series] | None = None) -> pd.DataFrame:
+def effects(
+    table: pd.DataFrame,
+    measures: list[Measure],
+    baseline: str,
+    by_point: bool,
+    labels: dict[int, str] | None = None,
+    matched: dict[tuple[str, str], pd.Series] | None = None,
+) -> pd.DataFrame:
     """Every other scenario against the baseline, for every measure; per design point when ``by_point``
     (``labels`` names the points in the sentences). ``matched`` gives the baseline's values of windowed
     outcomes over each scenario's own window (``matched_windows``)."""
@@ -267,9 +313,17 @@ def effects(table: pd.DataFrame, measures: list[Measure], baseline: str, by_poin
         pairs = pair(group, reference)
         for measure in measures:
             if group[measure.column].notna().any() and reference[measure.column].notna().any():
-                rows.append({**dict(zip(keys, key)), "measure": measure.column, "output": measure.name,
-                             "week": measure.week, "label": measure.label, "baseline": baseline,
-                             **compare(group, reference, measure.column, pairs)})
+                rows.append(
+                    {
+                        **dict(zip(keys, key)),
+                        "measure": measure.column,
+                        "output": measure.name,
+                        "week": measure.week,
+                        "label": measure.label,
+                        "baseline": baseline,
+                        **compare(group, reference, measure.column, pairs),
+                    }
+                )
     frame = pd.DataFrame(rows)
     if len(frame) and by_point:
         frame.insert(2, "point_label", [(labels or {}).get(p, f"point {p}") for p in frame["point"]])
@@ -279,21 +333,26 @@ def effects(table: pd.DataFrame, measures: list[Measure], baseline: str, by_poin
     return frame
 
 
-def undefined(table: pd.DataFrame, measures: list[Measure], baseline: str,
-              matched: dict[tuple[str, str], pd.Series] | None = None) -> list[str]:
+def undefined(
+    table: pd.DataFrame, measures: list[Measure], baseline: str, matched: dict[tuple[str, str], pd.Series] | None = None
+) -> list[str]:
     """Why some effects are missing: a measure with no value for the baseline, or for some scenarios."""
     notes = []
     windowed = {column for _, column in (matched or {})}
     for column in sorted(windowed):
-        notes.append(f"{noun(column)} ({column}) is compared with the baseline's sharing over the same weeks "
-                     "as each scenario's programme window, taken from the weekly rows kept.")
+        notes.append(
+            f"{noun(column)} ({column}) is compared with the baseline's sharing over the same weeks "
+            "as each scenario's programme window, taken from the weekly rows kept."
+        )
     for measure in measures:
         if measure.column in windowed:
             continue
         has = table.groupby("scenario", observed=True)[measure.column].apply(lambda v: v.notna().any())
         if baseline in has and not has[baseline]:
-            notes.append(f"{measure.label} ({measure.column}) is undefined for the baseline '{baseline}', so it has "
-                         "no effect against it (e.g. a programme window the baseline does not have).")
+            notes.append(
+                f"{measure.label} ({measure.column}) is undefined for the baseline '{baseline}', so it has "
+                "no effect against it (e.g. a programme window the baseline does not have)."
+            )
         elif not has.all():
             notes.append(f"{measure.label} ({measure.column}) is undefined for {', '.join(has.index[~has])}.")
     return notes
@@ -327,8 +386,11 @@ def sentence(row) -> str:
     when = f" at week {row.week}" if not pd.isna(row.week) else ""
     where = f" ({row.point_label})" if "point_label" in row._fields else ""
     if low == high:  # e.g. before a programme starts, paired runs are the same run
-        ci = ("identical in every pair" if diff == 0 else "the same difference in every pair") \
-            if row.method == "paired" else "no spread in either scenario"
+        ci = (
+            ("identical in every pair" if diff == 0 else "the same difference in every pair")
+            if row.method == "paired"
+            else "no spread in either scenario"
+        )
     elif math.isfinite(low) and math.isfinite(high):
         clear = "" if low > 0 or high < 0 else "; no clear difference"
         ci = f"95 % CI {signed(low, places)} to {signed(high, places)}{clear}"
@@ -385,9 +447,11 @@ def indices(runs: pd.DataFrame, experiment: dict, outcomes: list[str]) -> Indice
     missing = runs.loc[runs["status"] != "done", "run_id"].tolist()
     if missing:
         shown = ", ".join(missing[:8]) + (" ..." if len(missing) > 8 else "")
-        result.notes.append(f"{method.capitalize()} indices need a complete sweep: {len(missing)} of {len(runs)} "
-                            f"runs are not done ({shown}). Finish it with `kshare sweep EXPERIMENT --out DIR "
-                            "--resume`.")
+        result.notes.append(
+            f"{method.capitalize()} indices need a complete sweep: {len(missing)} of {len(runs)} "
+            f"runs are not done ({shown}). Finish it with `kshare sweep EXPERIMENT --out DIR "
+            "--resume`."
+        )
         return result
     try:
         design = rebuild(experiment)
@@ -395,8 +459,10 @@ def indices(runs: pd.DataFrame, experiment: dict, outcomes: list[str]) -> Indice
         result.notes.append(f"The design cannot be rebuilt from the experiment ({error}), so no indices were computed.")
         return result
     if not design_matches(design, runs):
-        result.notes.append("The design rebuilt from the definition differs from the sweep's planned points "
-                            "(a different SALib version?), so no indices were computed.")
+        result.notes.append(
+            "The design rebuilt from the definition differs from the sweep's planned points "
+            "(a different SALib version?), so no indices were computed."
+        )
         return result
     seed = experiment["seed"] % 2**32
     tables, seconds = [], []
@@ -405,11 +471,15 @@ def indices(runs: pd.DataFrame, experiment: dict, outcomes: list[str]) -> Indice
         for outcome in outcomes:
             y = means[outcome].to_numpy(float)
             if not np.isfinite(y).all():
-                result.notes.append(f"{noun(outcome)} ({outcome}) is undefined at some points of '{scenario}'; "
-                                    "no indices for it.")
+                result.notes.append(
+                    f"{noun(outcome)} ({outcome}) is undefined at some points of '{scenario}'; no indices for it."
+                )
                 continue
-            table, second = _sobol(design, experiment, y, seed) if method == "sobol" else (
-                _morris(design, experiment, y, seed), None)
+            table, second = (
+                _sobol(design, experiment, y, seed)
+                if method == "sobol"
+                else (_morris(design, experiment, y, seed), None)
+            )
             tables.append(table.assign(scenario=scenario, outcome=outcome))
             if second is not None:
                 seconds.append(second.assign(scenario=scenario, outcome=outcome))
@@ -449,9 +519,14 @@ def _sobol(design: DesignPoints, experiment: dict, y: np.ndarray, seed: int):
     if not second:
         return table, None
     pairs = [(i, j) for i in range(len(names)) for j in range(i + 1, len(names))]
-    return table, pd.DataFrame({"parameter": [names[i] for i, _ in pairs], "with": [names[j] for _, j in pairs],
-                                "S2": [found["S2"][i, j] for i, j in pairs],
-                                "S2_conf": [found["S2_conf"][i, j] for i, j in pairs]})
+    return table, pd.DataFrame(
+        {
+            "parameter": [names[i] for i, _ in pairs],
+            "with": [names[j] for _, j in pairs],
+            "S2": [found["S2"][i, j] for i, j in pairs],
+            "S2_conf": [found["S2_conf"][i, j] for i, j in pairs],
+        }
+    )
 
 
 def _morris(design: DesignPoints, experiment: dict, y: np.ndarray, seed: int) -> pd.DataFrame:
@@ -459,10 +534,18 @@ def _morris(design: DesignPoints, experiment: dict, y: np.ndarray, seed: int) ->
 
     with warnings.catch_warnings(), np.errstate(all="ignore"):
         warnings.simplefilter("ignore", RuntimeWarning)
-        found = morris.analyze(design.problem, design.matrix, y, conf_level=LEVEL,
-                               num_levels=experiment["design"]["levels"], seed=seed)
-    return pd.DataFrame({"parameter": design.problem["names"], "mu_star": found["mu_star"],
-                         "mu_star_conf": found["mu_star_conf"], "sigma": found["sigma"], "mu": found["mu"]})
+        found = morris.analyze(
+            design.problem, design.matrix, y, conf_level=LEVEL, num_levels=experiment["design"]["levels"], seed=seed
+        )
+    return pd.DataFrame(
+        {
+            "parameter": design.problem["names"],
+            "mu_star": found["mu_star"],
+            "mu_star_conf": found["mu_star_conf"],
+            "sigma": found["sigma"],
+            "mu": found["mu"],
+        }
+    )
 
 
 # ------------------------------------------------------------- the whole
@@ -507,7 +590,9 @@ def keys(info: dict) -> list[str]:
     """Summaries are per scenario, and per design point only for a grid: the points of a sampled design
     are draws over a range, pooled into the spread they give."""
     points = {run["point"] for run in info["runs"]}
-    return ["scenario", "point"] if info["experiment"]["design"]["method"] == "grid" and len(points) > 1 else ["scenario"]
+    return (
+        ["scenario", "point"] if info["experiment"]["design"]["method"] == "grid" and len(points) > 1 else ["scenario"]
+    )
 
 
 def baseline_of(info: dict) -> str:
@@ -517,8 +602,13 @@ def baseline_of(info: dict) -> str:
     return wanted or ("baseline" if "baseline" in labels else labels[0])
 
 
-def analyse_sweep(info: dict, runs: pd.DataFrame, weekly: pd.DataFrame, weeks: list[int] | None = None,
-                  windows: dict[str, tuple[int, int]] | None = None) -> Analysis:
+def analyse_sweep(
+    info: dict,
+    runs: pd.DataFrame,
+    weekly: pd.DataFrame,
+    weeks: list[int] | None = None,
+    windows: dict[str, tuple[int, int]] | None = None,
+) -> Analysis:
     """The whole analysis of the runs done so far (indices only once every run is done).
 
     ``windows`` gives each scenario's programme window (first start, last end), so that windowed outcomes
@@ -544,11 +634,23 @@ def analyse_sweep(info: dict, runs: pd.DataFrame, weekly: pd.DataFrame, weeks: l
     per_point = bool(factors) and spec["design"]["method"] in ("grid", "latin_hypercube")
     outcome_by = ["scenario", "point", *factors] if per_point else by
     return Analysis(
-        info=info, runs=runs, keys=by, outputs=outputs, outcomes=outcomes, factors=factors, baseline=baseline,
-        weeks=chosen, summary=describe(weekly, [*by, "week"], outputs),
-        outcome_summary=describe(table.merge(runs[["run_id", *factors]], on="run_id") if factors else table,
-                                 outcome_by, outcomes, name="outcome"),
-        effects=effect_table, measures=measures,
+        info=info,
+        runs=runs,
+        keys=by,
+        outputs=outputs,
+        outcomes=outcomes,
+        factors=factors,
+        baseline=baseline,
+        weeks=chosen,
+        summary=describe(weekly, [*by, "week"], outputs),
+        outcome_summary=describe(
+            table.merge(runs[["run_id", *factors]], on="run_id") if factors else table,
+            outcome_by,
+            outcomes,
+            name="outcome",
+        ),
+        effects=effect_table,
+        measures=measures,
         indices=indices(runs, spec, outcomes) if spec["design"]["method"] in ("sobol", "morris") else None,
         notes=notes,
     )
@@ -559,9 +661,11 @@ def _progress(info: dict, runs: pd.DataFrame) -> list[str]:
     failed = runs.loc[runs["status"] == "failed", "run_id"].tolist()
     notes = []
     if done < planned:
-        notes.append(f"Incomplete sweep ({info.get('status', 'unknown')}): {done} of {planned} runs done"
-                     f"{f', {len(failed)} failed' if failed else ''}. Everything below uses the runs done so far; "
-                     "paired comparisons use the replications done in both scenarios.")
+        notes.append(
+            f"Incomplete sweep ({info.get('status', 'unknown')}): {done} of {planned} runs done"
+            f"{f', {len(failed)} failed' if failed else ''}. Everything below uses the runs done so far; "
+            "paired comparisons use the replications done in both scenarios."
+        )
     return notes
 
 
@@ -572,5 +676,9 @@ def _pairing(effect_table: pd.DataFrame, spec: dict) -> list[str]:
     welch_rows = effect_table[effect_table["method"] == "Welch"]
     if not len(welch_rows):
         return []
-    return [(f"{len(welch_rows)} of {len(effect_table)} comparisons could not be paired (fewer than two "
-            "replications done in both scenarios, or seeds that differ) and use Welch's interval instead.")]
+    return [
+        (
+            f"{len(welch_rows)} of {len(effect_table)} comparisons could not be paired (fewer than two "
+            "replications done in both scenarios, or seeds that differ) and use Welch's interval instead."
+        )
+    ]

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from sim.metrics import HEADLINE
-from sim.params import Scenario
+from sim.scenario import Scenario
 
 
 def _rate(frame: pd.DataFrame) -> np.ndarray:
@@ -29,7 +29,7 @@ def mean_sharing(frame: pd.DataFrame, scenario: Scenario) -> float:
 def late_sharing(frame: pd.DataFrame, scenario: Scenario) -> float:
     """Long-run sharing: the mean over the last quarter of the run."""
     rate = _rate(frame)
-    return float(rate[-max(1, len(rate) // 4):].mean()) if len(rate) else float("nan")
+    return float(rate[-max(1, len(rate) // 4) :].mean()) if len(rate) else float("nan")
 
 
 def programme_weeks(scenario: Scenario, weeks: int) -> tuple[int, int] | None:
@@ -48,7 +48,7 @@ def during_sharing(frame: pd.DataFrame, scenario: Scenario) -> float:
     window = programme_weeks(scenario, len(rate) - 1)
     if window is None or window[1] <= window[0]:
         return float("nan")
-    return float(rate[window[0] + 1:window[1] + 1].mean())
+    return float(rate[window[0] + 1 : window[1] + 1].mean())
 
 
 def after_sharing(frame: pd.DataFrame, scenario: Scenario) -> float:
@@ -57,7 +57,7 @@ def after_sharing(frame: pd.DataFrame, scenario: Scenario) -> float:
     window = programme_weeks(scenario, len(rate) - 1)
     if window is None or window[1] >= len(rate) - 1:
         return float("nan")
-    return float(rate[window[1] + 1:].mean())
+    return float(rate[window[1] + 1 :].mean())
 
 
 def _final(name: str) -> Callable[[pd.DataFrame, Scenario], float]:
