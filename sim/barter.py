@@ -21,18 +21,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.compiled import absorb
-from sim.dynamics import CHANNELS, Exchanges, draw_contacts, drift_knowledge
+from sim.arrays import F
+from sim.compiled import Exchanges, absorb
+from sim.contacts import CHANNELS, draw_contacts
+from sim.rule import NoDecision
 
 if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel
+    from sim.rule import WeeklyRule
 
-F = np.float32
 RING = CHANNELS.index("weak")  # ring ties are acquaintances of a kind; only the cross-team counts read it
 
 
 class Barter:
     """The weekly rule when ``behaviour.decision = "barter"``: meet a neighbour, trade if both gain."""
+
+    decides = False
 
     def __init__(self, model: KnowledgeSharingModel):
         self.model = model
@@ -42,39 +46,36 @@ class Barter:
     def recount_teams(self) -> None:
         """Nothing to recount: the barter rule keeps no team totals."""
 
-    def drivers(self, i: int) -> dict[str, float]:
-        raise RuntimeError(
+    def take_over(self, donor: WeeklyRule, teams: np.ndarray) -> None:
+        """Nothing to take over: the barter rule remembers nothing per team (and runs without a warm-up)."""
+
+    def drivers_table(self) -> dict[str, np.ndarray]:
+        raise NoDecision(
             "the barter rule has no decision drivers: two neighbours trade whenever each knows more "
             "than the other in some domain"
         )
 
-    def step(self) -> None:
-        m, st = self.model, self.model.state
+    def step(self) -> np.ndarray:
         a, b, channel = self._meetings()
-        K = st.knowledge
+        K = self.model.state.knowledge
         ahead = K[a] > K[b]
         behind = K[b] > K[a]
         trade = ahead.any(axis=1) & behind.any(axis=1)
         a, b, channel = a[trade], b[trade], channel[trade]
         self._trade(a, b)
-        drift_knowledge(m)
-
-        n = m.org.n
-        traded = np.bincount(np.concatenate((a, b)), minlength=n)
-        st.shared = traded > 0
-        st.last_shared[st.shared] = m.week
-        st.share_count += traded.astype(np.int32)
-        m.org.tenure += 1
+        traded = np.bincount(np.concatenate((a, b)), minlength=self.model.org.n)
+        self.model.state.share_count += traded.astype(np.int32)
         self.trades = len(a)
         # Each trade is two contacts, one in each direction.
         self.exchanges = Exchanges(np.concatenate((a, b)), np.concatenate((b, a)), np.concatenate((channel, channel)))
+        return traded > 0
 
     def _meetings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each employee and the neighbour they meet this week (pairs without a neighbour are dropped)."""
         m, org = self.model, self.model.org
         n = org.n
         me = np.arange(n, dtype=np.int64)
-        if org.ring is not None:
+        if org.ring is not None and org.ring_start is not None:
             degree = np.diff(org.ring_start)
             pick = org.ring_start[:-1] + (m.rng.random(n) * degree).astype(np.int64)
             other = np.where(degree > 0, org.ring[np.minimum(pick, len(org.ring) - 1)], -1).astype(np.int64)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.arrays import starts
 from sim.organisation import MANAGER, SENIOR, STAFF, Structure
 
 PAIR_KINDS = ("mentoring", "reverse_mentoring", "project")
@@ -21,7 +22,7 @@ def _pick_in_groups(groups: np.ndarray, pool: np.ndarray, pool_group: np.ndarray
     order = np.argsort(pool_group, kind="stable")
     pool, pool_group = pool[order], pool_group[order]
     size = np.bincount(pool_group, minlength=groups)
-    start = np.concatenate(([0], np.cumsum(size)[:-1]))
+    start = starts(size)
     g = want.astype(np.int64)
     chosen = np.full(len(want), -1, dtype=np.int64)
     has = size[g] > 0
@@ -81,7 +82,7 @@ class Channels:
         order = np.argsort(groups, kind="stable")
         self._members = members[order]
         self._size = np.bincount(groups, minlength=int(groups.max(initial=0)) + 1).astype(np.int64)
-        self._start = np.concatenate(([0], np.cumsum(self._size)[:-1]))
+        self._start = starts(self._size)
 
     # -- dissolving ---------------------------------------------------------
     def dissolve(self, running: np.ndarray, retention: float, rng) -> None:

@@ -8,13 +8,14 @@ so a 520-week scenario with two programmes computes it three times, not 520.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
+from sim.arrays import F
 from sim.interventions import LEVERS, InterventionBase
 from sim.organisation import LEADER, MANAGER, SENIOR, STAFF, Structure
 from sim.scenario import Scenario
-
-F = np.float32
 
 
 def target_mask(target: str, org: Structure) -> np.ndarray:
@@ -57,7 +58,7 @@ class Levers:
         self.reaching = False
         self.team_safety = np.zeros(org.n_teams, dtype=F)
 
-    def update(self, running: list[tuple[int, InterventionBase]]) -> None:
+    def update(self, running: Sequence[tuple[int, InterventionBase]]) -> None:
         key = tuple(number for number, _ in running)
         if key == self._key:
             return

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.arrays import starts
 from sim.compiled import activity, share_crossing
 from sim.compiled import top_shares as compiled_top_shares
 from sim.scenario import LEVELS
@@ -136,7 +137,7 @@ def measure(model: KnowledgeSharingModel, stacked: np.ndarray) -> dict[str, floa
     out["knowledge_mean"] = _mean(per_person)
     out["knowledge_gini"] = gini(per_person)
     out["knowledge_cv"] = coefficient_of_variation(per_person, out["knowledge_mean"])
-    ex = model.dynamics.exchanges
+    ex = model.rule.exchanges
     contacts = len(ex.sharer)
     out["contacts"] = contacts
     if contacts:
@@ -179,7 +180,7 @@ class GroupIndex:
         self.size = np.bincount(group, minlength=len(suffixes))
         self.complete = bool((self.size > 0).all())
         self.contiguous = bool((np.diff(group) >= 0).all()) and self.complete
-        self.starts = np.concatenate(([0], np.cumsum(self.size)[:-1]))
+        self.starts = starts(self.size)
         if not self.contiguous:
             self.membership = np.zeros((len(group), len(suffixes)), dtype=np.float64)
             self.membership[np.arange(len(group)), group] = 1.0

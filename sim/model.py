@@ -10,14 +10,17 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import metrics
+from sim import compiled, metrics
 from sim.agents import Employee, Manager, Newcomer
 from sim.agents.population import create_population
+from sim.arrays import F
 from sim.barter import Barter
 from sim.channels import Channels
 from sim.dynamics import Dynamics
 from sim.levers import Levers, target_mask
+from sim.mechanism import CLIMATE_SHOCK, RESHUFFLE_RECIPROCATION_KEPT, RESHUFFLE_SHARE
 from sim.organisation import MANAGER, generate
+from sim.rule import WeeklyRule
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario
 from sim.state import EmployeeState
@@ -60,8 +63,8 @@ class KnowledgeSharingModel(mesa.Model):
         self.levers = Levers(params, self.org)
 
         members = self._create_agents()
-        # The decision rule is chosen once here, so the weekly step never asks again.
-        self.dynamics = Barter(self) if params.behaviour.decision == "barter" else Dynamics(self, members)
+        # The weekly rule is chosen once here, so the weekly step never asks again.
+        self.rule: WeeklyRule = Barter(self) if params.behaviour.decision == "barter" else Dynamics(self, members)
         settle(self, settling)
         self._begin_interventions()
 
@@ -77,7 +80,7 @@ class KnowledgeSharingModel(mesa.Model):
         self._measure()
 
     # ------------------------------------------------------------------ set-up
-    def _create_agents(self) -> dict[type, np.ndarray]:
+    def _create_agents(self) -> dict[type[Employee], np.ndarray]:
         """One Mesa agent per employee, of the type its role implies; returns each type's rows."""
         org = self.org
         kind = np.zeros(org.n, dtype=np.int8)
@@ -89,14 +92,31 @@ class KnowledgeSharingModel(mesa.Model):
 
     # ---------------------------------------------------------------- running
     def step(self) -> None:
-        """One week."""
-        self.week += 1
-        self._begin_interventions()
-        self.channels.dissolve(self._running_mask(), self.params.behaviour.tie_retention, self.rng)
-        self.dynamics.step()
+        """One week, recorded."""
+        self.advance()
         self._measure()
         if self.week >= self.params.weeks:
             self.running = False
+
+    def advance(self) -> None:
+        """One week, not recorded (the warm-up keeps no outputs): the weekly rule, and around it what is the
+        same whichever rule runs: interventions, built ties fading, knowledge drift and who shared when."""
+        self.week += 1
+        self._begin_interventions()
+        self.channels.dissolve(self._running_mask(), self.params.behaviour.tie_retention, self.rng)
+        shared = self.rule.step()
+        self._drift_knowledge()
+        st = self.state
+        st.shared = shared
+        st.last_shared[shared] = self.week
+        self.org.tenure += 1
+
+    def _drift_knowledge(self) -> None:
+        """Own learning in one's specialty, and obsolescence everywhere."""
+        b = self.params.behaviour
+        if b.depreciation or b.learning_rate:
+            kept, learned = F(1 - b.depreciation), F(b.learning_rate)
+            compiled.drift_knowledge(self.state.knowledge, self.org.specialty, kept, learned)
 
     def run(self, weeks: int | None = None, progress=None) -> None:
         """Run for ``weeks`` more weeks (default: to the scenario's end); ``progress`` is called after each."""
@@ -131,7 +151,7 @@ class KnowledgeSharingModel(mesa.Model):
             self._reshuffle(mask, item.intensity)
         elif item.BUILDS == "climate_shock":
             shaken = np.unique(self.org.team[mask])
-            self.state.climate[shaken] *= np.float32(1 - 0.6 * item.intensity)
+            self.state.climate[shaken] *= F(1 - CLIMATE_SHOCK * item.intensity)
             self.state.critique_memory[mask] += np.float32(item.intensity)
         else:
             self.channels.build(item.BUILDS, mask, item.intensity, number, self.org, self.rng)
@@ -143,14 +163,14 @@ class KnowledgeSharingModel(mesa.Model):
         colleagues will share back.
         """
         org = self.org
-        movers = np.flatnonzero(mask & (org.level < MANAGER) & (self.rng.random(org.n) < 0.4 * intensity))
+        movers = np.flatnonzero(mask & (org.level < MANAGER) & (self.rng.random(org.n) < RESHUFFLE_SHARE * intensity))
         for department in np.unique(org.department[movers]):
             group = movers[org.department[movers] == department]
             org.team[group] = org.team[self.rng.permutation(group)]
         org.manager_of[movers] = org.team_manager[org.team[movers]]
         org.reindex_teams()
-        self.state.reciprocation[movers] *= np.float32(0.8)
-        self.dynamics.recount_teams()
+        self.state.reciprocation[movers] *= F(RESHUFFLE_RECIPROCATION_KEPT)
+        self.rule.recount_teams()
         self.levers.invalidate()
 
     # ----------------------------------------------------------------- results

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sim.arrays import F
 from sim.organisation import LEADER, MANAGER, Structure
 from sim.scenario import Scenario
 
 NEVER = np.iinfo(np.int32).min // 2  # "last shared" of someone who never shared
-F = np.float32
 
 
 def _around(rng: np.random.Generator, mean: float, n: int, spread: float = 12.0) -> np.ndarray:
@@ -71,6 +71,7 @@ class EmployeeState:
     safety_offset: np.ndarray
     critique_memory: np.ndarray
     safety: np.ndarray  # perceived safety this week
+    colleagues_example: np.ndarray  # the visibility-weighted share of one's team seen sharing last week
     knowledge: np.ndarray  # (n, domains)
     shared: np.ndarray  # bool: shared this week
     last_shared: np.ndarray  # int32 week, NEVER if never
@@ -133,6 +134,7 @@ class EmployeeState:
             safety_offset=offset,
             critique_memory=np.zeros(n, dtype=F),
             safety=safety,
+            colleagues_example=np.zeros(n, dtype=F),
             knowledge=knowledge,
             shared=shared,
             last_shared=last,

@@ -25,16 +25,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.arrays import F, starts
 from sim.compiled import perceived_safety
-from sim.dynamics import CRITIQUE_ON_SAFETY
+from sim.mechanism import CRITIQUE_ON_SAFETY, DONOR_SIZE
 from sim.organisation import MANAGER
 from sim.state import NEVER
 
 if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel
 
-#: Employees in the organisation that settles in place of a larger one.
-DONOR_SIZE = 1000
 #: Per-person state taken over from the settled organisation.
 CARRIED = (
     "recognition",
@@ -101,8 +100,7 @@ def _settled(donor_params, seed: int) -> KnowledgeSharingModel:
     if donor is None:
         donor = KnowledgeSharingModel(donor_params, rng=seed)
         for _ in range(donor_params.weeks):
-            donor.week += 1
-            donor.dynamics.step()
+            donor.advance()
         _SETTLED[key] = donor
         while len(_SETTLED) > SETTLED_KEPT:
             _SETTLED.popitem(last=False)
@@ -121,7 +119,7 @@ def _take_over(model: KnowledgeSharingModel, donor: KnowledgeSharingModel, rng: 
     offered = _groups(ds.strategy, donor.org.level >= MANAGER)
     by_group = np.argsort(offered, kind="stable")
     size = np.bincount(offered, minlength=6)
-    start = np.concatenate(([0], np.cumsum(size)[:-1]))
+    start = starts(size)
     # Where the donor has no one of that strategy and role (a small donor may lack defecting managers), the other role.
     other = wanted ^ 1
     use = np.where(size[wanted] > 0, wanted, other)
@@ -136,7 +134,5 @@ def _take_over(model: KnowledgeSharingModel, donor: KnowledgeSharingModel, rng: 
     team = rng.integers(0, donor.org.n_teams, org.n_teams)
     st.climate = ds.climate[team].copy()
     st.climate_base = ds.climate_base[team].copy()
-    model.dynamics.team_critique = donor.dynamics.team_critique[team].copy()
-    st.safety = perceived_safety(
-        st.climate, org.team, st.safety_offset, st.critique_memory, np.float32(CRITIQUE_ON_SAFETY)
-    )
+    model.rule.take_over(donor.rule, team)
+    st.safety = perceived_safety(st.climate, org.team, st.safety_offset, st.critique_memory, F(CRITIQUE_ON_SAFETY))

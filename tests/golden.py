@@ -54,7 +54,7 @@ def digest(scenario: str, employees: int) -> str:
         h.update(name.encode())
         h.update(np.ascontiguousarray(getattr(model.state, name)).tobytes())
     if model.params.behaviour.decision != "barter":  # the per-person "why" the dashboard shows
-        for name, values in model.dynamics.drivers_table().items():
+        for name, values in model.rule.drivers_table().items():
             h.update(name.encode())
             h.update(np.ascontiguousarray(values, dtype=np.float32).tobytes())
     return h.hexdigest()

@@ -58,7 +58,7 @@ def test_barter_needs_a_double_coincidence_of_wants():
     K[2, :] = 0.1  # 2 lags everywhere behind 1 and 3: nobody trades with 2
     before = K.copy()
     alpha = model.params.behaviour.absorptive_capacity
-    model.dynamics._trade(np.array([0]), np.array([1]))
+    model.rule._trade(np.array([0]), np.array([1]))
     assert K[0, 1] == pytest.approx(0.5 + alpha * 0.4) and K[1, 0] == pytest.approx(0.5 + alpha * 0.4)
     assert (K[0, 2:] == before[0, 2:]).all()
     model.state.knowledge[:] = before

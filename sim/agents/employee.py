@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
+from sim.mechanism import EMPLOYEE_PROFILE, Profile
 from sim.scenario import LEVELS
 from sim.state import NEVER, STRATEGIES
 
@@ -34,12 +35,8 @@ class Employee(mesa.Agent):
     writing an attribute here reads or writes that row.
     """
 
-    #: How much teammates notice this person's sharing (a manager's example counts more).
-    VISIBILITY = 1.0
-    #: Multipliers on the behaviour parameters of the same name.
-    ABSORPTIVE = 1.0
-    VICARIOUS = 1.0
-    EXPERIENCE = 1.0
+    #: Multipliers on the behaviour parameters of the same name (``sim.mechanism``).
+    PROFILE = EMPLOYEE_PROFILE
 
     def __init__(self, model: KnowledgeSharingModel, index: int):
         super().__init__(model)
@@ -97,21 +94,24 @@ class Employee(mesa.Agent):
         return "active" if self.model.week - last < window else "lapsed"
 
     def drivers(self) -> dict[str, float]:
-        """Why this person shares or not: each driver's push on the intention, in logits."""
-        return self.model.dynamics.drivers(self.index)
+        """Why this person shares or not: each driver's push on the intention, in logits.
+
+        Raises ``sim.rule.NoDecision`` under a rule where nobody decides (the barter).
+        """
+        return {key: float(values[self.index]) for key, values in self.model.rule.drivers_table().items()}
 
     # -- per-type parameters and behaviour, called on all members at once ---
     @classmethod
-    def profile(cls, model: KnowledgeSharingModel) -> dict[str, float]:
+    def profile(cls, model: KnowledgeSharingModel) -> Profile:
         """Constant parameters of this type."""
-        return {
-            "visibility": cls.VISIBILITY,
-            "absorptive": cls.ABSORPTIVE,
-            "vicarious": cls.VICARIOUS,
-            "experience": cls.EXPERIENCE,
-        }
+        return cls.PROFILE
 
     @classmethod
     def intention_bonus(cls, model: KnowledgeSharingModel, idx: np.ndarray) -> np.ndarray | None:
         """Type-specific push on the intention of members ``idx``, in logits (None: no push)."""
+        return None
+
+    @classmethod
+    def climate_push(cls, model: KnowledgeSharingModel, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Teams whose climate members ``idx`` lift this week, and by how much (None: they lift none)."""
         return None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sim.agents.employee import Employee
+from sim.arrays import F
+from sim.mechanism import MANAGER_CLIMATE_PUSH, MANAGER_PROFILE, Profile
 
 if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel
@@ -22,11 +25,11 @@ class Manager(Employee):
     and openness.
     """
 
-    EXPERIENCE = 0.8  # settled views change more slowly
+    PROFILE = MANAGER_PROFILE
 
     @classmethod
-    def profile(cls, model: KnowledgeSharingModel) -> dict[str, float]:
-        return super().profile(model) | {"visibility": model.params.behaviour.leader_visibility}
+    def profile(cls, model: KnowledgeSharingModel) -> Profile:
+        return replace(cls.PROFILE, visibility=model.params.behaviour.leader_visibility)
 
     @classmethod
     def intention_bonus(cls, model: KnowledgeSharingModel, idx: np.ndarray) -> np.ndarray:
@@ -36,4 +39,4 @@ class Manager(Employee):
     def climate_push(cls, model: KnowledgeSharingModel, idx: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Teams whose manager has shared recently, and how far that lifts their climate."""
         recent = model.week - model.state.last_shared[idx] < model.params.behaviour.active_window
-        return model.org.team[idx[recent]], np.full(recent.sum(), 0.1, dtype=np.float32)
+        return model.org.team[idx[recent]], np.full(recent.sum(), MANAGER_CLIMATE_PUSH, dtype=F)

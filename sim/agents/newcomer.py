@@ -7,11 +7,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.agents.employee import Employee
+from sim.arrays import F
+from sim.mechanism import NEWCOMER_HESITATION, NEWCOMER_PROFILE, ONBOARDING_WEEKS
 
 if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel
-
-ONBOARDING_WEEKS = 26
 
 
 class Newcomer(Employee):
@@ -23,11 +23,9 @@ class Newcomer(Employee):
     first six months.
     """
 
-    ABSORPTIVE = 1.3
-    VICARIOUS = 2.0
-    EXPERIENCE = 1.5
+    PROFILE = NEWCOMER_PROFILE
 
     @classmethod
     def intention_bonus(cls, model: KnowledgeSharingModel, idx: np.ndarray) -> np.ndarray:
         settling = np.maximum(0.0, 1.0 - model.org.tenure[idx] / ONBOARDING_WEEKS)
-        return (-0.8 * settling).astype(np.float32)
+        return (NEWCOMER_HESITATION * settling).astype(F)

@@ -17,6 +17,16 @@ Compiled code is cached on disk next to the source (``cache=True``), so only
 the first run on a machine pays for compilation (about 15 s).
 """
 
+from sim.compiled.arguments import (
+    Absorption,
+    AnswerChances,
+    Answers,
+    Beliefs,
+    Exchanges,
+    Learning,
+    Teams,
+    Watching,
+)
 from sim.compiled.climate import drift_knowledge, perceived_safety, settle_climate
 from sim.compiled.contacts import (
     REPORTING,
@@ -50,6 +60,14 @@ __all__ = [
     "REPORTING",
     "TEAM",
     "WEAK",
+    "Absorption",
+    "AnswerChances",
+    "Answers",
+    "Beliefs",
+    "Exchanges",
+    "Learning",
+    "Teams",
+    "Watching",
     "absorb",
     "activity",
     "answers",

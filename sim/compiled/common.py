@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import numpy as np
 from numba import njit
 
-F = np.float32
+from sim.arrays import F
+
 ZERO, HALF, ONE, FOUR = F(0), F(0.5), F(1), F(4)
 
 

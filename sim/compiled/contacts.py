@@ -31,7 +31,7 @@ TEAM, WEAK, REPORTING = 0, 1, 2
 
 
 @njit(cache=True)
-def contacts(s, pick, kind, draw_start, draw, members, team_start, team_size, team, weak_ties, manager_of):
+def contacts(s, pick, kind, draw_start, draw, teams, weak_ties, manager_of):
     """The colleague each contact reaches through its channel: ``pick`` is the channel's place in ``kind``
     (its code), and a contact of place j uses the next unused of the draws starting at ``draw_start[j]``.
 
@@ -47,7 +47,7 @@ def contacts(s, pick, kind, draw_start, draw, members, team_start, team_size, te
         used[j] += 1
         who = s[i]
         if kind[j] == TEAM:
-            r[i] = _teammate(members, team_start, team_size, team, who, u)
+            r[i] = _teammate(teams.members, teams.start, teams.size, teams.team, who, u)
         elif kind[j] == WEAK:
             r[i] = weak_ties[who, np.int64(u * width)]
         elif kind[j] == REPORTING:

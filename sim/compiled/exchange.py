@@ -8,14 +8,11 @@ from numba import njit
 
 from sim.compiled.common import FOUR, HALF, ONE, ZERO, F, clamp01
 
-#: A recognition is likelier when the knowledge was used: 0.4 + 0.6 x used.
-RECOGNISED_BASE, RECOGNISED_USED = F(0.4), F(0.6)
-
 
 @njit(cache=True, inline="always")
-def _absorbable(scale, absorptive, absorption, source, own, tanh_own):
-    """The part of the gap a recipient takes in: absorptive capacity grows with related knowledge."""
-    capacity = scale * absorptive * (ONE + absorption) * (HALF + HALF * tanh_own)
+def _absorbable(capacity, who, source, own, tanh_own):
+    """The part of the gap ``who`` takes in: absorptive capacity grows with related knowledge."""
+    capacity = capacity.scale * capacity.absorptive[who] * (ONE + capacity.lever[who]) * (HALF + HALF * tanh_own)
     if capacity > ONE:
         capacity = ONE
     gap = source - own
@@ -25,9 +22,10 @@ def _absorbable(scale, absorptive, absorption, source, own, tanh_own):
 
 
 @njit(cache=True)
-def offers(knowledge, tanh_knowledge, s, r, channel, discounted, discount, scale, absorptive, absorption):
+def offers(knowledge, tanh_knowledge, ex, discounted, discount, capacity):
     """What each contact passes on, the sharer's strongest domain, and how much of it the recipient takes in
     (times ``discount`` on the ``discounted`` channel). Returns everyone's strongest domain too."""
+    s, r, channel = ex
     n, domains = knowledge.shape
     best = np.empty(n, dtype=np.int64)
     for i in range(n):  # the first of equal maxima, as argmax
@@ -45,16 +43,17 @@ def offers(knowledge, tanh_knowledge, s, r, channel, discounted, discount, scale
         d[i] = di
         source[i] = knowledge[s[i], di]
         own = knowledge[ri, di]
-        gain[i] = _absorbable(scale, absorptive[ri], absorption[ri], source[i], own, tanh_knowledge[ri, di]) * (
+        gain[i] = _absorbable(capacity, ri, source[i], own, tanh_knowledge[ri, di]) * (
             discount if channel[i] == discounted else ONE
         )
     return best, d, source, gain
 
 
 @njit(cache=True)
-def flows(knowledge, tanh_knowledge, best, s, r, d, source, gain, returned, scale, absorptive, absorption):
+def flows(knowledge, tanh_knowledge, best, ex, d, source, gain, returned, capacity):
     """Absorb this week's knowledge: what was shared, then what came back from the recipients who answered in
     kind (from their own strongest domain), all measured against the knowledge the week began with."""
+    s, r = ex.sharer, ex.recipient
     domains = knowledge.shape[1]
     e = len(s)
     m = e + returned.sum()
@@ -70,9 +69,7 @@ def flows(knowledge, tanh_knowledge, best, s, r, d, source, gain, returned, scal
             db = best[giver]
             cell[k] = taker * domains + db
             sources[k] = knowledge[giver, db]
-            gains[k] = _absorbable(
-                scale, absorptive[taker], absorption[taker], sources[k], knowledge[taker, db], tanh_knowledge[taker, db]
-            )
+            gains[k] = _absorbable(capacity, taker, sources[k], knowledge[taker, db], tanh_knowledge[taker, db])
             k += 1
     absorb(knowledge, cell, gains, sources)
 
@@ -102,26 +99,14 @@ def absorb(knowledge, cell, gain, source):
 
 
 @njit(cache=True)
-def answers(
-    s,
-    r,
-    channel,
-    used,
-    chance,
-    lever_recognition,
-    lever_feedback,
-    lever_reciprocity,
-    lever_critique,
-    reciprocation,
-    critique_base,
-    channel_reciprocity,
-    intention,
-    safety,
-):
+def answers(ex, used, chance, chances, intention, safety):
     """How each recipient answers a share: recognition, feedback on its use, knowledge in return, critique.
 
     ``chance`` holds one uniform draw per contact for each answer (rows 1 to 4; row 0 decided ``used``).
+    A recognition is likelier when the knowledge was used.
     """
+    s, r, channel = ex
+    c = chances
     e = len(s)
     recognised = np.empty(e, dtype=np.bool_)
     fed_back = np.empty(e, dtype=np.bool_)
@@ -129,43 +114,22 @@ def answers(
     critiqued = np.empty(e, dtype=np.bool_)
     for i in range(e):
         si, ri = s[i], r[i]
-        recognised[i] = chance[1, i] < lever_recognition[si] * (RECOGNISED_BASE + RECOGNISED_USED * F(used[i]))
-        fed_back[i] = used[i] and chance[2, i] < lever_feedback[si]
-        back = clamp01(reciprocation * (HALF + intention[ri]) + lever_reciprocity[ri])
-        returned[i] = chance[3, i] < back * channel_reciprocity[channel[i]]
-        critiqued[i] = chance[4, i] < clamp01(critique_base * (ONE - safety[ri]) + lever_critique[ri])
+        recognised[i] = chance[1, i] < c.recognition[si] * (c.recognised_base + c.recognised_used * F(used[i]))
+        fed_back[i] = used[i] and chance[2, i] < c.feedback[si]
+        back = clamp01(c.reciprocation * (HALF + intention[ri]) + c.reciprocity[ri])
+        returned[i] = chance[3, i] < back * c.channel_reciprocity[channel[i]]
+        critiqued[i] = chance[4, i] < clamp01(c.critique_base * (ONE - safety[ri]) + c.critique[ri])
     return recognised, fed_back, returned, critiqued
 
 
 @njit(cache=True)
-def learn_from_answers(
-    s,
-    recognised,
-    returned,
-    fed_back,
-    critiqued,
-    friction,
-    experience,
-    rate_scale,
-    penalty,
-    disconfirmation,
-    satisfaction_rate,
-    expectation_rate,
-    critique_kept,
-    recognition,
-    reciprocation,
-    ease,
-    self_efficacy,
-    satisfaction,
-    expectation,
-    critique_memory,
-    share_count,
-):
+def learn_from_answers(s, answers, friction, learning, beliefs, share_count):
     """Each sharer updates the four experiences, satisfaction and expectation from the answers to their shares.
 
     Contacts are sorted by sharer, so each sharer's contacts are one run of ``s``.
     Returns the sharers, in order.
     """
+    a, g, b = answers, learning, beliefs
     e = len(s)
     who = np.empty(e, dtype=np.int64)
     n_who = 0
@@ -175,27 +139,27 @@ def learn_from_answers(
         j = k
         rec = back = eff = crit_n = 0
         while j < e and s[j] == w:
-            rec += recognised[j]
-            back += returned[j]
-            eff += fed_back[j]
-            crit_n += critiqued[j]
+            rec += a.recognised[j]
+            back += a.returned[j]
+            eff += a.fed_back[j]
+            crit_n += a.critiqued[j]
             j += 1
         per = F(j - k)
         rec_obs, back_obs, eff_obs, crit = F(rec) / per, F(back) / per, F(eff) / per, F(crit_n) / per
-        ease_obs = clamp01(ONE - friction[w] - HALF * crit)
-        rate = rate_scale * experience[w]
+        ease_obs = clamp01(ONE - friction[w] - g.critique_on_ease * crit)
+        rate = g.rate * g.experience[w]
         if rate > ONE:
             rate = ONE
-        recognition[w] += rate * (rec_obs - recognition[w])
-        reciprocation[w] += rate * (back_obs - reciprocation[w])
-        ease[w] += rate * (ease_obs - ease[w])
-        self_efficacy[w] += rate * (eff_obs - self_efficacy[w])
-        performance = clamp01((rec_obs + back_obs + ease_obs + eff_obs) / FOUR - penalty * crit)
-        confirmation = performance - expectation[w]
-        target = clamp01(performance + disconfirmation * confirmation)
-        satisfaction[w] += satisfaction_rate * (target - satisfaction[w])
-        expectation[w] += expectation_rate * confirmation
-        critique_memory[w] += critique_kept * crit
+        b.recognition[w] += rate * (rec_obs - b.recognition[w])
+        b.reciprocation[w] += rate * (back_obs - b.reciprocation[w])
+        b.ease[w] += rate * (ease_obs - b.ease[w])
+        b.self_efficacy[w] += rate * (eff_obs - b.self_efficacy[w])
+        performance = clamp01((rec_obs + back_obs + ease_obs + eff_obs) / FOUR - g.critique_penalty * crit)
+        confirmation = performance - b.expectation[w]
+        target = clamp01(performance + g.disconfirmation * confirmation)
+        b.satisfaction[w] += g.satisfaction_rate * (target - b.satisfaction[w])
+        b.expectation[w] += g.expectation_rate * confirmation
+        b.critique_memory[w] += g.critique_added * crit
         share_count[w] += j - k
         who[n_who] = w
         n_who += 1
@@ -216,24 +180,11 @@ def team_rates(team, n_teams, flag, denominator):
 
 
 @njit(cache=True)
-def learn_by_watching(
-    team,
-    n_teams,
-    team_size,
-    shared,
-    s,
-    r,
-    recognised,
-    sharers,
-    vicarious,
-    rate_scale,
-    friction,
-    recognition,
-    reciprocation,
-    ease,
-):
+def learn_by_watching(teams, shared, ex, recognised, sharers, watching, friction, beliefs):
     """People who did not share update, more slowly, from what they saw: their team sharing and being
     recognised, knowledge coming to them, and how easy sharing looks."""
+    s, r = ex.sharer, ex.recipient
+    team, n_teams = teams.team, len(teams.size)
     n = len(team)
     sharer_team = np.empty(len(s), dtype=np.int64)
     for i in range(len(s)):
@@ -241,25 +192,27 @@ def learn_by_watching(
     team_shares = np.zeros(n_teams, dtype=np.int64)
     for i in range(len(s)):
         team_shares[sharer_team[i]] += 1
-    team_rate = team_rates(team, n_teams, shared, team_size)
+    team_rate = team_rates(team, n_teams, shared, teams.size)
     seen_recognised = team_rates(sharer_team, n_teams, recognised, team_shares)
     received = np.zeros(n, dtype=np.bool_)
     for i in range(len(r)):
         received[r[i]] = True
     rate = np.empty(n, dtype=F)
     for i in range(n):
-        rate[i] = rate_scale * vicarious[i]
+        rate[i] = watching.rate * watching.vicarious[i]
         if rate[i] > ONE:
             rate[i] = ONE
     for w in sharers:  # sharers learnt from their own answers
         rate[w] = ZERO
+    on_team, on_me = watching.seen_team_weight, ONE - watching.seen_team_weight
+    b = beliefs
     for i in range(n):
         t = team[i]
-        seen_back = HALF * team_rate[t] + HALF * F(received[i])
-        reciprocation[i] += rate[i] * (seen_back - reciprocation[i])
+        seen_back = on_team * team_rate[t] + on_me * F(received[i])
+        b.reciprocation[i] += rate[i] * (seen_back - b.reciprocation[i])
         saw = rate[i] if team_shares[t] > 0 else ZERO
-        recognition[i] += saw * (seen_recognised[t] - recognition[i])
-        ease[i] += rate[i] * ((ONE - friction[i]) - ease[i])
+        b.recognition[i] += saw * (seen_recognised[t] - b.recognition[i])
+        b.ease[i] += rate[i] * ((ONE - friction[i]) - b.ease[i])
 
 
 @njit(cache=True)

@@ -65,7 +65,7 @@ class Run:
         self.model = KnowledgeSharingModel(scenario, rng=self.seed)
         self.baseline = KnowledgeSharingModel(baseline_of(scenario), rng=self.seed) if scenario.interventions else None
         self.lock = threading.RLock()
-        self.has_drivers = _has_drivers(self.model)
+        self.has_drivers = self.model.rule.decides
         self.record_all = self.has_drivers and self.model.org.n <= RECORD_ALL_LIMIT
         self._driver_names: list[str] = []
         self._all_drivers: list[np.ndarray] = []  # one (n, drivers) array per week when recording everyone
@@ -115,14 +115,15 @@ class Run:
     def _record(self) -> None:
         if not self.has_drivers:
             return
-        employees = self.model.employees
+        if not (self.record_all or self._watched):
+            return
+        table = self.model.rule.drivers_table()  # everyone's at once: one pass, however many are watched
         if self.record_all:
-            table = self.model.dynamics.drivers_table()
             if not self._driver_names:
                 self._driver_names = list(table)
             self._all_drivers.append(np.stack([table[k] for k in self._driver_names], axis=1).astype(np.float32))
         for who, weeks in self._watched.items():
-            weeks[self.model.week] = employees[who].drivers()
+            weeks[self.model.week] = {key: float(values[who]) for key, values in table.items()}
 
     def watch(self, employee: int) -> None:
         """Start recording an employee's drivers (already recorded when everyone is)."""
@@ -160,16 +161,3 @@ class Run:
             "shared_this_week": agent.shared_this_week,
             "drivers": agent.drivers() if self.has_drivers else None,
         }
-
-
-def _has_drivers(model: KnowledgeSharingModel) -> bool:
-    """Whether people in this model decide to share (and so have drivers to show).
-
-    Under the knowledge-barter rule, two neighbours trade whenever each knows
-    something the other lacks; nobody decides, and ``drivers()`` says so.
-    """
-    try:
-        model.employees[0].drivers()
-    except (RuntimeError, NotImplementedError):
-        return False
-    return True

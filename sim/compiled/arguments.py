@@ -1,0 +1,95 @@
+"""The named groups of arrays and numbers the compiled loops take.
+
+A loop over contacts needs a score of arrays; passed one by one they line up
+only by position, which is how a swapped argument slips through. numba
+accepts named tuples, typed field by field, so each group travels under its
+names and the loops read ``beliefs.ease`` rather than their twelfth argument.
+Numbers are float32 (``sim.arrays.F``), so the loops keep float32 arithmetic.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Exchanges(NamedTuple):
+    """A week's contacts, one entry per (sharer, recipient) pair, each sharer's contacts together."""
+
+    sharer: np.ndarray  # int64
+    recipient: np.ndarray  # int64
+    channel: np.ndarray  # int8 channel code (``sim.contacts.CHANNELS``)
+
+
+class Teams(NamedTuple):
+    """Who is in which team: ``members`` lists everyone team by team, from ``start`` for ``size`` people."""
+
+    team: np.ndarray  # int32 per employee
+    members: np.ndarray  # int32 employees, team by team
+    start: np.ndarray  # int64 per team
+    size: np.ndarray  # int64 per team
+
+
+class Absorption(NamedTuple):
+    """How much of a gap a recipient takes in: ``scale`` x their type's ``absorptive`` x (1 + the lever)."""
+
+    scale: np.float32
+    absorptive: np.ndarray  # per employee, by agent type
+    lever: np.ndarray  # per employee, the absorption lever this week
+
+
+class AnswerChances(NamedTuple):
+    """What makes a recipient answer a share: the week's levers per employee, and the rule's constants."""
+
+    recognition: np.ndarray  # lever, by sharer
+    feedback: np.ndarray  # lever, by sharer
+    reciprocity: np.ndarray  # lever, by recipient
+    critique: np.ndarray  # lever, by recipient
+    reciprocation: np.float32  # the culture's readiness to share back
+    critique_base: np.float32
+    recognised_base: np.float32
+    recognised_used: np.float32
+    channel_reciprocity: np.ndarray  # float32 multiplier by channel code
+
+
+class Answers(NamedTuple):
+    """How each contact was answered, one flag per contact."""
+
+    recognised: np.ndarray
+    fed_back: np.ndarray
+    returned: np.ndarray
+    critiqued: np.ndarray
+
+
+class Beliefs(NamedTuple):
+    """The per-person quantities a sharer's answers move, updated in place (all float32)."""
+
+    recognition: np.ndarray
+    reciprocation: np.ndarray
+    ease: np.ndarray
+    self_efficacy: np.ndarray
+    satisfaction: np.ndarray
+    expectation: np.ndarray
+    critique_memory: np.ndarray
+
+
+class Learning(NamedTuple):
+    """How fast and how far sharers learn from the answers to their shares."""
+
+    experience: np.ndarray  # per employee, by agent type, times ``rate``
+    rate: np.float32  # experience_rate
+    critique_penalty: np.float32
+    critique_on_ease: np.float32
+    disconfirmation: np.float32
+    satisfaction_rate: np.float32
+    expectation_rate: np.float32
+    critique_added: np.float32  # 1 - CRITIQUE_MEMORY: the weight of this week's critique in the memory
+
+
+class Watching(NamedTuple):
+    """How fast and from what non-sharers learn by watching."""
+
+    vicarious: np.ndarray  # per employee, by agent type, times ``rate``
+    rate: np.float32  # vicarious_rate
+    seen_team_weight: np.float32

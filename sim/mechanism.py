@@ -1,0 +1,89 @@
+"""Every fixed number of the weekly rule, in one place, under the name the ODD gives it (§7.16).
+
+These are modelling choices, not scenario parameters: a scenario file cannot
+change them. Keeping them here, rather than beside the code that uses them,
+means a reviewer can see every assumption of the mechanism at once, and the
+ODD's table of constants has one file to point to. The compiled loops take
+them as arguments, never as globals, because numba freezes a global into its
+on-disk cache and would not see an edit here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sim.channels import PAIR_KINDS
+
+# ------------------------------------------------------------------ channels (§7.8, §7.9, §7.10)
+#: How readily a sharer turns to each channel when it is open to them.
+CHANNEL_WEIGHT = {"team": 1.0, "weak": 0.5, "reporting": 0.2, "community": 0.8} | dict.fromkeys(PAIR_KINDS, 0.8)
+#: Knowledge received from a broadcast is codified, so less of it sticks.
+PLATFORM_ABSORPTION = 0.5
+#: How readily a contact answers with knowledge of their own, by channel: strangers reading a post rarely do;
+#: mentors, project partners and community members, who share an identity and an ongoing relationship, do
+#: more often.
+CHANNEL_RECIPROCITY = {"platform": 0.3, "project": 1.3, "community": 1.5, "mentoring": 1.5, "reverse_mentoring": 1.5}
+#: Most colleagues one share can reach, however broad a sharer's reach.
+MAX_BREADTH = 100
+
+# ------------------------------------------------------------------ answers (§7.10)
+#: A share is recognised with chance lever x (RECOGNISED_BASE + RECOGNISED_USED x used): use is what people thank.
+RECOGNISED_BASE = 0.4
+RECOGNISED_USED = 0.6
+
+# ------------------------------------------------------------------ critique (§7.4, §7.11)
+#: Satisfaction lost per unit share of critiqued contacts.
+CRITIQUE_PENALTY = 0.5
+#: Ease lost per unit share of critiqued contacts: being criticised makes sharing feel harder.
+CRITIQUE_ON_EASE = 0.5
+#: Fraction of the critique memory kept from one week to the next: the memory is a running average of the
+#: share of one's contacts that answered with critique.
+CRITIQUE_MEMORY = 0.85
+#: How far perceived safety falls per unit of critique memory.
+CRITIQUE_ON_SAFETY = 0.5
+#: How far a team's climate target falls per unit of critique rate last week.
+CRITIQUE_ON_CLIMATE = 0.3
+
+# ------------------------------------------------------------------ watching (§7.12)
+#: What a non-sharer takes as colleagues' readiness to share back: this weight on the share of their team that
+#: shared, the rest on whether anyone shared with them.
+SEEN_TEAM_WEIGHT = 0.5
+
+# ------------------------------------------------------------------ agent types (§5.3, §7.4, §7.6, §7.9, §7.11)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Multipliers on the behaviour parameters of the same name, by agent type."""
+
+    #: How much teammates notice this person's sharing.
+    visibility: float = 1.0
+    absorptive: float = 1.0
+    vicarious: float = 1.0
+    experience: float = 1.0
+
+
+EMPLOYEE_PROFILE = Profile()
+#: Managers' settled views change more slowly. Their visibility is not a constant: it is the scenario's
+#: ``leader_visibility``.
+MANAGER_PROFILE = Profile(experience=0.8)
+#: Newcomers absorb more of what they are told, learn the norms by watching, and update faster.
+NEWCOMER_PROFILE = Profile(absorptive=1.3, vicarious=2.0, experience=1.5)
+#: A team's climate target rises by this much while its manager shares (Edmondson's leader openness).
+MANAGER_CLIMATE_PUSH = 0.1
+#: A newcomer's hesitation to share, in logits, fading to nothing over their first ``ONBOARDING_WEEKS``.
+NEWCOMER_HESITATION = -0.8
+ONBOARDING_WEEKS = 26
+
+# ------------------------------------------------------------------ one-off shocks (§7.2)
+#: A climate incident multiplies the climate of the teams it hits by 1 - CLIMATE_SHOCK x intensity, and adds
+#: the intensity to each person's critique memory.
+CLIMATE_SHOCK = 0.6
+#: A restructuring moves each eligible person with chance RESHUFFLE_SHARE x intensity ...
+RESHUFFLE_SHARE = 0.4
+#: ... and movers keep this fraction of their belief that colleagues share back.
+RESHUFFLE_RECIPROCATION_KEPT = 0.8
+
+# ------------------------------------------------------------------ warm-up (§5.4)
+#: Employees in the organisation that settles in place of a larger one.
+DONOR_SIZE = 1000
