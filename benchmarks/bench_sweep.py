@@ -60,7 +60,9 @@ def measure(engine: str, runs: int) -> dict:
             cluster = Dask(local_workers=2)  # start-up timed apart: a cluster is started once, used for many sweeps
             cluster.client.run(lambda: __import__("sim.runner.worker"))
             started_up = time.perf_counter() - began
-            options = {"dask": cluster.client.scheduler.address}
+            scheduler = cluster.client.scheduler
+            assert scheduler is not None, "the client is connected"
+            options = {"dask": scheduler.address}
         began = time.perf_counter()
         result = run_sweep(experiment, Path(folder) / "out", progress=False, **options)
         seconds = time.perf_counter() - began

@@ -33,7 +33,7 @@ def scenarios(interventions: bool) -> None:
     if interventions:
         click.echo("\nIntervention types:")
         for family in FAMILIES:
-            click.echo(f"  {family.model_fields['type'].annotation.__args__[0]:<26} {family.SUMMARY}")
+            click.echo(f"  {family.type_name():<26} {family.SUMMARY}")
 
 
 @main.command()

@@ -16,7 +16,7 @@ Each family is tied to the source that names it in ``docs/ODD.md``.
 from __future__ import annotations
 
 import re
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -72,6 +72,11 @@ class InterventionBase(BaseModel):
             raise ValueError(f"end ({self.end}) must be after start ({self.start})")
         return self
 
+    @classmethod
+    def type_name(cls) -> str:
+        """The tag in the ``type`` field that selects this family, e.g. "mentoring"."""
+        return get_args(cls.model_fields["type"].annotation)[0]
+
     def target_department(self) -> int | None:
         if self.target.startswith("department:"):
             return int(self.target.split(":", 1)[1])
@@ -81,7 +86,7 @@ class InterventionBase(BaseModel):
         return week >= self.start and (self.end is None or week < self.end)
 
     def display_name(self) -> str:
-        return self.label or self.type.replace("_", " ")
+        return self.label or self.type_name().replace("_", " ")
 
 
 class RecognitionProgramme(InterventionBase):
@@ -206,4 +211,4 @@ Intervention = Annotated[
     Field(discriminator="type"),
 ]
 
-TYPE_NAMES: tuple[str, ...] = tuple(f.model_fields["type"].annotation.__args__[0] for f in FAMILIES)
+TYPE_NAMES: tuple[str, ...] = tuple(f.type_name() for f in FAMILIES)

@@ -12,7 +12,7 @@ departments, and reporting lines up the hierarchy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -37,9 +37,10 @@ class Structure:
     team_manager: np.ndarray  # int32 per team
     team_department: np.ndarray  # int32 per team
     weak_ties: np.ndarray  # int32 (n, k) cross-team acquaintances
-    members: np.ndarray = None  # int32 employees sorted by team (CSR payload)
-    team_start: np.ndarray = None  # int64 per team, offset into members
-    team_size: np.ndarray = None  # int64 per team
+    # The team CSR index, built from ``team`` by reindex_teams (in __post_init__), never passed in.
+    members: np.ndarray = field(init=False)  # int32 employees sorted by team (CSR payload)
+    team_start: np.ndarray = field(init=False)  # int64 per team, offset into members
+    team_size: np.ndarray = field(init=False)  # int64 per team
     ring_start: np.ndarray | None = None  # int64 (n + 1) CSR offsets of the ring network, if there is one
     ring: np.ndarray | None = None  # int32 ring neighbours, each person's at ring[ring_start[i]:ring_start[i + 1]]
 

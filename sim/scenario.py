@@ -223,7 +223,7 @@ class Scenario(_Section):
 #: Interventions that still act under the barter rule on the team network: they change who meets whom
 #: (pairs, communities, reshuffled teams) or how much of a gap is absorbed.
 BARTER_FAMILIES: tuple[str, ...] = tuple(
-    family.model_fields["type"].annotation.__args__[0]
+    family.type_name()
     for family in FAMILIES
     if family.BUILDS not in (None, "climate_shock") or "absorption" in family.EFFECTS
 )

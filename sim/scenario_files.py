@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from sim.interventions import FAMILIES, TYPE_NAMES
 from sim.scenario import Scenario, flat_parameter_names
@@ -190,7 +191,7 @@ def _model_at(loc: tuple, data: dict, root: type[BaseModel]) -> type[BaseModel] 
         if isinstance(part, int):  # an item of the interventions list: its family owns the keys
             node = node[part] if isinstance(node, list) and part < len(node) else {}
             kind = node.get("type") if isinstance(node, dict) else None
-            model = next((f for f in FAMILIES if f.model_fields["type"].annotation.__args__[0] == kind), None)
+            model = next((f for f in FAMILIES if f.type_name() == kind), None)
             continue
         if part in TYPE_NAMES or model is None:
             continue  # pydantic puts the union tag in the location
@@ -218,7 +219,7 @@ def _readable_loc(loc: tuple) -> str:
     return ".".join(str(part) for part in loc if str(part) not in TYPE_NAMES)
 
 
-def explain(item: dict, data: dict, root: type[BaseModel] = Scenario) -> Problem:
+def explain(item: ErrorDetails, data: dict, root: type[BaseModel] = Scenario) -> Problem:
     """One pydantic error as a Problem a person can act on; ``root`` is the schema ``data`` was checked against."""
     loc = tuple(item["loc"])
     key, kind, found = _readable_loc(loc), item["type"], item.get("input")

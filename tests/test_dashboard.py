@@ -5,6 +5,7 @@ click a button and read what the page would show; the browser tests
 (``test_dashboard_browser.py``) check the same things through Chromium.
 """
 
+import io
 import subprocess
 import sys
 import time
@@ -145,6 +146,7 @@ def test_preset_then_intervention_switched_on_runs_against_its_baseline():
 
 def test_baseline_has_the_same_organisation_and_seed():
     run = Run(load_scenario("combined_programme", employees=150), seed=9)
+    assert run.baseline is not None
     assert np.array_equal(run.model.org.team, run.baseline.org.team)
     assert np.array_equal(run.model.state.disposition, run.baseline.state.disposition)
     assert baseline_of(run.scenario).interventions == []
@@ -236,6 +238,7 @@ def test_clicking_near_an_employee_selects_them_and_explains_why():
         dash.step()
     _box, rc = solara.render(LiveView(dash), handle_error=False)
     chart_obj = dash._network()
+    assert chart_obj.layout.xy is not None
     x, y = chart_obj.layout.xy[123]
     left, bottom, width, height = chart_obj.AXES
     x0, x1, y0, y1 = chart_obj.limits
@@ -265,7 +268,7 @@ def test_layout_is_computed_once_per_organisation():
     dash.apply(psychological_safety=0.2)
     assert network.layout_for(dash.run.model) is first  # the same organisation with another culture too
     positions = first.xy
-    assert positions.shape == (200, 2)
+    assert positions is not None and positions.shape == (200, 2)
     assert len({tuple(cell) for cell in first.team_cell}) == dash.run.model.org.n_teams  # one cell per team
 
 
@@ -289,6 +292,7 @@ def test_large_organisations_get_a_team_view():
 def test_comparison_gives_mean_band_and_words():
     choices_ = [("baseline", load_scenario("baseline")), ("recognition", load_scenario("recognition_programme"))]
     result = compare.compare(choices_, replications=3, employees=120, weeks=60, seed=1, chosen_weeks=[30])
+    assert result is not None
     assert result.weeks[-1] == 60 and result.replications == 3 and result.seeds == [1, 2, 3]
     item = result.items[1]
     assert item.runs.shape == (3, 61)
@@ -369,6 +373,6 @@ def test_experiences_by_department_and_spread_render():
 def test_csv_has_kshare_runs_columns():
     dash = small(employees=80)
     dash.step()
-    frame = pd.read_csv(pd.io.common.StringIO(dash.export_csv()))
+    frame = pd.read_csv(io.StringIO(dash.export_csv()))
     assert list(frame.columns) == list(dash.run.model.timeseries().columns)
     assert frame["week"].tolist() == [0, 1]

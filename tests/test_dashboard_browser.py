@@ -220,6 +220,7 @@ def test_clicking_an_employee_shows_why(page, shots):
 
     model = KnowledgeSharingModel(load_scenario("recognition_programme"))  # the page's first scenario
     chart = NetworkChart(model, layout_for(model))
+    assert chart.layout.xy is not None
     x, y = chart.layout.xy[7]
     left, bottom, width, height = chart.AXES
     x0, x1, y0, y1 = chart.limits

@@ -37,7 +37,7 @@ def _bounds(model, name):
 
 def _numbers(model, skip=()):
     """A strategy drawing every numeric parameter of a section from its valid range."""
-    fields = {}
+    fields: dict[str, st.SearchStrategy[int | float]] = {}
     for name, field in model.model_fields.items():
         if name in skip or field.annotation not in (int, float):  # choices such as behaviour.decision are not ranges
             continue

@@ -87,6 +87,7 @@ def test_people_lapse_and_are_won_back():
         if model.week == 32:
             st = model.state
             lapsed_after_spike = (st.last_shared != NEVER) & (model.week - st.last_shared >= window)
+    assert lapsed_after_spike is not None
     came_back = lapsed_after_spike & (model.state.last_shared > 32)
     assert lapsed_after_spike.sum() > 20
     assert came_back.sum() > 10

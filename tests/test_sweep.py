@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pyarrow.parquet as pq
 import pytest
-import sweep_runners
 
 from sim.model import KnowledgeSharingModel
 from sim.runner import ExperimentError, SweepError, load_experiment, run_sweep
@@ -20,6 +19,7 @@ from sim.runner import sweep as sweep_module
 from sim.runner.engines import Sequential
 from sim.runner.plan import plan
 from sim.runner.results import dataset, runs, weekly
+from tests import sweep_runners
 
 SMALL = """
 name = "small"
@@ -70,7 +70,7 @@ def test_sweep_end_to_end_writes_every_run_with_provenance(experiment, tmp_path)
 
 def test_seeds_come_from_one_seed_and_are_shared_across_scenarios(experiment):
     specs = plan(load_experiment(experiment()))
-    by_rep = {}
+    by_rep: dict[int, set[int]] = {}
     for spec in specs:
         by_rep.setdefault(spec.replication, set()).add(spec.seed)
     assert all(len(seeds) == 1 for seeds in by_rep.values())  # common random numbers

@@ -15,7 +15,7 @@ week 52, still +9 one year after the programme ended".
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -93,8 +93,8 @@ def one_run(scenario: Scenario, seed: int) -> np.ndarray:
 
 def programme_end(scenario: Scenario) -> int | None:
     """The week the last intervention ends, or None if one never ends or there is none."""
-    ends = [item.end for item in scenario.interventions]
-    if not ends or any(end is None for end in ends):
+    ends = [item.end for item in scenario.interventions if item.end is not None]
+    if not ends or len(ends) < len(scenario.interventions):
         return None
     return max(ends)
 
@@ -109,7 +109,7 @@ def describe(reference: Item, other: Item, chosen_weeks: list[int], weeks: int) 
     diff = 100 * (other.runs - reference.runs)
     half = _half_width(diff)
     mean = diff.mean(axis=0)
-    parts = []
+    parts: list[str] = []
     for week in chosen_weeks:
         if week > weeks:
             continue
@@ -139,7 +139,7 @@ def compare(
     employees: int | None = None,
     weeks: int | None = None,
     seed: int = 1,
-    chosen_weeks: list[int] | None = None,
+    chosen_weeks: Sequence[int] | None = None,
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> Result | None:

@@ -24,6 +24,15 @@ def human(name: str) -> str:
     return name.replace("_", " ")
 
 
+def applies(dash: Dashboard, setting: str) -> Callable[[int], None]:
+    """An input's ``on_value``: apply the value to one setting (the dashboard says why if it refuses it)."""
+
+    def on_value(value: int) -> None:
+        dash.apply(**{setting: value})
+
+    return on_value
+
+
 @solara.component
 def CommitSlider(
     label: str,
@@ -53,7 +62,7 @@ def CommitSlider(
     def changed(widget, event, data):
         on_commit(round(float(data), 4))
 
-    rv.use_event(slider, "change", changed)
+    rv.use_event(slider, "change", changed)  # type: ignore[arg-type]  # reacton's type has 1 arg, ipyvue passes 3
     return slider
 
 
@@ -81,14 +90,21 @@ def Section(title: str, content: Callable[[], None], expand: bool = False):
 def ScenarioPanel(dash: Dashboard):
     scenario = dash.scenario.value
     Prose("Scenario", tag="h3")
-    solara.Select("Preset scenario", value=dash.preset.value or None, values=preset_names(), on_value=dash.load_preset)
+
+    def choose(name: str | None) -> None:
+        if name is not None:
+            dash.load_preset(name)
+
+    solara.Select("Preset scenario", value=dash.preset.value or None, values=preset_names(), on_value=choose)
     origin = dash.source.value + (", edited" if dash.edited.value else "")
     Prose(f"**{scenario.name}** ({origin})\n{scenario.description}")
     if scenario.notice:
         Prose(f"**What to notice:** {scenario.notice}")
-    ScenarioUpload(
-        label="Upload a scenario file", event_upload=lambda data: dash.load_upload(data["name"], data["text"])
-    )
+
+    def upload(data: dict) -> None:
+        dash.load_upload(data["name"], data["text"])
+
+    ScenarioUpload(label="Upload a scenario file", event_upload=upload)
     if dash.error.value:
         solara.Error(
             dash.error.value,
@@ -113,28 +129,24 @@ def OrganisationFields(dash: Dashboard):
             "Employees",
             value=org.employees,
             continuous_update=False,
-            on_value=lambda value: dash.apply(employees=value),
+            on_value=applies(dash, "employees"),
         )
         with solara.Row():
             solara.InputInt(
                 "Departments",
                 value=org.departments,
                 continuous_update=False,
-                on_value=lambda value: dash.apply(departments=value),
+                on_value=applies(dash, "departments"),
             )
             solara.InputInt(
                 "People per team",
                 value=org.team_size,
                 continuous_update=False,
-                on_value=lambda value: dash.apply(team_size=value),
+                on_value=applies(dash, "team_size"),
             )
         with solara.Row():
-            solara.InputInt(
-                "Weeks", value=scenario.weeks, continuous_update=False, on_value=lambda value: dash.apply(weeks=value)
-            )
-            solara.InputInt(
-                "Seed", value=scenario.seed, continuous_update=False, on_value=lambda value: dash.apply(seed=value)
-            )
+            solara.InputInt("Weeks", value=scenario.weeks, continuous_update=False, on_value=applies(dash, "weeks"))
+            solara.InputInt("Seed", value=scenario.seed, continuous_update=False, on_value=applies(dash, "seed"))
 
 
 #: The starting-culture sliders: parameter, label.
@@ -178,6 +190,13 @@ def InterventionRow(dash: Dashboard, row: dict):
         on_v_model=lambda on: dash.set_intervention(kind, on=bool(on)),
         class_="kshare-intervention",
     )
+
+    def set_start(value: int) -> None:
+        dash.set_intervention(kind, start=value)
+
+    def set_end(value: int) -> None:
+        dash.set_intervention(kind, end=value or None)
+
     if row["on"]:
         with solara.Column(gap="0px", classes=["kshare-intervention-settings"]):
             CommitSlider(
@@ -193,13 +212,13 @@ def InterventionRow(dash: Dashboard, row: dict):
                     "Start week",
                     value=row["start"],
                     continuous_update=False,
-                    on_value=lambda value: dash.set_intervention(kind, start=value),
+                    on_value=set_start,
                 )
                 solara.InputInt(
                     "End week (0: never)",
                     value=row["end"] or 0,
                     continuous_update=False,
-                    on_value=lambda value: dash.set_intervention(kind, end=value or None),
+                    on_value=set_end,
                 )
             if row["extra"]:
                 solara.Text(

@@ -20,6 +20,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 
@@ -191,13 +192,13 @@ class NetworkChart:
                     ha="left",
                 )
         self.title = fig.text(0.01, 0.985, " ", fontsize=font, va="top", ha="left")
-        changing = [self.title]
-        if layout.per_person:
+        changing: list[Artist] = [self.title]
+        if layout.xy is not None:  # per person
             xy = layout.xy
             up = org.manager_of
             same_team = (up >= 0) & (org.team[np.maximum(up, 0)] == org.team)
             segments = np.stack((xy[same_team], xy[up[same_team]]), axis=1)
-            ax.add_collection(LineCollection(segments, colors="#999999", linewidths=0.4, alpha=0.6, zorder=1))
+            ax.add_collection(LineCollection(list(segments), colors="#999999", linewidths=0.4, alpha=0.6, zorder=1))
             size = float(np.clip(9000 / org.n, 6, 60))
             self.managers = org.level >= MANAGER
             self.dots = []
@@ -262,7 +263,7 @@ class NetworkChart:
         org = model.org
         status = statuses(model)
         counts = np.bincount(status, minlength=3)
-        if self.layout.per_person:
+        if self.layout.xy is not None:  # per person
             for mask, dots in self.dots:
                 dots.set_facecolor(STATUS_COLOURS[status[mask]])
             point = self.layout.xy[selected] if selected is not None and 0 <= selected < org.n else (np.nan, np.nan)

@@ -166,7 +166,8 @@ def CompareView(dash: Dashboard):
     replications = solara.use_reactive(5)
     weeks_text = solara.use_reactive(", ".join(map(str, default_weeks(scenario, scenario.weeks))))
     progress = solara.use_reactive(0.0)
-    request, set_request = solara.use_state(None)
+    no_request: tuple[tuple[str, ...], int, tuple[int, ...]] | None = None  # scenarios, replications, weeks
+    request, set_request = solara.use_state(no_request)
 
     def work(cancel: threading.Event):
         if request is None:
@@ -196,7 +197,7 @@ def CompareView(dash: Dashboard):
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.SelectMultiple(
             f"Scenarios (2 to {MAX_SCENARIOS})",
-            values=picked,
+            values=picked,  # type: ignore[arg-type]  # solara takes a reactive here, but types it as a list
             all_values=[CURRENT, *preset_names()],
             style={"min-width": "360px"},
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.runner.definition import Factor, LoadedExperiment
+from sim.runner.definition import Factor, LoadedExperiment, Span
 
 
 @dataclass(frozen=True)
@@ -30,15 +30,25 @@ def levels(factor: Factor) -> list[float | int]:
     if factor.levels is not None:
         values = list(factor.levels)
     else:
-        span = factor.span
+        span = _span(factor)
+        if span.steps is None:
+            raise ValueError(f"{factor.name}: a grid needs levels, or steps in its range")
         space = np.geomspace if span.log else np.linspace
         values = space(span.low, span.high, span.steps).tolist()
     return [round(v) for v in values] if factor.integer else [float(v) for v in values]
 
 
+def _span(factor: Factor) -> Span:
+    """The range of a factor varied over one (every factor of a sampling design is)."""
+    if factor.span is None:
+        raise ValueError(f"{factor.name} is varied over a list of levels, not a range")
+    return factor.span
+
+
 def salib_problem(factors: list[Factor]) -> dict:
     """SALib's description of the varied parameters; a log range is sampled on the log of its bounds."""
-    bounds = [[np.log(f.span.low), np.log(f.span.high)] if f.span.log else [f.span.low, f.span.high] for f in factors]
+    spans = [_span(f) for f in factors]
+    bounds = [[np.log(s.low), np.log(s.high)] if s.log else [s.low, s.high] for s in spans]
     return {"num_vars": len(factors), "names": [f.name for f in factors], "bounds": bounds}
 
 
@@ -56,7 +66,7 @@ def build(experiment: LoadedExperiment) -> DesignPoints:
     for row in matrix:
         point = {}
         for factor, value in zip(factors, row):
-            value = float(np.exp(value)) if factor.span.log else float(value)
+            value = float(np.exp(value)) if _span(factor).log else float(value)
             point[factor.name] = round(value) if factor.integer else value
         points.append(point)
     return DesignPoints(points, matrix, problem)

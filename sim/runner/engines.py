@@ -26,6 +26,8 @@ class Engine:
         self.executor: Executor | None = None
 
     def submit(self, fn, *args) -> Future:
+        if self.executor is None:
+            raise RuntimeError(f"{self.describe()} is closed")
         return self.executor.submit(fn, *args)
 
     def restart(self) -> None:

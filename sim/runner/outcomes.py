@@ -37,8 +37,9 @@ def programme_weeks(scenario: Scenario, weeks: int) -> tuple[int, int] | None:
     if not scenario.interventions:
         return None
     start = min(item.start for item in scenario.interventions)
-    ends = [item.end for item in scenario.interventions]
-    end = weeks if any(e is None for e in ends) else min(max(ends), weeks)
+    ends = [item.end for item in scenario.interventions if item.end is not None]
+    open_ended = len(ends) < len(scenario.interventions)
+    end = weeks if open_ended else min(max(ends), weeks)
     return start, end
 
 

@@ -46,7 +46,7 @@ def runs(out: str | Path) -> pd.DataFrame:
     factors = pd.DataFrame(list(table.pop("factors")), index=table.index)
     table = pd.concat([table, factors], axis=1)
     last: dict[str, dict] = {}
-    for entry in read_log(out):
+    for entry in read_log(Path(out)):
         if entry["status"] == "done" or last.get(entry["run_id"], {}).get("status") != "done":
             last[entry["run_id"]] = entry
     done = {path.stem for path in (Path(out) / RUNS).glob("*.parquet")}
