@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.arrays import offsets, starts
 from sim.compiled import teammates
 from sim.scenario import LEVELS, Organisation
 
@@ -59,7 +60,7 @@ class Structure:
         """Rebuild the team CSR index after people moved between teams."""
         self.members = np.argsort(self.team, kind="stable").astype(np.int32)
         self.team_size = np.bincount(self.team, minlength=self.n_teams).astype(np.int64)
-        self.team_start = np.concatenate(([0], np.cumsum(self.team_size)[:-1]))
+        self.team_start = starts(self.team_size)
 
     def teammate(self, who: np.ndarray, u: np.ndarray) -> np.ndarray:
         """A uniformly chosen teammate of each employee in ``who`` (never themselves)."""
@@ -95,7 +96,7 @@ def _team_sizes(dept_sizes: np.ndarray, team_size: int) -> tuple[np.ndarray, np.
     team_dept = np.repeat(np.arange(len(dept_sizes)), n_teams)
     base = np.repeat(dept_sizes // n_teams, n_teams)
     # The first (size mod teams) teams of each department take one extra person.
-    first_team = np.concatenate(([0], np.cumsum(n_teams)[:-1]))
+    first_team = starts(n_teams)
     rank_in_dept = np.arange(len(team_dept)) - np.repeat(first_team, n_teams)
     extra = rank_in_dept < np.repeat(dept_sizes % n_teams, n_teams)
     return (base + extra).astype(np.int64), team_dept.astype(np.int32)
@@ -105,19 +106,19 @@ def generate(org: Organisation, rng: np.random.Generator) -> Structure:
     """Build departments, teams, levels, tenure, specialties and ties."""
     n = org.employees
     dept_sizes = _department_sizes(org, rng)
-    dept_start = np.concatenate(([0], np.cumsum(dept_sizes)[:-1]))
+    dept_start = starts(dept_sizes)
     department = np.repeat(np.arange(org.departments, dtype=np.int32), dept_sizes)
 
     team_sizes, team_department = _team_sizes(dept_sizes, org.team_size)
     team = np.repeat(np.arange(len(team_sizes), dtype=np.int32), team_sizes)
-    team_first = np.concatenate(([0], np.cumsum(team_sizes)[:-1])).astype(np.int32)
+    team_first = starts(team_sizes).astype(np.int32)
 
     # Hierarchy: each team's first member manages it; the manager of a
     # department's first team leads the department; department 0's leader
     # heads the organisation.
     level = np.where(rng.random(n) < org.senior_share, SENIOR, STAFF).astype(np.int8)
     level[team_first] = MANAGER
-    dept_first_team = np.concatenate(([0], np.cumsum(np.bincount(team_department))[:-1]))
+    dept_first_team = starts(np.bincount(team_department))
     leaders = team_first[dept_first_team]
     level[leaders] = LEADER
 
@@ -209,5 +210,5 @@ def ring_lattice(n: int, k: int, p: float, rng: np.random.Generator) -> tuple[np
     a = np.concatenate((src[keep], dst[keep]))
     b = np.concatenate((dst[keep], src[keep]))
     order = np.argsort(a, kind="stable")
-    start = np.concatenate(([0], np.cumsum(np.bincount(a, minlength=n)))).astype(np.int64)
+    start = offsets(np.bincount(a, minlength=n)).astype(np.int64)
     return start, b[order].astype(np.int32)
