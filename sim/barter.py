@@ -42,9 +42,13 @@ class Barter:
         self.model = model
         self.exchanges = Exchanges(*(np.empty(0, dtype=np.int32) for _ in range(3)))
         self.trades = 0
+        #: Whether no pair that can meet would trade any more: knowledge has stopped moving for good.
+        self.at_steady_state = False
+        self._pairs: tuple[np.ndarray, np.ndarray] | None = None
 
     def recount_teams(self) -> None:
-        """Nothing to recount: the barter rule keeps no team totals."""
+        """Teams changed: the pairs that can meet are found anew."""
+        self._pairs = None
 
     def take_over(self, donor: WeeklyRule, teams: np.ndarray) -> None:
         """Nothing to take over: the barter rule remembers nothing per team (and runs without a warm-up)."""
@@ -57,10 +61,7 @@ class Barter:
 
     def step(self) -> np.ndarray:
         a, b, channel = self._meetings()
-        K = self.model.state.knowledge
-        ahead = K[a] > K[b]
-        behind = K[b] > K[a]
-        trade = ahead.any(axis=1) & behind.any(axis=1)
+        trade = self._worth_trading(a, b)
         a, b, channel = a[trade], b[trade], channel[trade]
         self._trade(a, b)
         traded = np.bincount(np.concatenate((a, b)), minlength=self.model.org.n)
@@ -68,7 +69,47 @@ class Barter:
         self.trades = len(a)
         # Each trade is two contacts, one in each direction.
         self.exchanges = Exchanges(np.concatenate((a, b)), np.concatenate((b, a)), np.concatenate((channel, channel)))
+        self.at_steady_state = self._can_settle() and not self._worth_trading(*self._ties()).any()
         return traded > 0
+
+    def _alpha(self) -> np.ndarray:
+        """Each person's absorptive capacity: the fraction of a gap they take in."""
+        return np.minimum(F(self.model.params.behaviour.absorptive_capacity) * (1 + self.model.levers["absorption"]), 1)
+
+    def _worth_trading(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Whether each pair (a, b) would trade: each side must gain more than ``trade_threshold``.
+
+        A side's gain is what it would take in, summed over the domains where
+        the other is ahead. With a threshold of 0 this is the double
+        coincidence of wants: each must be ahead of the other somewhere.
+        """
+        K, alpha = self.model.state.knowledge, self._alpha()
+        ahead_of_a = K[b] - K[a]
+        gain_a = alpha[a] * np.maximum(ahead_of_a, 0).sum(axis=1)
+        gain_b = alpha[b] * np.maximum(-ahead_of_a, 0).sum(axis=1)
+        threshold = self.model.params.behaviour.trade_threshold
+        return (gain_a > threshold) & (gain_b > threshold)
+
+    def _can_settle(self) -> bool:
+        """Whether a week without any possible trade is final: nothing else moves knowledge or who meets whom
+        (no learning, no obsolescence, no programme running or still to come)."""
+        m = self.model
+        b = m.params.behaviour
+        return not (b.learning_rate or b.depreciation) and all(
+            item.end is not None and item.end <= m.week for item in m.params.interventions
+        )
+
+    def _ties(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every pair that can meet: the ring's ties, or teammates, acquaintances and reporting lines."""
+        if self._pairs is None:
+            org = self.model.org
+            if org.ring is not None and org.ring_start is not None:
+                a, b = np.repeat(np.arange(org.n), np.diff(org.ring_start)), org.ring
+            else:
+                kinds = org.edges().values()
+                a, b = (np.concatenate([kind[side] for kind in kinds]) for side in (0, 1))
+            self._pairs = (a.astype(np.int64), b.astype(np.int64))
+        return self._pairs
 
     def _meetings(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each employee and the neighbour they meet this week (pairs without a neighbour are dropped)."""
@@ -87,9 +128,9 @@ class Barter:
 
     def _trade(self, a: np.ndarray, b: np.ndarray) -> None:
         """Both sides take in part of every gap where the other is ahead, from this week's starting knowledge."""
-        st, levers = self.model.state, self.model.levers
+        st = self.model.state
         K = st.knowledge
-        alpha = np.minimum(F(self.model.params.behaviour.absorptive_capacity) * (1 + levers["absorption"]), 1)
+        alpha = self._alpha()
         receiver = np.concatenate((a, b))
         giver = np.concatenate((b, a))
         source = K[giver]

@@ -80,6 +80,7 @@ class Dynamics:
     """The weekly rules, with the per-type parameter arrays they need."""
 
     decides = True
+    at_steady_state = False  # beliefs keep moving as long as people meet
 
     def __init__(self, model: KnowledgeSharingModel, members: dict[type[Employee], np.ndarray]):
         self.model = model

@@ -55,6 +55,8 @@ class KnowledgeSharingModel(mesa.Model):
         self.seed = int(seed) if isinstance(seed, (int, np.integer)) else None
         self.params = params
         self.week = 0
+        #: The week the weekly rule reached a state it cannot leave (only the barter does), where the run stopped.
+        self.steady_week: int | None = None
         settling = int(self.rng.integers(2**63))  # first, so it does not depend on any other parameter
 
         self.org = generate(params.organisation, self.rng)
@@ -95,7 +97,9 @@ class KnowledgeSharingModel(mesa.Model):
         """One week, recorded."""
         self.advance()
         self._measure()
-        if self.week >= self.params.weeks:
+        if self.rule.at_steady_state and self.steady_week is None:
+            self.steady_week = self.week
+        if self.week >= self.params.weeks or self.steady_week is not None:
             self.running = False
 
     def advance(self) -> None:
@@ -119,8 +123,11 @@ class KnowledgeSharingModel(mesa.Model):
             compiled.drift_knowledge(self.state.knowledge, self.org.specialty, kept, learned)
 
     def run(self, weeks: int | None = None, progress=None) -> None:
-        """Run for ``weeks`` more weeks (default: to the scenario's end); ``progress`` is called after each."""
+        """Run for ``weeks`` more weeks (default: to the scenario's end, or to the steady state if the rule
+        reaches one first); ``progress`` is called after each."""
         for _ in range(self.params.weeks - self.week if weeks is None else weeks):
+            if self.steady_week is not None:
+                break
             self.step()
             if progress is not None:
                 progress()

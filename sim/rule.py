@@ -27,6 +27,9 @@ class WeeklyRule(Protocol):
     decides: bool
     #: This week's contacts, for the outputs (contacts, flows across teams and departments).
     exchanges: Exchanges
+    #: Whether the rule has reached a state it can never leave (the barter once no pair would trade): the run
+    #: then stops by itself.
+    at_steady_state: bool
 
     def step(self) -> np.ndarray:
         """Run the rule's part of one week and return who shared (one flag per employee)."""

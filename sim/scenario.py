@@ -157,6 +157,13 @@ class Behaviour(_Section):
         description="'experience': the weekly decision to keep sharing; 'barter': Cowan & Jonard's (2004) "
         "knowledge barter between neighbours",
     )
+    trade_threshold: float = Field(
+        0.0,
+        ge=0.0,
+        le=1.0,
+        description="barter: a trade happens only if it would add more than this to each side's knowledge "
+        "(summed over domains); with 0, any double coincidence of wants trades",
+    )
 
     @model_validator(mode="after")
     def _mix_adds_up(self) -> Behaviour:

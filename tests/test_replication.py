@@ -103,3 +103,28 @@ def test_barter_runs_on_the_team_network_with_structural_interventions():
     )
     assert out["knowledge_mean"][-1] > out["knowledge_mean"][0]
     assert (np.diff(out["knowledge_mean"]) >= -1e-9).all()
+
+
+def test_a_trade_needs_each_side_to_gain_more_than_the_threshold():
+    model = KnowledgeSharingModel("cowan_jonard", rng=1, employees=20, neighbours=2, rewiring=0.0, trade_threshold=0.01)
+    alpha = model.params.behaviour.absorptive_capacity
+    K = model.state.knowledge
+    K[:] = 0.5
+    K[0, 0], K[1, 1] = 0.5 + 0.2 / alpha, 0.5 + 0.2 / alpha  # each would gain 0.2: they trade
+    K[2, 0], K[3, 1] = 0.5 + 0.2 / alpha, 0.5 + 0.005 / alpha  # 2 would gain only 0.005: no trade
+    pairs = np.array([0, 2]), np.array([1, 3])
+    assert model.rule._worth_trading(*pairs).tolist() == [True, False]
+
+
+def test_a_barter_run_stops_by_itself_at_the_steady_state():
+    model = KnowledgeSharingModel(
+        "cowan_jonard", rng=4, employees=200, neighbours=4, rewiring=0.1, trade_threshold=1e-3, weeks=5000
+    )
+    model.run()
+    assert model.steady_week is not None and model.week == model.steady_week < 5000
+    assert not model.running
+    assert not model.rule._worth_trading(*model.rule._ties()).any()  # no tie anywhere would trade
+    assert len(model.timeseries()) == model.steady_week + 1
+    before = model.state.knowledge.copy()
+    model.step()  # nothing can move any more
+    assert (model.state.knowledge == before).all()
