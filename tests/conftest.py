@@ -1,20 +1,7 @@
-"""Shared helpers: small organisations so the statistical tests fit in CI."""
+"""Fixtures shared by the tests. Helpers that are not fixtures are in tests/helpers.py: a conftest is a pytest
+plugin and is never imported by name."""
 
-import numpy as np
 import pytest
-
-from sim import simulate
-
-#: Size and horizon for statistical tests: big enough that a weekly sharing
-#: rate averaged over the last quarter has a standard error near 0.005.
-SMALL = {"employees": 300, "weeks": 104}
-SEEDS = range(6)
-
-
-def long_run(scenario: str = "baseline", seeds=SEEDS, **overrides) -> np.ndarray:
-    """Long-run sharing (mean of the last quarter of weeks), one value per seed."""
-    settings = SMALL | overrides
-    return np.array([simulate(scenario, seed=seed, **settings)["late_sharing_rate"] for seed in seeds])
 
 
 @pytest.fixture

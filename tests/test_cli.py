@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pyarrow.parquet as pq
+import pytest
 from click.testing import CliRunner
 
 from sim.cli import main
@@ -103,6 +104,7 @@ def test_validate_reports_every_problem(tmp_path):
     assert "2 problems" in result.output and "did you mean 'mentoring'" in result.output
 
 
+@pytest.mark.slow  # a fresh process imports kshare and loads the compiled loops: over a second
 def test_installed_command_runs_in_a_real_process(tmp_path):
     """The console script, as a user types it (no terminal: no progress bar in the output)."""
     exe = Path(sys.executable).with_name("kshare")

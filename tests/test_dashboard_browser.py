@@ -27,6 +27,8 @@ from click.testing import CliRunner
 
 from sim.cli import main
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

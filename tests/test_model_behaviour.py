@@ -15,7 +15,7 @@ import pytest
 from sim import KnowledgeSharingModel, simulate
 from sim.organisation import MANAGER
 from sim.state import NEVER
-from tests.conftest import long_run
+from tests.helpers import long_run
 
 
 def _paired(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
@@ -23,6 +23,7 @@ def _paired(low: np.ndarray, high: np.ndarray) -> tuple[float, float]:
     return float(diff.mean()), float(diff.std(ddof=1) / np.sqrt(len(diff)) + 1e-4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("parameter", "levels"),
     [
@@ -42,6 +43,7 @@ def test_better_experience_never_lowers_long_run_sharing(parameter, levels):
     assert mean > max(0.02, 4 * se), f"{parameter} from {levels[0]} to {levels[-1]} changed sharing by only {mean:.3f}"
 
 
+@pytest.mark.slow
 def test_more_friction_never_raises_sharing():
     """Friction is what a sharing platform removes; adding it back must not help."""
     smooth, rough = long_run(ease=0.8), long_run(ease=0.2)
@@ -50,6 +52,7 @@ def test_more_friction_never_raises_sharing():
     assert mean < -0.03
 
 
+@pytest.mark.slow
 def test_zero_safety_blame_culture_collapses_sharing():
     baseline = long_run()
     blame = long_run("blame_culture", psychological_safety=0.0)
@@ -57,6 +60,7 @@ def test_zero_safety_blame_culture_collapses_sharing():
     assert blame.max() < 0.1
 
 
+@pytest.mark.slow
 def test_recognition_programme_raises_sharing_while_it_runs():
     gains = []
     for seed in range(6):
@@ -66,6 +70,7 @@ def test_recognition_programme_raises_sharing_while_it_runs():
     assert np.mean(gains) > 0.01, gains
 
 
+@pytest.mark.slow
 def test_withdrawal_shows_whether_an_effect_lasts():
     """The combined programme's gain shrinks after it is withdrawn, but the run goes on and shows it."""
     during, after = [], []

@@ -24,6 +24,7 @@ def _final_knowledge(p: float) -> np.ndarray:
     return np.array([simulate("cowan_jonard", seed=seed, rewiring=p, **CI)["final_knowledge_mean"] for seed in SEEDS])
 
 
+@pytest.mark.slow
 def test_long_run_knowledge_peaks_in_the_small_world():
     regular, small_world, random = (_final_knowledge(p) for p in (0.0, SMALL_WORLD_P, 1.0))
     for other, name in ((regular, "the regular ring"), (random, "the random graph")):

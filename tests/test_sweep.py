@@ -92,6 +92,7 @@ def test_any_run_alone_reproduces_its_numbers(experiment, tmp_path):
     assert np.array_equal(saved["satisfaction"].to_numpy(), again["satisfaction"].to_numpy())
 
 
+@pytest.mark.slow
 def test_rerun_command_reproduces_the_run(experiment, tmp_path):
     out = tmp_path / "out"
     run_sweep(experiment(), out, workers=1)
@@ -108,6 +109,7 @@ def test_rerun_command_reproduces_the_run(experiment, tmp_path):
     assert np.array_equal(saved["sharing_rate"].to_numpy(), alone["sharing_rate"].to_numpy())
 
 
+@pytest.mark.slow
 def test_sequential_process_pool_and_dask_give_identical_files(experiment, tmp_path):
     pytest.importorskip("distributed")
     path = experiment()
@@ -123,6 +125,7 @@ def test_sequential_process_pool_and_dask_give_identical_files(experiment, tmp_p
 VICTIM = "baseline-p0001-r001"
 
 
+@pytest.mark.slow
 def test_a_killed_worker_costs_one_attempt_and_the_sweep_finishes(experiment, tmp_path):
     out = tmp_path / "out"
     result = run_sweep(
@@ -142,6 +145,7 @@ def digests_of_clean_run(path: Path, tmp_path: Path) -> dict[str, str]:
     return digests(tmp_path / "clean")
 
 
+@pytest.mark.slow
 def test_a_run_that_always_kills_its_worker_fails_alone_and_nothing_hangs(experiment, tmp_path):
     out = tmp_path / "out"
     result = run_sweep(experiment(), out, workers=2, runner=sweep_runners.Misbehave(VICTIM))
@@ -212,6 +216,7 @@ def test_resume_after_an_interruption_writes_exactly_the_missing_runs(experiment
     assert digests(out) == digests_of_clean_run(experiment(), tmp_path)
 
 
+@pytest.mark.slow
 def test_ctrl_c_on_the_command_line_saves_finished_runs_and_resume_completes(experiment, tmp_path):
     path = experiment(SMALL.replace("replications = 3", "replications = 40").replace("weeks = 12", "weeks = 40"))
     out = tmp_path / "out"
