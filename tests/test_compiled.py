@@ -74,3 +74,148 @@ def test_team_rates_divide_in_float64_then_round_to_float32(rng):
     denominator = np.bincount(team, minlength=12)
     expected = (np.bincount(team, weights=flag, minlength=12) / np.maximum(denominator, 1)).astype(F)
     assert np.array_equal(compiled.team_rates(team, 12, flag, denominator), expected)
+
+
+# ----------------------------------------------------------------- the decision kernels against plain numpy
+def _week(rng, n=300, contacts=2000, teams=40):
+    """Random inputs shaped like one week: people in teams, contacts sorted by sharer, levers and beliefs."""
+    team = rng.integers(0, teams, n)
+    s = np.sort(rng.choice(n, contacts))
+    r = rng.integers(0, n, contacts)
+    channel = rng.integers(0, 8, contacts).astype(np.int8)
+    return team, compiled.Exchanges(s, r, channel)
+
+
+def _unit(rng, n):
+    return rng.random(n, dtype=F)
+
+
+def test_intention_terms_are_the_weighed_drivers_added_in_order(rng):
+    n = 500
+    disposition = rng.normal(0, 1, n).astype(F)
+    weights = rng.uniform(0, 5, 7).astype(F)
+    inputs = tuple(_unit(rng, n) for _ in range(7))
+    bonus = rng.normal(0, 0.5, n).astype(F)
+    bias = F(-1.3)
+    terms, z = compiled.intention_terms(bias, disposition, weights, inputs, bonus)
+    pushes = [weights[k] * (inputs[k] - F(0.5)) for k in range(7)]
+    expected = np.stack([np.full(n, bias, dtype=F), disposition, *pushes, bonus])
+    total = bias + disposition
+    for push in pushes:
+        total = total + push
+    assert terms.dtype == F and np.array_equal(terms, expected)
+    assert np.array_equal(z, total + bonus)
+
+
+def test_chance_to_share_is_intention_times_opportunity_less_friction(rng):
+    intention, opportunity, friction = (_unit(rng, 1000) for _ in range(3))
+    weight = F(0.6)
+    expected = intention * opportunity * (F(1) - weight * friction)
+    assert np.array_equal(compiled.chance_to_share(intention, opportunity, friction, weight), expected)
+
+
+def test_answers_follow_the_levers_of_sharer_and_recipient(rng):
+    n = 300
+    _, ex = _week(rng, n)
+    e = len(ex.sharer)
+    used = rng.random(e) < 0.6
+    chance = rng.random((5, e), dtype=F)
+    chances = compiled.AnswerChances(
+        *(_unit(rng, n) for _ in range(2)),
+        rng.uniform(-0.2, 0.3, n).astype(F),
+        rng.uniform(0, 0.3, n).astype(F),
+        F(0.45),
+        F(0.3),
+        F(0.4),
+        F(0.6),
+        rng.uniform(0.3, 1.5, 8).astype(F),
+    )
+    intention, safety = _unit(rng, n), _unit(rng, n)
+    got = compiled.answers(ex, used, chance, chances, intention, safety)
+    s, r = ex.sharer, ex.recipient
+    c = chances
+    recognised = chance[1] < c.recognition[s] * (c.recognised_base + c.recognised_used * used.astype(F))
+    fed_back = used & (chance[2] < c.feedback[s])
+    back = np.clip(c.reciprocation * (F(0.5) + intention[r]) + c.reciprocity[r], 0, 1)
+    returned = chance[3] < back * c.channel_reciprocity[ex.channel]
+    critiqued = chance[4] < np.clip(c.critique_base * (F(1) - safety[r]) + c.critique[r], 0, 1)
+    for name, value, expected in zip(compiled.Answers._fields, got, (recognised, fed_back, returned, critiqued)):
+        assert np.array_equal(value, expected), name
+    assert 0 < recognised.mean() < 1 and 0 < critiqued.mean() < 1  # the draws exercised both outcomes
+
+
+def _beliefs(rng, n):
+    return compiled.Beliefs(*(_unit(rng, n) for _ in range(6)), rng.random(n, dtype=F) * F(0.3))
+
+
+def test_sharers_learn_from_the_answers_to_their_own_shares(rng):
+    n = 300
+    _, ex = _week(rng, n)
+    e = len(ex.sharer)
+    answers = compiled.Answers(*(rng.random(e) < p for p in (0.4, 0.3, 0.5, 0.1)))
+    friction = _unit(rng, n) * F(0.8)
+    learning = compiled.Learning(
+        rng.choice(np.array([0.8, 1.0, 1.5], dtype=F), n), F(0.15), F(0.45), F(0.55), F(0.35), F(0.2), F(0.05), F(0.15)
+    )  # distinct values, so that two constants swapped in the loop would show
+    beliefs = _beliefs(rng, n)
+    expected = {name: values.copy() for name, values in beliefs._asdict().items()}
+    share_count = np.zeros(n, dtype=np.int32)
+    sharers = compiled.learn_from_answers(ex.sharer, answers, friction, learning, beliefs, share_count)
+
+    who, first, per = np.unique(ex.sharer, return_index=True, return_counts=True)
+    assert np.array_equal(sharers, who) and np.array_equal(share_count[who], per)
+    assert not share_count[np.setdiff1d(np.arange(n), who)].any()
+    seen = {name: np.add.reduceat(flag.astype(np.int64), first).astype(F) / per.astype(F) for name, flag in
+            answers._asdict().items()}  # fmt: skip
+    g, crit = learning, seen["critiqued"]
+    ease_seen = np.clip(F(1) - friction[who] - g.critique_on_ease * crit, 0, 1)
+    rate = np.minimum(g.rate * g.experience[who], F(1))
+    for name, observed in (("recognition", seen["recognised"]), ("reciprocation", seen["returned"]),
+                           ("ease", ease_seen), ("self_efficacy", seen["fed_back"])):  # fmt: skip
+        expected[name][who] += rate * (observed - expected[name][who])
+    performance = np.clip(
+        (seen["recognised"] + seen["returned"] + ease_seen + seen["fed_back"]) / F(4) - g.critique_penalty * crit, 0, 1
+    )
+    confirmation = performance - expected["expectation"][who]
+    target = np.clip(performance + g.disconfirmation * confirmation, 0, 1)
+    expected["satisfaction"][who] += g.satisfaction_rate * (target - expected["satisfaction"][who])
+    expected["expectation"][who] += g.expectation_rate * confirmation
+    expected["critique_memory"][who] += g.critique_added * crit
+    for name, values in beliefs._asdict().items():
+        assert np.array_equal(values, expected[name]), name
+
+
+def test_others_learn_by_watching_their_team_and_what_reaches_them(rng):
+    n, teams = 300, 40
+    team, ex = _week(rng, n, contacts=100, teams=teams)  # about a quarter share; the rest watch
+    order = np.argsort(team, kind="stable").astype(np.int32)
+    size = np.bincount(team, minlength=teams).astype(np.int64)
+    groups = compiled.Teams(team, order, np.concatenate(([0], np.cumsum(size)[:-1])), size)
+    shared = np.zeros(n, dtype=bool)
+    shared[ex.sharer] = True
+    recognised = rng.random(len(ex.sharer)) < 0.4
+    sharers = np.unique(ex.sharer)
+    watching = compiled.Watching(rng.choice(np.array([1.0, 2.0], dtype=F), n), F(0.03), F(0.3))
+    friction = _unit(rng, n) * F(0.8)
+    beliefs = _beliefs(rng, n)
+    expected = {name: values.copy() for name, values in beliefs._asdict().items()}
+    compiled.learn_by_watching(groups, shared, ex, recognised, sharers, watching, friction, beliefs)
+
+    team_rate = (np.bincount(team, weights=shared, minlength=teams) / np.maximum(size, 1)).astype(F)
+    sharer_team = team[ex.sharer]
+    team_shares = np.bincount(sharer_team, minlength=teams)
+    seen_recognised = np.bincount(sharer_team, weights=recognised, minlength=teams) / np.maximum(team_shares, 1)
+    seen_recognised = seen_recognised.astype(F)
+    received = np.zeros(n, dtype=bool)
+    received[ex.recipient] = True
+    rate = np.minimum(watching.rate * watching.vicarious, F(1))
+    rate[sharers] = 0
+    w = watching.seen_team_weight
+    seen_back = w * team_rate[team] + (F(1) - w) * received.astype(F)
+    expected["reciprocation"] += rate * (seen_back - expected["reciprocation"])
+    saw = np.where(team_shares[team] > 0, rate, F(0))
+    expected["recognition"] += saw * (seen_recognised[team] - expected["recognition"])
+    expected["ease"] += rate * ((F(1) - friction) - expected["ease"])
+    assert (rate > 0).mean() > 0.5 and received[rate > 0].any()  # most watch, some of them were reached
+    for name, values in beliefs._asdict().items():
+        assert np.array_equal(values, expected[name]), name
