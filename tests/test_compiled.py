@@ -121,7 +121,8 @@ def test_answers_follow_the_levers_of_sharer_and_recipient(rng):
     used = rng.random(e) < 0.6
     chance = rng.random((5, e), dtype=F)
     chances = compiled.AnswerChances(
-        *(_unit(rng, n) for _ in range(2)),
+        _unit(rng, n),
+        _unit(rng, n),
         rng.uniform(-0.2, 0.3, n).astype(F),
         rng.uniform(0, 0.3, n).astype(F),
         F(0.45),
@@ -145,7 +146,9 @@ def test_answers_follow_the_levers_of_sharer_and_recipient(rng):
 
 
 def _beliefs(rng, n):
-    return compiled.Beliefs(*(_unit(rng, n) for _ in range(6)), rng.random(n, dtype=F) * F(0.3))
+    recognition, reciprocation, ease, self_efficacy, satisfaction, expectation = (_unit(rng, n) for _ in range(6))
+    critique_memory = rng.random(n, dtype=F) * F(0.3)
+    return compiled.Beliefs(recognition, reciprocation, ease, self_efficacy, satisfaction, expectation, critique_memory)
 
 
 def test_sharers_learn_from_the_answers_to_their_own_shares(rng):
