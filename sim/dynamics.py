@@ -103,6 +103,8 @@ class Dynamics:
         self.bonus = np.zeros(n, dtype=F)
         self.team_critique = np.zeros(model.org.n_teams, dtype=F)
         self.exchanges = Exchanges(*(np.empty(0, dtype=np.int32) for _ in range(3)))
+        #: What the rule used this week, for the per-person "why": each driver's push, their sum, the chance.
+        self._used: dict[str, np.ndarray] | None = None
 
     def recount_teams(self) -> None:
         """Total visibility per team, the denominator of colleagues' example; redo after people move."""
@@ -153,8 +155,9 @@ class Dynamics:
             bonus = cls.intention_bonus(m, idx)
             if bonus is not None:
                 self.bonus[idx] += bonus
-        z = self._intention_terms()[1]
+        terms, z = self._intention_terms()
         compiled.follow_intention(st.intention, np.exp(-z), F(m.params.behaviour.intention_rate))
+        self._used = dict(zip(DRIVERS, terms)) | {"logit": z}
 
     def _intention_terms(self) -> tuple[np.ndarray, np.ndarray]:
         st, b = self.model.state, self.model.params.behaviour
@@ -162,15 +165,21 @@ class Dynamics:
         return compiled.intention_terms(F(b.intention_bias), st.disposition, self.driver_weights, inputs, self.bonus)
 
     def drivers_table(self) -> dict[str, np.ndarray]:
-        """Why each employee shares or not this week: every driver's push on the intention (in logits), the
-        intention, and what turns it into a chance to share. One array per item, computed for everyone at once."""
+        """Why each employee shared or not this week, exactly as the rule decided it: every driver's push on the
+        intention (in logits) and their sum, the intention that sum moved, and what turned it into the chance
+        to share. One array per item, for everyone at once.
+
+        Before the first week there is no decision to explain yet; the table then shows what the rule would
+        start from (the pushes of the current beliefs, the current intention and its chance).
+        """
         levers, b, st = self.model.levers, self.model.params.behaviour, self.model.state
-        terms, _ = self._intention_terms()
-        return dict(zip(DRIVERS, terms)) | {
+        if self._used is None:
+            terms, z = self._intention_terms()
+            self._used = dict(zip(DRIVERS, terms)) | {"logit": z, "chance_to_share": self._chance()}
+        return self._used | {
             "intention": st.intention,
             "opportunity": levers["opportunity"],
             "friction_holds_back": b.friction_weight * levers["friction"],
-            "chance_to_share": self._chance(),
         }
 
     # ------------------------------------------------------------- 3. decide
@@ -181,7 +190,10 @@ class Dynamics:
         )
 
     def _decide(self) -> np.ndarray:
-        return self.model.rng.random(self.model.org.n, dtype=F) < self._chance()
+        chance = self._chance()
+        assert self._used is not None  # set by this week's intention
+        self._used["chance_to_share"] = chance
+        return self.model.rng.random(self.model.org.n, dtype=F) < chance
 
     # -------------------------------------------------------------- 4. reach
     def _reach(self, sharers: np.ndarray) -> Exchanges:
