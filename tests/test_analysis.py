@@ -15,9 +15,12 @@ from scipy import stats
 
 from sim.cli import main
 from sim.runner import run_sweep
-from sim.runner.analysis import choose_weeks, compare, describe, indices, rebuild, sentence
 from sim.runner.definition import Experiment
+from sim.runner.effects import choose_weeks
 from sim.runner.report import analyse
+from sim.runner.sensitivity import indices, rebuild
+from sim.runner.statistics import compare, describe
+from sim.runner.wording import sentence
 
 T_975_3 = 3.182446305284263  # Student t, 97.5th percentile, 3 degrees of freedom (tables)
 T_975_2 = 4.302652729911275
@@ -306,7 +309,7 @@ def test_sobol_report_from_a_tiny_real_sweep(tmp_path_factory):
 
 
 def test_windowed_outcomes_are_compared_with_the_baseline_over_the_same_weeks():
-    from sim.runner.analysis import matched_windows
+    from sim.runner.effects import matched_windows
 
     weeks = np.arange(0, 9)
     weekly = pd.DataFrame(
