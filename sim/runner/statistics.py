@@ -5,12 +5,14 @@ random numbers replication r has the same seed, hence the same organisation,
 in every scenario: differences are then taken within pairs, which removes the
 luck the two runs share and narrows the interval. That pairing is read off the
 seeds, not the experiment's flag, so a sweep whose seeds do not match is never
-analysed as if they did.
+analysed as if they did. The tests are scipy's; this module chooses between
+them and keeps the answers defined (NaN) where there are too few runs.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -39,11 +41,20 @@ def describe(frame: pd.DataFrame, by: list[str], values: list[str], name: str = 
     return table
 
 
+def _difference_interval(test, *samples, **options) -> tuple[float, float]:
+    """The interval of the difference a scipy t-test gives, quiet about samples that are all equal:
+    their interval has zero width, as it should (e.g. paired runs before a programme starts)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # scipy's "precision loss" on (nearly) identical values
+        found = test(*samples, **options).confidence_interval(LEVEL)
+    return float(found.low), float(found.high)
+
+
 def paired(x: np.ndarray, base: np.ndarray) -> dict:
     """Mean within-pair difference with its t-interval, and d_z (mean difference over its sd)."""
     d = x - base
     n, mean, sd = len(d), d.mean(), d.std(ddof=1) if len(d) > 1 else math.nan
-    low, high = interval(mean, sd, n)
+    low, high = _difference_interval(stats.ttest_rel, x, base) if n > 1 else (math.nan, math.nan)
     return {
         "method": "paired",
         "n": n,
@@ -61,13 +72,12 @@ def paired(x: np.ndarray, base: np.ndarray) -> dict:
 def welch(x: np.ndarray, base: np.ndarray) -> dict:
     """Difference of means with Welch's interval, and Cohen's d on the pooled sd."""
     nx, nb = len(x), len(base)
-    vx, vb = (x.var(ddof=1) if nx > 1 else math.nan), (base.var(ddof=1) if nb > 1 else math.nan)
     diff = x.mean() - base.mean() if nx and nb else math.nan
-    se2 = vx / nx + vb / nb if nx and nb else math.nan
-    with np.errstate(invalid="ignore", divide="ignore"):
-        df = se2**2 / ((vx / nx) ** 2 / (nx - 1) + (vb / nb) ** 2 / (nb - 1)) if nx > 1 and nb > 1 else math.nan
-        half = stats.t.ppf(0.5 + LEVEL / 2, df) * math.sqrt(se2) if se2 > 0 else (0.0 if se2 == 0 else math.nan)
-        pooled = math.sqrt(((nx - 1) * vx + (nb - 1) * vb) / (nx + nb - 2)) if nx > 1 and nb > 1 else math.nan
+    if nx > 1 and nb > 1:
+        low, high = _difference_interval(stats.ttest_ind, x, base, equal_var=False)
+        pooled = math.sqrt(((nx - 1) * x.var(ddof=1) + (nb - 1) * base.var(ddof=1)) / (nx + nb - 2))
+    else:
+        low = high = pooled = math.nan
     return {
         "method": "Welch",
         "n": nx,
@@ -75,8 +85,8 @@ def welch(x: np.ndarray, base: np.ndarray) -> dict:
         "mean": x.mean() if nx else math.nan,
         "mean_baseline": base.mean() if nb else math.nan,
         "difference": diff,
-        "ci_low": diff - half,
-        "ci_high": diff + half,
+        "ci_low": low,
+        "ci_high": high,
         "effect_size": diff / pooled if pooled > 0 else math.nan,
         "effect_size_kind": "Cohen's d",
     }
