@@ -4,13 +4,12 @@ The HTML file embeds its figures and styles and refers to nothing outside
 itself, so it can be mailed, archived or opened offline years later and still
 show what the sweep found. The numbers come from ``sim.runner.analysis`` and
 the charts from ``sim.runner.figures``; this module reads the folder, makes
-the tables and writes everything.
+the tables and writes everything, the page from ``templates/report.html.j2``.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -18,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from sim.runner import figures as charts
 from sim.runner import results
@@ -30,6 +30,14 @@ from sim.scenario import Scenario
 
 FORMATS = ("png", "svg", "pdf")
 MAX_HTML_ROWS = 60
+PAGES = Environment(
+    loader=PackageLoader("sim.runner", "templates"),
+    autoescape=select_autoescape(["html", "html.j2"]),
+    undefined=StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+)
 
 
 class AnalysisError(Exception):
@@ -239,71 +247,53 @@ def _shown_morris(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # ------------------------------------------------------------------- HTML
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; margin: 2rem auto;
-       max-width: 1180px; padding: 0 1.2rem; color: #1d1d1d; line-height: 1.45; }
-h1 { margin-bottom: 0.2rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: 0.2rem; }
-.lede { font-size: 1.08rem; color: #333; }
-dl.facts { display: grid; grid-template-columns: max-content auto; gap: 0.15rem 1rem; }
-dl.facts dt { font-weight: 600; } dl.facts dd { margin: 0; }
-.note { background: #fff6e0; border-left: 4px solid #E69F00; padding: 0.5rem 0.8rem; margin: 0.5rem 0; }
-ul.effects li { margin: 0.1rem 0; } .up { color: #005a8c; } .down { color: #a33c00; } .unclear { color: #555; }
-figure { margin: 1rem 0; } figure img { max-width: 100%; height: auto; border: 1px solid #eee; }
-figcaption { font-size: 0.9rem; color: #444; }
-table.t { border-collapse: collapse; font-size: 0.85rem; margin: 0.5rem 0; }
-table.t th, table.t td { border-bottom: 1px solid #e3e3e3; padding: 0.2rem 0.55rem; text-align: left; }
-table.t th { background: #f3f3f3; }
-pre { background: #f6f6f6; padding: 0.8rem; overflow-x: auto; font-size: 0.85rem; }
-details summary { cursor: pointer; font-weight: 600; margin: 0.6rem 0; }
-"""
-
-
 def _html(
     analysis: Analysis, out: Path, folder: Path, tables: dict, figures: dict[str, bytes], files: list[str]
 ) -> str:
-    spec = analysis.info["experiment"]
-    parts = [f"<h1>{_e(spec['name'])}</h1>", f"<p class='lede'>{_e(spec['description'])}</p>", _facts(analysis, out)]
-    parts += [f"<p class='note'>{_e(note)}</p>" for note in analysis.notes]
-    parts += _effects_section(analysis, tables, figures)
-    parts += _time_section(analysis, figures)
-    parts += _sensitivity_section(analysis, tables, figures)
-    parts += [
-        "<h2>Outcomes</h2>",
-        (
-            f"<p>One number per run ({', '.join(_e(noun(o)) for o in analysis.outcomes)}), averaged over the runs "
-            f"{'at each design point' if 'point' in tables['outcomes'][0].columns else 'of each scenario'}.</p>"
+    """The page: what to show is chosen here, how it reads is in ``templates/report.html.j2``."""
+    spec, indices, lead = analysis.info["experiment"], analysis.indices, analysis.lead
+    pngs = {name: base64.b64encode(png).decode() for name, png in figures.items()}
+    drawn = [output for output in charts.over_time_outputs(analysis) if charts.over_time_name(output) in pngs]
+    at = tables["at_weeks"][0]
+    return PAGES.get_template("report.html.j2").render(
+        spec=spec,
+        info=analysis.info,
+        facts=_facts(analysis),
+        notes=analysis.notes,
+        out=out.resolve(),
+        runs_dir=out.resolve() / RUNS,
+        folder=folder.resolve(),
+        files=files,
+        figures=pngs,
+        baseline=analysis.baseline,
+        lead=_lead(analysis) if len(lead) else None,
+        methods=sorted(set(lead["method"])) if len(lead) else [],
+        effects_table=_table(_shown_effects(lead)) if len(lead) else None,
+        over_time=[(noun(output), charts.over_time_name(output)) for output in drawn],
+        not_drawn=[noun(output) for output in analysis.outputs if output not in drawn] if drawn else [],
+        indices=indices,
+        ranking=ranking(indices) if indices is not None and len(indices.table) else [],
+        indices_table=_table(tables[indices.method][1]) if indices is not None and indices.method in tables else None,
+        outcomes=[noun(outcome) for outcome in analysis.outcomes],
+        per_point="point" in tables["outcomes"][0].columns,
+        outcomes_table=_table(tables["outcomes"][1]),
+        headline=noun(analysis.headline),
+        headline_axis=scale_of(analysis.headline).axis,
+        weeks=", ".join(str(w.used) for w in analysis.weeks),
+        headline_table=(
+            _table(_wide(at[at["output"] == analysis.headline], "output", lambda r: f"week {r.week}"))
+            if analysis.weeks
+            else None
         ),
-        _table(tables["outcomes"][1]),
-    ]
-    if analysis.weeks:
-        at = tables["at_weeks"][0]
-        headline = _wide(at[at["output"] == analysis.headline], "output", lambda r: f"week {r.week}")
-        parts += [
-            (
-                f"<h2>{_e(noun(analysis.headline)).capitalize()} at weeks "
-                f"{', '.join(str(w.used) for w in analysis.weeks)} ({_e(scale_of(analysis.headline).axis)})</h2>"
-            ),
-            _table(headline),
-            ("<p>Every kept output at these weeks is in <code>at_weeks.csv</code> and <code>at_weeks.md</code>.</p>"),
-        ]
-    parts += _files_section(folder, files) + _reading_section(out)
-    body = "\n".join(parts)
-    return (
-        f"<!DOCTYPE html>\n<html lang='en'>\n<head>\n<meta charset='utf-8'>\n<title>{_e(spec['name'])}: kshare "
-        f"sweep report</title>\n<style>{CSS}</style>\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
 
 
-def _e(text) -> str:
-    return html.escape(str(text))
-
-
-def _facts(analysis: Analysis, out: Path) -> str:
+def _facts(analysis: Analysis) -> dict[str, str]:
+    """The sweep at a glance (its provenance, command and folder are added by the template)."""
     info, spec, runs = analysis.info, analysis.info["experiment"], analysis.runs
     counts = runs["status"].value_counts()
-    versions = ", ".join(f"{k} {v}" for k, v in info.get("versions", {}).items())
     design = spec["design"]["method"] + (f" over {', '.join(analysis.factors)}" if analysis.factors else "")
-    facts = {
+    return {
         "Runs": f"{counts.get('done', 0)} of {len(runs)} done, {counts.get('failed', 0)} failed, "
         f"{counts.get('pending', 0)} not run (sweep status: {info.get('status', 'unknown')})",
         "Design": f"{len(info['scenarios'])} scenario(s) × {runs['point'].nunique()} point(s) × "
@@ -313,161 +303,27 @@ def _facts(analysis: Analysis, out: Path) -> str:
         else "independent seeds for every run",
         "Baseline": analysis.baseline,
         "Engine": info.get("engine", "unknown"),
-        "Versions": versions,
-        "Made": (
-            f"{info.get('created', '?')} to {info.get('updated', '?')} by <code>{_e(info.get('command', ''))}</code>"
-        ),
-        "Folder": f"<code>{_e(out.resolve())}</code>",
+        "Versions": ", ".join(f"{k} {v}" for k, v in info.get("versions", {}).items()),
     }
-    items = "".join(f"<dt>{k}</dt><dd>{v if k in ('Made', 'Folder') else _e(v)}</dd>" for k, v in facts.items())
-    return f"<dl class='facts'>{items}</dl>"
 
 
-def _effects_section(analysis: Analysis, tables: dict, figures: dict) -> list[str]:
-    lead = analysis.lead
-    if not len(lead):
-        return []
-    parts = [
-        f"<h2>Effects against {_e(analysis.baseline)}</h2>",
-        f"<p>Differences of the mean with their 95 % intervals; {_e(_how_compared(lead))}</p>",
-    ]
-    for scenario, rows in lead.groupby(
-        pd.Categorical(lead["scenario"], list(analysis.info["scenarios"])), observed=True, sort=True
-    ):
-        items = "".join(
-            f"<li class='{_direction(r)}'>{_e(r.sentence.split(': ', 1)[1])}</li>" for r in rows.itertuples()
-        )
-        parts.append(f"<h3>{_e(scenario)}</h3><ul class='effects'>{items}</ul>")
-    parts.append(
-        _figure(
-            figures.get("effects"),
-            "Effects against the baseline: dot = difference of means, line = "
-            "95 % interval. Blue circles: clearly above; vermillion squares: "
-            "clearly below; grey diamonds: interval includes zero.",
-        )
-    )
-    parts += [
-        "<details><summary>Effects table</summary>",
-        _table(_shown_effects(lead)),
+def _lead(analysis: Analysis) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The lead effects by scenario, in the experiment's order: each as its direction and its sentence."""
+    lead = analysis.lead.assign(order=pd.Categorical(analysis.lead["scenario"], list(analysis.info["scenarios"])))
+    return [
         (
-            "<p>All kept outputs at the analysis weeks, with standardised effect sizes, are in "
-            "<code>effects.csv</code> and <code>effects.md</code>.</p></details>"
-        ),
+            str(scenario),
+            [
+                ("up" if low > 0 else "down" if high < 0 else "unclear", text.split(": ", 1)[1])
+                for low, high, text in zip(rows["ci_low"], rows["ci_high"], rows["sentence"])
+            ],
+        )
+        for scenario, rows in lead.groupby("order", observed=True, sort=True)
     ]
-    return parts
 
 
-def _how_compared(lead: pd.DataFrame) -> str:
-    methods = set(lead["method"])
-    if methods == {"paired"}:
-        return (
-            "paired by replication (common random numbers: the same seed, so the same organisation, in both "
-            "runs); effect sizes are d_z, the mean difference over the sd of the differences."
-        )
-    if methods == {"Welch"}:
-        return "runs are not paired (different seeds): Welch's interval; effect sizes are Cohen's d (pooled sd)."
-    return (
-        "paired by replication where the seeds match (effect size d_z), else Welch's interval (Cohen's d); "
-        "the effects table says which."
-    )
-
-
-def _direction(row) -> str:
-    return "up" if row.ci_low > 0 else "down" if row.ci_high < 0 else "unclear"
-
-
-def _time_section(analysis: Analysis, figures: dict) -> list[str]:
-    names = [n for n in figures if n.startswith("over_time_")]
-    if not names:
-        return []
-    caption = (
-        "Mean over the runs with its 95 % interval (the uncertainty of the mean, not the spread of single "
-        "runs). Shaded: weeks the scenario's interventions run."
-    )
-    drawn = charts.over_time_outputs(analysis)
-    parts = ["<h2>Over time</h2>", _figure(figures[names[0]], caption)]
-    for output in drawn[1:]:
-        parts += [
-            f"<details><summary>{_e(noun(output))}</summary>",
-            _figure(figures[charts.over_time_name(output)], caption),
-            "</details>",
-        ]
-    rest = [o for o in analysis.outputs if o not in drawn]
-    if rest:
-        parts.append(
-            f"<p>Not drawn ({', '.join(_e(noun(o)) for o in rest)}): their means and intervals for every "
-            "week are in <code>weekly_summary.csv</code>.</p>"
-        )
-    return parts
-
-
-def _sensitivity_section(analysis: Analysis, tables: dict, figures: dict) -> list[str]:
-    indices = analysis.indices
-    if indices is None:
-        return []
-    title = {"sobol": "Sobol indices", "morris": "Morris screening"}[indices.method]
-    parts = [f"<h2>{title}</h2>", *(f"<p class='note'>{_e(n)}</p>" for n in indices.notes)]
-    if len(indices.table):
-        parts.append(f"<ul>{''.join(f'<li>{_e(line)}</li>' for line in ranking(indices))}</ul>")
-    if indices.method in figures:
-        caption = (
-            "S1: the share of the outcome's variance a parameter explains alone; ST: with all its "
-            "interactions. Lines: 95 % bootstrap intervals."
-            if indices.method == "sobol"
-            else "μ*: how much the outcome moves when a parameter moves across its range (mean absolute "
-            "elementary effect); σ: how much that movement varies from place to place, a sign of "
-            "interactions or non-linearity. Lines: 95 % bootstrap intervals of μ*."
-        )
-        parts += [_figure(figures[indices.method], caption), _table(tables[indices.method][1])]
-    return parts
-
-
-def _figure(png: bytes | None, caption: str) -> str:
-    if png is None:
-        return ""
-    data = base64.b64encode(png).decode()
-    return (
-        f"<figure><img alt='{_e(caption)}' src='data:image/png;base64,{data}'>"
-        f"<figcaption>{_e(caption)}</figcaption></figure>"
-    )
-
-
-def _table(frame: pd.DataFrame) -> str:
-    more = len(frame) - MAX_HTML_ROWS
+def _table(frame: pd.DataFrame) -> dict:
+    """A table for the page: its first rows as HTML (shown as is: pandas escapes the cells), and how many
+    more rows are only in the files."""
     shown = frame.head(MAX_HTML_ROWS).to_html(index=False, border=0, classes="t", na_rep="")
-    return shown + (f"<p>… and {more} more rows in the CSV and Markdown files.</p>" if more > 0 else "")
-
-
-def _files_section(folder: Path, files: list[str]) -> list[str]:
-    links = ", ".join(f"<a href='{_e(n)}'>{_e(n)}</a>" for n in files)
-    return [
-        "<h2>Files</h2>",
-        (
-            f"<p>Next to this report in <code>{_e(folder.resolve())}</code>: {links}. CSV files "
-            "hold full precision in stored units (rates as fractions); Markdown and this page round and show "
-            "rates in %.</p>"
-        ),
-    ]
-
-
-def _reading_section(out: Path) -> list[str]:
-    where = out.resolve()
-    code = f"""import pyarrow.dataset as ds
-weekly = ds.dataset("{where / RUNS}", format="parquet").to_table(
-    filter=ds.field("scenario") == "baseline").to_pandas()   # one row per run and kept week
-
-from sim.runner.results import runs
-per_run = runs("{where}")   # one row per planned run: factors, seed, status, outcomes
-
-# or, with polars: pl.scan_parquet("{where / RUNS}/*.parquet").filter(pl.col("week") == 52).collect()"""
-    return [
-        "<h2>Reading the results back</h2>",
-        (
-            "<p>Each finished run is one Parquet file with the columns <code>run_id, scenario, point, replication, "
-            "seed</code>, one column per varied parameter, <code>week</code> and the kept outputs; the folder reads "
-            "as one dataset. <code>manifest.json</code> holds the experiment and every planned run with its seed "
-            "and the <code>kshare run</code> line that repeats it; <code>runs.jsonl</code> logs each attempt with "
-            "its outcomes.</p>"
-        ),
-        f"<pre><code>{_e(code)}</code></pre>",
-    ]
+    return {"html": shown, "more": len(frame) - MAX_HTML_ROWS}
