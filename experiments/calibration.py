@@ -23,7 +23,7 @@ import pandas as pd
 
 from sim import KnowledgeSharingModel
 from sim.metrics import top_shares
-from sim.runner.analysis import interval
+from sim.runner.statistics import interval
 
 #: Target ranges (low, high) for the mean over seeds, and the source each comes from.
 TARGETS = {

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from sim import simulate
-from sim.runner.analysis import interval
+from sim.runner.statistics import interval
 
 #: Rewiring probabilities on a log scale, from the regular ring (0) to a random graph (1).
 REWIRING = (0.0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0)

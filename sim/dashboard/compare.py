@@ -22,7 +22,7 @@ import numpy as np
 
 from sim.dashboard.charts import smooth
 from sim.model import KnowledgeSharingModel
-from sim.runner.analysis import interval
+from sim.runner.statistics import interval
 from sim.scenario import Scenario
 from sim.scenario_files import with_overrides
 

@@ -151,7 +151,7 @@ def analyse(folder: Path, report_dir: Path | None, weeks: str | None, formats: s
         for sentence in analysis.lead["sentence"]:
             click.echo(f"  {sentence}")
     if analysis.indices is not None and len(analysis.indices.table):
-        from sim.runner.analysis import ranking
+        from sim.runner.sensitivity import ranking
 
         click.echo(f"{analysis.indices.method.capitalize()} indices:")
         for line in ranking(analysis.indices):

@@ -174,7 +174,7 @@ def check(raw: dict[str, Any], source: str, base_dir: Path = Path(".")) -> Loade
             raise ExperimentError(source, problems) from None
     loaded = LoadedExperiment(definition, source, raw)
     problems += _scenarios(loaded, base_dir)
-    problems += _factors(loaded)
+    problems += factor_problems(loaded)
     problems += _outputs(loaded)
     problems += _analysis(loaded)
     if problems:
@@ -214,7 +214,7 @@ def _scenarios(loaded: LoadedExperiment, base_dir: Path) -> list[Problem]:
     return problems
 
 
-def _factors(loaded: LoadedExperiment) -> list[Problem]:
+def factor_problems(loaded: LoadedExperiment) -> list[Problem]:
     spec, problems = loaded.definition, []
     names = flat_parameter_names()
     sampled = spec.design.method != "grid"
