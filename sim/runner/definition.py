@@ -285,8 +285,12 @@ def _is_integer(section: str, leaf: str) -> bool:
 
 def _feasible(loaded: LoadedExperiment, factor: Factor) -> list[Problem]:
     """Try the factor's extremes in every scenario, so a value out of range stops the sweep before it starts."""
-    values = factor.levels if factor.levels is not None else (factor.span.low, factor.span.high)
-    problems = []
+    if factor.levels is not None:
+        values = list(factor.levels)
+    else:
+        assert factor.span is not None  # a factor has levels or a span (checked when it is read)
+        values = [factor.span.low, factor.span.high]
+    problems: list[Problem] = []
     for label, scenario in loaded.scenarios.items():
         for value in values:
             try:
