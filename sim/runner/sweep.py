@@ -131,42 +131,30 @@ class _Folder:
 
     def prepare(self, resume: bool) -> None:
         manifest = self.out / MANIFEST
-        source = str(self.out)
+
+        def refused(reason: str) -> SweepError:
+            return SweepError(str(self.out), [Problem("", reason)])
+
         if manifest.is_file():
             old = json.loads(manifest.read_text())
             if not resume:
                 done = len(list((self.out / RUNS).glob("*.parquet")))
-                raise SweepError(
-                    source,
-                    [
-                        Problem(
-                            "",
-                            f"already holds the sweep '{old['experiment']['name']}' "
-                            f"({done} of {old['planned']} runs done); add --resume to "
-                            "finish it, or choose another --out. Nothing was changed.",
-                        )
-                    ],
+                raise refused(
+                    f"already holds the sweep '{old['experiment']['name']}' "
+                    f"({done} of {old['planned']} runs done); add --resume to "
+                    "finish it, or choose another --out. Nothing was changed."
                 )
             if old.get("fingerprint") != self.fingerprint:
-                raise SweepError(
-                    source,
-                    [
-                        Problem(
-                            "",
-                            "holds a sweep made from a different definition or different "
-                            "scenarios; resuming would mix results. Choose another --out. "
-                            "Nothing was changed.",
-                        )
-                    ],
+                raise refused(
+                    "holds a sweep made from a different definition or different "
+                    "scenarios; resuming would mix results. Choose another --out. "
+                    "Nothing was changed."
                 )
             self.created = old.get("created", self.created)
         elif resume:
-            raise SweepError(source, [Problem("", "holds no sweep to resume (no manifest.json)")])
+            raise refused("holds no sweep to resume (no manifest.json)")
         elif self.out.exists() and any(self.out.iterdir()):
-            raise SweepError(
-                source,
-                [Problem("", "is not empty and holds no sweep; choose a new or empty --out. Nothing was changed.")],
-            )
+            raise refused("is not empty and holds no sweep; choose a new or empty --out. Nothing was changed.")
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         for partial in self.runs_dir.glob(PARTIAL_GLOB):
             partial.unlink()  # left by a write that was interrupted: never a whole file
