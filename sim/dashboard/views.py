@@ -15,7 +15,7 @@ from sim.dashboard import charts
 from sim.dashboard.compare import MAX_SCENARIOS, compare, default_weeks, parse_weeks
 from sim.dashboard.controls import RunControls, human
 from sim.dashboard.explain import why
-from sim.dashboard.live import LiveFigure, data_url
+from sim.dashboard.live import data_url
 from sim.dashboard.state import DEMO_CHARTS, Dashboard
 from sim.dashboard.widgets import ChartImage, Prose
 from sim.scenario_files import load_scenario, preset_names
@@ -221,7 +221,7 @@ def CompareView(dash: Dashboard):
     if result is not None:
         for sentence in result.sentences:
             Prose(f"**{sentence}**", style={"font-size": "1.15em"})
-        src = data_url(LiveFigure(charts.comparison(result, dash.style().wide()), []).full(100), "image/png")
+        src = data_url(dash.export_png("compare", dpi=100), "image/png")
         with solara.Div(classes=["kshare-wide"]):
             ChartImage(
                 src=src,
