@@ -8,7 +8,6 @@ result already in the folder is replaced only by a complete one.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.files import atomic_write
 from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
 from sim.plot import sharing_chart
@@ -38,15 +38,6 @@ def provenance(model: KnowledgeSharingModel, source: str) -> dict[str, Any]:
     }
 
 
-def _atomic(path: Path, write) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_run(model: KnowledgeSharingModel, out: Path, source: str) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     frame = model.timeseries()
@@ -64,8 +55,8 @@ def write_run(model: KnowledgeSharingModel, out: Path, source: str) -> dict[str,
         "summary": out / "summary.json",
         "chart": out / "sharing.png",
     }
-    _atomic(paths["timeseries"], lambda p: pq.write_table(table, p))
-    _atomic(paths["csv"], lambda p: frame.to_csv(p, index=False, float_format="%.6g"))
-    _atomic(paths["chart"], lambda p: sharing_chart(frame, model.params, p, model.seed))
-    _atomic(paths["summary"], lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"))
+    atomic_write(paths["timeseries"], lambda p: pq.write_table(table, p))
+    atomic_write(paths["csv"], lambda p: frame.to_csv(p, index=False, float_format="%.6g"))
+    atomic_write(paths["chart"], lambda p: sharing_chart(frame, model.params, p, model.seed))
+    atomic_write(paths["summary"], lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"))
     return paths

@@ -27,7 +27,7 @@ matplotlib.use("Agg")
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.dashboard.live import LiveFigure
+from sim.dashboard.live import LiveChart, LiveFigure, figure
 from sim.plot import ACTIVE, OKABE_ITO, shade_interventions, windows
 from sim.scenario import LEVELS, Scenario
 
@@ -58,7 +58,7 @@ class Style:
     annotate: bool = False
 
     def figure(self, height: float | None = None) -> Figure:
-        return Figure(figsize=(self.width, height or self.height), dpi=100, layout="constrained")
+        return figure(self.width, height or self.height)
 
     def wide(self) -> Style:
         """The same for a chart that has the page's width to itself (panels side by side)."""
@@ -156,7 +156,7 @@ def group_names(group_by: str, departments: int) -> list[tuple[str, str]]:
 
 
 # ------------------------------------------------------------------ charts
-class SharingChart:
+class SharingChart(LiveChart):
     """Sharing over time against the same organisation and seed with no intervention, windows shaded."""
 
     def __init__(
@@ -220,11 +220,8 @@ class SharingChart:
         self.title.set_text(text)
         return self
 
-    def frame(self) -> bytes:
-        return self.live.render()
 
-
-class ExperiencesChart:
+class ExperiencesChart(LiveChart):
     """The four experiences, satisfaction and psychological safety over time; one of them by level or department."""
 
     def __init__(
@@ -277,9 +274,6 @@ class ExperiencesChart:
             line.set_data(week, self.scale * series(history, column))
         return self
 
-    def frame(self) -> bytes:
-        return self.live.render()
-
 
 #: The spread panels: title, y label, y limits (None: grows with the data), and lines (column, label, scale).
 SPREAD_PANELS = (
@@ -305,7 +299,7 @@ SPREAD_PANELS = (
 _FROM_WEEK_ONE = {"cross_team_flows", "cross_department_flows", "top1_share", "top10_share"}
 
 
-class SpreadChart:
+class SpreadChart(LiveChart):
     """Participation inequality and how far knowledge spreads."""
 
     def __init__(self, scenario: Scenario, knowledge_ceiling: float = 2.0, style: Style = NORMAL):
@@ -346,9 +340,6 @@ class SpreadChart:
             line.set_data(week, values)
         return self
 
-    def frame(self) -> bytes:
-        return self.live.render()
-
 
 #: Drivers of one employee's intention, in logits, with plain-language names.
 DRIVER_LABELS = {
@@ -364,7 +355,7 @@ DRIVER_LABELS = {
 }
 
 
-class DriversChart:
+class DriversChart(LiveChart):
     """One employee's drivers over time (top) and this week (bottom): what pushes them to share or holds them back."""
 
     def __init__(self, scenario: Scenario, names: list[str], limit: float = 4.0, style: Style = NORMAL):
@@ -416,9 +407,6 @@ class DriversChart:
             self.chance.set_text(f"Week {int(weeks[-1])}: {100 * now['chance_to_share']:.0f} % chance to share")
         self.title.set_text(title)
         return self
-
-    def frame(self) -> bytes:
-        return self.live.render()
 
 
 def comparison(result, style: Style = NORMAL) -> Figure:

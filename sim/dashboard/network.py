@@ -18,13 +18,12 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
-from matplotlib.artist import Artist
 from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
 
-from sim.dashboard.live import LiveFigure
+from sim.dashboard.live import LiveChart, LiveFigure, figure
 from sim.organisation import MANAGER
 from sim.plot import ACTIVE, LAPSED, NEVER
 from sim.state import NEVER as NEVER_SHARED
@@ -163,7 +162,7 @@ def layout_for(model) -> Layout:
     return layout
 
 
-class NetworkChart:
+class NetworkChart(LiveChart):
     """The network of one run: the static picture drawn once, colours and the selection redrawn each week."""
 
     #: Axes rectangle in figure fractions; fixed so that a click maps to data coordinates without the figure.
@@ -172,7 +171,7 @@ class NetworkChart:
     def __init__(self, model, layout: Layout, width: float = 9.0, height: float = 4.6, font: float = 10.0):
         org = model.org
         self.layout = layout
-        fig = Figure(figsize=(width, height), dpi=100)
+        fig = figure(width, height, constrained=False)
         ax = fig.add_axes(self.AXES)
         ax.set_axis_off()
         margin = 0.3
@@ -192,13 +191,13 @@ class NetworkChart:
                     ha="left",
                 )
         self.title = fig.text(0.01, 0.985, " ", fontsize=font, va="top", ha="left")
-        changing: list[Artist] = [self.title]
-        if layout.xy is not None:  # per person
-            xy = layout.xy
+        changing: list[Any] = [self.title]
+        xy = layout.xy
+        if xy is not None:  # one dot per person
             up = org.manager_of
             same_team = (up >= 0) & (org.team[np.maximum(up, 0)] == org.team)
-            segments = np.stack((xy[same_team], xy[up[same_team]]), axis=1)
-            ax.add_collection(LineCollection(list(segments), colors="#999999", linewidths=0.4, alpha=0.6, zorder=1))
+            segments = list(np.stack((xy[same_team], xy[up[same_team]]), axis=1))  # one (2, 2) array a line
+            ax.add_collection(LineCollection(segments, colors="#999999", linewidths=0.4, alpha=0.6, zorder=1))
             size = float(np.clip(9000 / org.n, 6, 60))
             self.managers = org.level >= MANAGER
             self.dots = []
@@ -263,10 +262,11 @@ class NetworkChart:
         org = model.org
         status = statuses(model)
         counts = np.bincount(status, minlength=3)
-        if self.layout.xy is not None:  # per person
+        xy = self.layout.xy
+        if xy is not None:
             for mask, dots in self.dots:
                 dots.set_facecolor(STATUS_COLOURS[status[mask]])
-            point = self.layout.xy[selected] if selected is not None and 0 <= selected < org.n else (np.nan, np.nan)
+            point = xy[selected] if selected is not None and 0 <= selected < org.n else (np.nan, np.nan)
             self.ring.set_offsets([point])
             self.title.set_text(
                 f"Who shares, week {model.week}: {counts[0]:,} active, {counts[1]:,} lapsed, "
@@ -283,9 +283,6 @@ class NetworkChart:
                 f"{org.n_teams:,} teams. Click a team to see its manager."
             )
         return self
-
-    def frame(self) -> bytes:
-        return self.live.render()
 
     def pick(self, org, fx: float, fy: float) -> int | None:
         """The employee under a click at figure fraction (fx from the left, fy from the top)."""

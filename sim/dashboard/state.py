@@ -15,18 +15,23 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import solara
 
 from sim.dashboard import charts, choices, export
-from sim.dashboard.live import ChartCache, LiveFigure
 from sim.dashboard.narratives import narrative
-from sim.dashboard.network import NetworkChart, layout_for
+from sim.dashboard.network import NetworkChart
+from sim.dashboard.pictures import DOWNLOADS, Pictures, Shown, comparison_png
 from sim.dashboard.session import Run
 from sim.metrics import MAX_DEPARTMENT_COLUMNS
 from sim.scenario import Scenario
 from sim.scenario_files import ScenarioError, preset_names
+
+if TYPE_CHECKING:
+    from reacton.core import _RenderContext
+
+    from sim.dashboard.compare import Result
 
 DEFAULT_PRESET = "recognition_programme"
 VIEWS = {
@@ -59,20 +64,20 @@ class Dashboard:
         self.serial = solara.reactive(0)  # which run: charts are rebuilt when it changes
         self.playing = solara.reactive(False)
         self.speed = solara.reactive(8.0)
-        self.selected = solara.reactive(None)
+        self.selected: solara.Reactive[int | None] = solara.reactive(None)
         self.view = solara.reactive("live")
         self.demo = solara.reactive(False)
         self.demo_chart = solara.reactive("sharing")
         self.group_by = solara.reactive("level")
         self.quantity = solara.reactive("satisfaction")
-        self.compare_result = solara.reactive(None)
-        self.charts = ChartCache()
+        self.compare_result: solara.Reactive[Result | None] = solara.reactive(None)
+        self.pictures = Pictures()
         self.run = Run(scenario, scenario.seed)
         self.last_update_ms = 0.0
         self._shown = threading.Condition()
         self._shown_frame = -1
         self._browser = False  # a browser has reported a frame: from then on, play waits for it
-        self.render_context = None  # the page's, once shown: changes made together redraw once
+        self.render_context: _RenderContext | None = None  # the page's, once shown: changes made together redraw once
 
     def batch(self):
         """Changes made inside are drawn in one pass of the page, not one pass per changed value.
@@ -207,33 +212,6 @@ class Dashboard:
     def style(self) -> charts.Style:
         return charts.DEMO if self.demo.value else charts.NORMAL
 
-    def sharing_frame(self) -> bytes:
-        run, style = self.run, self.style()
-        with run.lock:
-            ceiling = charts.SharingChart.ceiling(run.history, run.baseline_history)
-            chart = self.charts.get(
-                f"sharing{style.font}",
-                (run.serial, style, ceiling),
-                lambda: charts.SharingChart(
-                    run.scenario, style, baseline=run.baseline is not None, ceiling=ceiling, seed=run.seed
-                ),
-            )
-            return chart.update(run.history, run.baseline_history).frame()
-
-    def _network(self, style: charts.Style | None = None) -> NetworkChart:
-        run, style = self.run, style or self.style()
-        layout = layout_for(run.model)
-        height = style.height * (1.05 if style.annotate else 1.0)
-        return self.charts.get(
-            f"network{style.font}",
-            (run.serial, layout.serial, style),
-            lambda: NetworkChart(run.model, layout, width=style.width, height=height, font=style.font),
-        )
-
-    def network_frame(self) -> bytes:
-        with self.run.lock:
-            return self._network().update(self.run.model, self.selected.value).frame()
-
     def grouping(self) -> tuple[str, int]:
         """By level or department, and how many departments have columns (none above the metrics' limit)."""
         departments = self.run.scenario.organisation.departments
@@ -241,41 +219,33 @@ class Dashboard:
         group_by = self.group_by.value if departments else "level"
         return group_by, departments if group_by == "department" else 0
 
-    def _experiences(self, style: charts.Style) -> charts.ExperiencesChart:
-        group_by, departments = self.grouping()
-        return charts.ExperiencesChart(self.run.scenario, group_by, self.quantity.value, departments, style)
+    def _chosen(self, selected: int | None = None) -> Shown:
+        """What the charts show besides the run; ``selected`` in place of the employee selected."""
+        employee = self.selected.value if selected is None else selected
+        return Shown(self.style(), employee, self.grouping(), self.quantity.value)
+
+    def _frame(self, which: str, selected: int | None = None) -> bytes:
+        """This week of the live chart ``which``, as a frame for the page (see ``pictures``)."""
+        with self.run.lock:
+            return self.pictures.chart(which, self.run, self._chosen(selected)).frame()
+
+    def _network(self) -> NetworkChart:
+        return self.pictures.network(self.run, self.style())
+
+    def sharing_frame(self) -> bytes:
+        return self._frame("sharing")
+
+    def network_frame(self) -> bytes:
+        return self._frame("network")
 
     def experiences_frame(self) -> bytes:
-        run, style = self.run, self.style().wide()
-        key = (run.serial, style, self.grouping(), self.quantity.value)
-        with run.lock:
-            chart = self.charts.get(f"experiences{style.font}", key, lambda: self._experiences(style))
-            return chart.update(run.history).frame()
+        return self._frame("experiences")
 
     def spread_frame(self) -> bytes:
-        run, style = self.run, self.style().wide()
-        with run.lock:
-            ceiling = charts.SpreadChart.knowledge_ceiling(run.history)
-            chart = self.charts.get(
-                f"spread{style.font}",
-                (run.serial, style, ceiling),
-                lambda: charts.SpreadChart(run.scenario, ceiling, style),
-            )
-            return chart.update(run.history).frame()
+        return self._frame("spread")
 
     def drivers_frame(self, employee: int) -> bytes:
-        run = self.run
-        with run.lock:
-            weeks, rows = run.drivers_history(employee)
-            limit = charts.DriversChart.limit(rows)
-            chart = self.charts.get(
-                "drivers",
-                (run.serial, employee, limit),
-                lambda: charts.DriversChart(run.scenario, list(rows[-1]), limit),
-            )
-            info = run.describe(employee)
-            title = f"Employee {employee} ({info['level']}, department {info['department']}, team {info['team']})"
-            return chart.update(weeks, rows, title).frame()
+        return self._frame("drivers", employee)
 
     # -------------------------------------------------------------- exports
     def export_scenario(self) -> str:
@@ -290,33 +260,14 @@ class Dashboard:
         return export.timeseries_csv(self.run.frame(baseline=True))
 
     def export_png(self, which: str, dpi: int = 150) -> bytes:
-        """A chart drawn afresh at print resolution (the cached live one may be mid-frame on another thread)."""
-        run, style = self.run, self.style()
-        with run.lock:
-            if which == "sharing":
-                chart = charts.SharingChart(
-                    run.scenario,
-                    style,
-                    baseline=run.baseline is not None,
-                    seed=run.seed,
-                    ceiling=charts.SharingChart.ceiling(run.history, run.baseline_history),
-                )
-                chart.update(run.history, run.baseline_history)
-            elif which == "network":
-                chart = NetworkChart(
-                    run.model, layout_for(run.model), width=style.width, height=style.height, font=style.font
-                ).update(run.model, self.selected.value)
-            elif which == "experiences":
-                chart = self._experiences(style.wide()).update(run.history)
-            elif which == "spread":
-                chart = charts.SpreadChart(
-                    run.scenario, charts.SpreadChart.knowledge_ceiling(run.history), style.wide()
-                ).update(run.history)
-            elif which == "compare" and self.compare_result.value is not None:
-                return LiveFigure(charts.comparison(self.compare_result.value, style.wide()), []).full(dpi)
-            else:
+        """A chart drawn afresh as a PNG at ``dpi`` (the kept live one may be mid-frame on another thread):
+        a run's chart, or the comparison of scenarios once there is one."""
+        with self.run.lock:
+            if which == "compare" and self.compare_result.value is not None:
+                return comparison_png(self.compare_result.value, self.style(), dpi)
+            if which not in DOWNLOADS:
                 raise ValueError(f"no chart '{which}'")
-            return chart.live.full(dpi)
+            return self.pictures.chart(which, self.run, self._chosen(), fresh=True).png(dpi)
 
     def file_stem(self) -> str:
         return f"{export.file_stem(self.run.scenario)}_seed{self.run.seed}_week{self.run.week}"

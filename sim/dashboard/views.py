@@ -8,6 +8,7 @@ tabs are a switch, not hidden panels, which keeps a week's update cheap.
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import solara
 
@@ -15,7 +16,8 @@ from sim.dashboard import charts
 from sim.dashboard.compare import MAX_SCENARIOS, compare, default_weeks, parse_weeks
 from sim.dashboard.controls import RunControls, human
 from sim.dashboard.explain import why
-from sim.dashboard.live import LiveFigure, data_url
+from sim.dashboard.live import data_url
+from sim.dashboard.pictures import DOWNLOADS
 from sim.dashboard.state import DEMO_CHARTS, Dashboard
 from sim.dashboard.widgets import ChartImage, Prose
 from sim.scenario_files import load_scenario, preset_names
@@ -37,27 +39,26 @@ def _alt_sharing(dash: Dashboard) -> str:
 
 
 @solara.component
-def Downloads(dash: Dashboard, which: str):
+def Downloads(dash: Dashboard, which: str, label: str = "PNG"):
     """Save this chart as a PNG, at print resolution."""
     solara.FileDownload(
         lambda: dash.export_png(which),
         filename=f"{dash.file_stem()}_{which}.png",
-        label="PNG",
+        label=label,
         icon_name="mdi-image-outline",
         mime_type="image/png",
     )
 
 
+def live_image(dash: Dashboard, name: str, picture: bytes, alt: str, **options: Any) -> None:
+    """A chart that changes every week, which reports each week back once it is on screen (``Dashboard.drawn``)."""
+    ChartImage(src=data_url(picture), name=name, alt=alt, frame=dash.frame(), event_drawn=dash.drawn, **options)
+
+
 @solara.component
 def SharingView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value, dash.demo.value)
-    ChartImage(
-        src=data_url(dash.sharing_frame()),
-        alt=_alt_sharing(dash),
-        name="sharing",
-        frame=dash.frame(),
-        event_drawn=dash.drawn,
-    )
+    live_image(dash, "sharing", dash.sharing_frame(), _alt_sharing(dash))
     if not dash.run.scenario.interventions:
         solara.Info("This scenario has no intervention: switch one on to see it against this baseline.", dense=True)
 
@@ -66,13 +67,12 @@ def SharingView(dash: Dashboard):
 def NetworkView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value, dash.selected.value, dash.demo.value)
     n = dash.run.model.org.n
-    ChartImage(
-        src=data_url(dash.network_frame()),
-        name="network",
+    live_image(
+        dash,
+        "network",
+        dash.network_frame(),
+        f"Network of {n:,} employees grouped by team and department, coloured by whether they share.",
         clickable=True,
-        frame=dash.frame(),
-        event_drawn=dash.drawn,
-        alt=f"Network of {n:,} employees grouped by team and department, coloured by whether they share.",
         hint="Click an employee to see why they share or not",
         event_pick=lambda where: dash.pick(float(where["x"]), float(where["y"])),
     )
@@ -133,12 +133,11 @@ def ExperiencesView(dash: Dashboard):
         if departments > 50:
             solara.Text("(by department only up to 50 departments)")
     with solara.Div(classes=["kshare-wide"]):
-        ChartImage(
-            src=data_url(dash.experiences_frame()),
-            name="experiences",
-            frame=dash.frame(),
-            event_drawn=dash.drawn,
-            alt="Line charts of the four experiences, satisfaction and psychological safety over time, "
+        live_image(
+            dash,
+            "experiences",
+            dash.experiences_frame(),
+            "Line charts of the four experiences, satisfaction and psychological safety over time, "
             f"and {charts.QUANTITY_LABELS[dash.quantity.value]} by {dash.grouping()[0]}.",
         )
     Downloads(dash, "experiences")
@@ -148,12 +147,11 @@ def ExperiencesView(dash: Dashboard):
 def SpreadView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value)
     with solara.Div(classes=["kshare-wide"]):
-        ChartImage(
-            src=data_url(dash.spread_frame()),
-            name="spread",
-            frame=dash.frame(),
-            event_drawn=dash.drawn,
-            alt="Line charts of participation inequality, knowledge inequality, knowledge held, "
+        live_image(
+            dash,
+            "spread",
+            dash.spread_frame(),
+            "Line charts of participation inequality, knowledge inequality, knowledge held, "
             "and knowledge flows across team and department lines.",
         )
     Downloads(dash, "spread")
@@ -166,8 +164,8 @@ def CompareView(dash: Dashboard):
     replications = solara.use_reactive(5)
     weeks_text = solara.use_reactive(", ".join(map(str, default_weeks(scenario, scenario.weeks))))
     progress = solara.use_reactive(0.0)
-    no_request: tuple[tuple[str, ...], int, tuple[int, ...]] | None = None  # scenarios, replications, weeks
-    request, set_request = solara.use_state(no_request)
+    nothing_asked: tuple[tuple[str, ...], int, tuple[int, ...]] | None = None
+    request, set_request = solara.use_state(nothing_asked)
 
     def work(cancel: threading.Event):
         if request is None:
@@ -180,7 +178,7 @@ def CompareView(dash: Dashboard):
             employees=scenario.organisation.employees,
             weeks=scenario.weeks,
             seed=scenario.seed,
-            chosen_weeks=chosen,
+            chosen_weeks=list(chosen),
             progress=progress.set,
             cancel=cancel,
         )
@@ -197,7 +195,8 @@ def CompareView(dash: Dashboard):
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.SelectMultiple(
             f"Scenarios (2 to {MAX_SCENARIOS})",
-            values=picked,  # type: ignore[arg-type]  # solara takes a reactive here, but types it as a list
+            values=picked.value,
+            on_value=picked.set,
             all_values=[CURRENT, *preset_names()],
             style={"min-width": "360px"},
         )
@@ -222,7 +221,7 @@ def CompareView(dash: Dashboard):
     if result is not None:
         for sentence in result.sentences:
             Prose(f"**{sentence}**", style={"font-size": "1.15em"})
-        src = data_url(LiveFigure(charts.comparison(result, dash.style().wide()), []).full(100), "image/png")
+        src = data_url(dash.export_png("compare", dpi=100), "image/png")
         with solara.Div(classes=["kshare-wide"]):
             ChartImage(
                 src=src,
@@ -270,19 +269,8 @@ def ExportView(dash: Dashboard):
             )
     Prose("**Charts** (PNG, 150 dpi, ready for a slide)")
     with solara.Row(style={"flex-wrap": "wrap"}):
-        for which, label in (
-            ("sharing", "Sharing"),
-            ("network", "Network"),
-            ("experiences", "Experiences"),
-            ("spread", "Inequality & spread"),
-        ):
-            solara.FileDownload(
-                lambda which=which: dash.export_png(which),
-                filename=f"{stem}_{which}.png",
-                label=label,
-                icon_name="mdi-image-outline",
-                mime_type="image/png",
-            )
+        for which, label in DOWNLOADS.items():
+            Downloads(dash, which, label)
 
 
 @solara.component

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 import time
 import traceback
@@ -32,6 +31,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from tqdm import tqdm
 
+from sim.files import PARTIAL_GLOB, atomic_write_bytes
 from sim.runner.definition import ExperimentError, LoadedExperiment, load_experiment
 from sim.runner.engines import Engine, Sequential, choose
 from sim.runner.plan import RunSpec, plan
@@ -131,51 +131,39 @@ class _Folder:
 
     def prepare(self, resume: bool) -> None:
         manifest = self.out / MANIFEST
-        source = str(self.out)
+
+        def refused(reason: str) -> SweepError:
+            return SweepError(str(self.out), [Problem("", reason)])
+
         if manifest.is_file():
             old = json.loads(manifest.read_text())
             if not resume:
                 done = len(list((self.out / RUNS).glob("*.parquet")))
-                raise SweepError(
-                    source,
-                    [
-                        Problem(
-                            "",
-                            f"already holds the sweep '{old['experiment']['name']}' "
-                            f"({done} of {old['planned']} runs done); add --resume to "
-                            "finish it, or choose another --out. Nothing was changed.",
-                        )
-                    ],
+                raise refused(
+                    f"already holds the sweep '{old['experiment']['name']}' "
+                    f"({done} of {old['planned']} runs done); add --resume to "
+                    "finish it, or choose another --out. Nothing was changed."
                 )
             if old.get("fingerprint") != self.fingerprint:
-                raise SweepError(
-                    source,
-                    [
-                        Problem(
-                            "",
-                            "holds a sweep made from a different definition or different "
-                            "scenarios; resuming would mix results. Choose another --out. "
-                            "Nothing was changed.",
-                        )
-                    ],
+                raise refused(
+                    "holds a sweep made from a different definition or different "
+                    "scenarios; resuming would mix results. Choose another --out. "
+                    "Nothing was changed."
                 )
             self.created = old.get("created", self.created)
         elif resume:
-            raise SweepError(source, [Problem("", "holds no sweep to resume (no manifest.json)")])
+            raise refused("holds no sweep to resume (no manifest.json)")
         elif self.out.exists() and any(self.out.iterdir()):
-            raise SweepError(
-                source,
-                [Problem("", "is not empty and holds no sweep; choose a new or empty --out. Nothing was changed.")],
-            )
+            raise refused("is not empty and holds no sweep; choose a new or empty --out. Nothing was changed.")
         self.runs_dir.mkdir(parents=True, exist_ok=True)
-        for partial in self.runs_dir.glob(".*.partial"):
+        for partial in self.runs_dir.glob(PARTIAL_GLOB):
             partial.unlink()  # left by a write that was interrupted: never a whole file
         planned = {spec.run_id for spec in self.runs}
         self.done = {path.stem for path in self.runs_dir.glob("*.parquet")} & planned
         self._recover_log()
         source_file = Path(self.experiment.source)
         if source_file.is_file() and not (self.out / "experiment.toml").exists():
-            _atomic(self.out / "experiment.toml", source_file.read_bytes())
+            atomic_write_bytes(self.out / "experiment.toml", source_file.read_bytes())
 
     def _recover_log(self) -> None:
         """A run whose file was written but whose log line was not (a crash between the two) gets its line back."""
@@ -194,13 +182,14 @@ class _Folder:
             )
 
     def save(self, result: RunResult) -> None:
-        _atomic(self.runs_dir / f"{result.run_id}.parquet", result.data)
+        assert result.data is not None, "a finished run carries its table"
+        atomic_write_bytes(self.runs_dir / f"{result.run_id}.parquet", result.data)
         self.done.add(result.run_id)
         (self.failures_dir / f"{result.run_id}.txt").unlink(missing_ok=True)
 
     def save_failure(self, run_id: str, error: str) -> None:
         self.failures_dir.mkdir(exist_ok=True)
-        _atomic(self.failures_dir / f"{run_id}.txt", error.encode())
+        atomic_write_bytes(self.failures_dir / f"{run_id}.txt", error.encode())
 
     def log(self, entry: dict) -> None:
         with (self.out / LOG).open("a") as handle:
@@ -237,16 +226,7 @@ class _Folder:
                 for s in self.runs
             ],
         }
-        _atomic(self.out / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
-
-
-def _atomic(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+        atomic_write_bytes(self.out / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
 
 
 def read_log(out: Path) -> list[dict]:
@@ -312,7 +292,8 @@ class _Loop:
     def run(self, todo: list[RunSpec]) -> None:
         # In this process, consecutive runs share the warm-up anyway; a batch would only delay saving them.
         size = 1 if isinstance(self.engine, Sequential) else BATCH
-        queue, suspects = deque(batches(todo, self.engine.workers, size)), deque()
+        queue = deque(batches(todo, self.engine.workers, size))
+        suspects: deque[RunSpec] = deque()
         window = max(2, 2 * self.engine.workers)
         try:
             while queue or suspects or self.inflight:

@@ -1,0 +1,115 @@
+"""Every chart the dashboard shows or saves, made in one place.
+
+The live view and the downloads draw the same charts at the same sizes in the
+same style; they differ only in what happens to the chart once it is made. The
+live view keeps it (in a ``ChartCache``, rebuilt only when its key changes, e.g.
+a y-axis that has to grow) and sends a JPEG frame of each week
+(``LiveChart.frame``). A download gets a chart drawn afresh, which nothing else
+holds (the kept one may be mid-frame on the play thread), saved as a PNG at print
+resolution (``LiveChart.png``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sim.dashboard import charts
+from sim.dashboard.live import ChartCache, LiveChart, png
+from sim.dashboard.network import NetworkChart, layout_for
+from sim.dashboard.session import Run
+
+if TYPE_CHECKING:
+    from sim.dashboard.compare import Result
+
+#: The charts of a run that can be downloaded, with their labels; the comparison is not a run's (``comparison_png``).
+DOWNLOADS = {"sharing": "Sharing", "network": "Network", "experiences": "Experiences", "spread": "Inequality & spread"}
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the user chose that a run's charts depend on."""
+
+    style: charts.Style = charts.NORMAL
+    selected: int | None = None  # ringed in the network; the employee of the drivers chart
+    grouping: tuple[str, int] = ("level", 0)  # by level or department, and how many departments
+    quantity: str = "satisfaction"  # the experience shown by group
+
+
+class Pictures:
+    """One session's charts: kept for the live view, or drawn anew for a download."""
+
+    def __init__(self) -> None:
+        self.cache = ChartCache()
+
+    def chart(self, which: str, run: Run, shown: Shown, fresh: bool = False) -> LiveChart:
+        """The chart ``which`` of ``run``, brought up to its current week: the one kept for the live view, or
+        with ``fresh`` a new one. Call with ``run.lock`` held."""
+        style = shown.style
+        if which == "sharing":
+            ceiling = charts.SharingChart.ceiling(run.history, run.baseline_history)
+            sharing = self._kept(
+                f"sharing{style.font}",
+                (run.serial, style, ceiling),
+                lambda: charts.SharingChart(
+                    run.scenario, style, baseline=run.baseline is not None, ceiling=ceiling, seed=run.seed
+                ),
+                fresh,
+            )
+            return sharing.update(run.history, run.baseline_history)
+        if which == "network":
+            return self.network(run, style, fresh).update(run.model, shown.selected)
+        if which == "experiences":
+            wide = style.wide()
+            group_by, departments = shown.grouping
+            experiences = self._kept(
+                f"experiences{wide.font}",
+                (run.serial, wide, shown.grouping, shown.quantity),
+                lambda: charts.ExperiencesChart(run.scenario, group_by, shown.quantity, departments, wide),
+                fresh,
+            )
+            return experiences.update(run.history)
+        if which == "spread":
+            wide = style.wide()
+            ceiling = charts.SpreadChart.knowledge_ceiling(run.history)
+            spread = self._kept(
+                f"spread{wide.font}",
+                (run.serial, wide, ceiling),
+                lambda: charts.SpreadChart(run.scenario, ceiling, wide),
+                fresh,
+            )
+            return spread.update(run.history)
+        if which == "drivers" and shown.selected is not None:
+            employee = shown.selected
+            weeks, rows = run.drivers_history(employee)
+            limit = charts.DriversChart.limit(rows)
+            drivers = self._kept(  # in the normal style always: demonstration mode does not show it
+                "drivers",
+                (run.serial, employee, limit),
+                lambda: charts.DriversChart(run.scenario, list(rows[-1]), limit),
+                fresh,
+            )
+            info = run.describe(employee)
+            title = f"Employee {employee} ({info['level']}, department {info['department']}, team {info['team']})"
+            return drivers.update(weeks, rows, title)
+        raise ValueError(f"no chart '{which}'")
+
+    def network(self, run: Run, style: charts.Style, fresh: bool = False) -> NetworkChart:
+        """The network chart of ``run`` as last drawn (clicks on it are mapped through it)."""
+        layout = layout_for(run.model)
+        height = style.height * (1.05 if style.annotate else 1.0)  # room for the larger legend
+        return self._kept(
+            f"network{style.font}",
+            (run.serial, layout.serial, style),
+            lambda: NetworkChart(run.model, layout, width=style.width, height=height, font=style.font),
+            fresh,
+        )
+
+    def _kept(self, slot: str, key: Hashable, build: Callable[[], Any], fresh: bool) -> Any:
+        return build() if fresh else self.cache.get(slot, key, build)
+
+
+def comparison_png(result: Result, style: charts.Style, dpi: int) -> bytes:
+    """The comparison of scenarios as a PNG at ``dpi``, the page's width."""
+    return png(charts.comparison(result, style.wide()), dpi)
