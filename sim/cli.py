@@ -111,6 +111,8 @@ def run(
     elapsed = time.perf_counter() - started
     final = model.metrics
     click.echo(f"{params.name}: {model.org.n:,} employees, {model.week} weeks, seed {model.seed} ({elapsed:.1f} s)")
+    if model.steady_week is not None:
+        click.echo(f"  stopped at the steady state in week {model.steady_week}: no pair would trade any more")
     click.echo(
         f"  sharing this week {final['sharing_rate']:.1%}; active {final['active']:,}, "
         f"lapsed {final['lapsed']:,}, never shared {final['never_shared']:,}"

@@ -31,6 +31,7 @@ def provenance(model: KnowledgeSharingModel, source: str) -> dict[str, Any]:
         "source": source,
         "seed": model.seed,
         "weeks": model.week,
+        "steady_week": model.steady_week,  # the week the run stopped by itself at a steady state (barter), or null
         "employees": model.org.n,
         "parameters": model.params.model_dump(mode="json"),
         "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),

@@ -21,7 +21,8 @@ def simulate(
 
     ``weeks`` and ``seed`` default to the scenario's own; ``overrides`` take
     any parameter by its bare name (``recognition=0.7``) or dotted path.
-    Scalars: ``final_<series>`` for the last week, ``mean_sharing_rate`` over
+    Scalars: ``final_<series>`` for the last week, ``steady_week`` (the week a barter run stopped at its
+    steady state, else None), ``mean_sharing_rate`` over
     all weeks after week 0, ``late_sharing_rate`` over the last quarter.
     """
     if weeks is not None:
@@ -38,4 +39,5 @@ def simulate(
     out["late_sharing_rate"] = late_sharing(frame, model.params)
     out["seed"] = model.seed
     out["weeks"] = model.week
+    out["steady_week"] = model.steady_week
     return out
