@@ -42,7 +42,7 @@ from sim.mechanism import (
     PLATFORM_ABSORPTION,
     RECOGNISED_BASE,
     RECOGNISED_USED,
-    SEEN_TEAM_WEIGHT,
+    SEEN_CRITIQUE,
     Profile,
 )
 
@@ -105,6 +105,7 @@ class Dynamics:
         self.exchanges = Exchanges(*(np.empty(0, dtype=np.int32) for _ in range(3)))
         #: What the rule used this week, for the per-person "why": each driver's push, their sum, the chance.
         self._used: dict[str, np.ndarray] | None = None
+        self.use_share = float("nan")
 
     def recount_teams(self) -> None:
         """Total visibility per team, the denominator of colleagues' example; redo after people move."""
@@ -229,6 +230,7 @@ class Dynamics:
         best, d, source, gain = compiled.offers(K, tanh_k, ex, PLATFORM, F(PLATFORM_ABSORPTION), capacity)
         chance = rng.random((5, len(ex.sharer)), dtype=F)  # one draw each: use, recognition, feedback, return, critique
         used = chance[0] < -np.expm1(-gain / F(b.use_scale))
+        self.use_share = float(used.mean()) if len(used) else float("nan")  # a diagnostic: is use stationary?
 
         # How recipients answer, and the knowledge that flows both ways.
         chances = AnswerChances(
@@ -260,9 +262,9 @@ class Dynamics:
             F(1 - CRITIQUE_MEMORY),
         )
         sharers = compiled.learn_from_answers(ex.sharer, answers, levers["friction"], learning, beliefs, st.share_count)
-        watching = Watching(self.vicarious, F(b.vicarious_rate), F(SEEN_TEAM_WEIGHT))
-        compiled.learn_by_watching(
-            teams(m), shared, ex, answers.recognised, sharers, watching, levers["friction"], beliefs
+        watching = Watching(
+            self.vicarious, F(b.vicarious_rate), F(CRITIQUE_ON_EASE), F((1 - CRITIQUE_MEMORY) * SEEN_CRITIQUE)
         )
+        compiled.learn_by_watching(teams(m), ex, answers, sharers, watching, levers["friction"], beliefs)
         org = m.org
         self.team_critique = compiled.critique_rates(org.team, ex.recipient, answers.critiqued, org.n_teams)

@@ -45,9 +45,9 @@ CRITIQUE_ON_SAFETY = 0.5
 CRITIQUE_ON_CLIMATE = 0.3
 
 # ------------------------------------------------------------------ watching (§7.12)
-#: What a non-sharer takes as colleagues' readiness to share back: this weight on the share of their team that
-#: shared, the rest on whether anyone shared with them.
-SEEN_TEAM_WEIGHT = 0.5
+#: How much critique seen to fall on a teammate adds to one's own critique memory, relative to critique of one's
+#: own shares (an assumption: seeing it hurts, less than living it).
+SEEN_CRITIQUE = 0.5
 
 # ------------------------------------------------------------------ agent types (§5.3, §7.4, §7.6, §7.9, §7.11)
 

@@ -179,7 +179,7 @@ class Scenario(_Section):
     description: str = Field("", description="one line on what the scenario shows")
     notice: str = Field("", description="what a trainer should point out while it runs")
     weeks: int = Field(104, ge=1, le=5200, description="weeks to simulate")
-    warmup: int = Field(52, ge=0, le=520, description="weeks the organisation settles before week 0, not recorded")
+    warmup: int = Field(104, ge=0, le=520, description="weeks the organisation settles before week 0, not recorded")
     seed: int = Field(42, ge=0, le=2**63 - 1, description="seed of the random number generator")
     organisation: Organisation = Organisation()
     culture: Culture = Culture()

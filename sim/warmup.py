@@ -44,9 +44,11 @@ CARRIED = (
     "satisfaction",
     "intention",
     "disposition",
+    "strategy",
     "safety_offset",
     "critique_memory",
     "shared",
+    "knowledge",
 )
 
 
@@ -61,21 +63,16 @@ def settle(model: KnowledgeSharingModel, seed: int) -> None:
     if not weeks:
         return
     org = params.organisation
-    size = min(org.employees, DONOR_SIZE)
-    donor_params = params.model_copy(
-        update={
-            "name": "warm-up",
-            "description": "",
-            "notice": "",  # labels: they must not split the cache
-            "warmup": 0,
-            "interventions": [],
-            "weeks": weeks,
-            "organisation": org.model_copy(
-                update={"employees": size, "departments": max(1, min(org.departments, size // 3))}
-            ),
-        }
-    )
-    _take_over(model, _settled(donor_params, seed), np.random.default_rng([seed, 1]))
+    labels = {"name": "warm-up", "description": "", "notice": ""}  # they must not split the cache
+    settling = labels | {"warmup": 0, "interventions": [], "weeks": weeks}
+    if org.employees <= DONOR_SIZE and model.seed is not None:
+        # Small enough to settle itself: the same parameters and seed make the same organisation.
+        _copy_settled(model, _settled(params.model_copy(update=settling), model.seed, seed))
+        return
+    size = DONOR_SIZE
+    donor_org = org.model_copy(update={"employees": size, "departments": max(1, min(org.departments, size // 3))})
+    donor_params = params.model_copy(update=settling | {"organisation": donor_org})
+    _take_over(model, _settled(donor_params, seed, seed), np.random.default_rng([seed, 1]))
 
 
 #: Settled organisations kept for reuse, most recent last.
@@ -84,8 +81,9 @@ _SETTLED: OrderedDict[tuple[str, int], KnowledgeSharingModel] = OrderedDict()
 SETTLED_KEPT = 4
 
 
-def _settled(donor_params, seed: int) -> KnowledgeSharingModel:
-    """The organisation settled from these parameters and seed, made once and reused.
+def _settled(donor_params, seed: int, weeks_seed: int) -> KnowledgeSharingModel:
+    """The organisation made from these parameters and ``seed``, settled for its ``weeks`` on draws from
+    ``weeks_seed``, made once and reused.
 
     Scenarios that differ only in their interventions, run with the same seed
     (a sweep's common random numbers), settle identically: the settling
@@ -99,6 +97,9 @@ def _settled(donor_params, seed: int) -> KnowledgeSharingModel:
     donor = _SETTLED.get(key)
     if donor is None:
         donor = KnowledgeSharingModel(donor_params, rng=seed)
+        # The settling weeks draw from a stream of their own: an organisation that settles itself would
+        # otherwise live its warm-up on the very draws its run then makes.
+        donor.rng = np.random.default_rng([weeks_seed, 2])
         for _ in range(donor_params.weeks):
             donor.advance()
         _SETTLED[key] = donor
@@ -108,31 +109,56 @@ def _settled(donor_params, seed: int) -> KnowledgeSharingModel:
     return donor
 
 
-def _groups(strategy: np.ndarray, manages: np.ndarray) -> np.ndarray:
-    return strategy.astype(np.int64) * 2 + manages
+def _places(
+    team: np.ndarray, manages: np.ndarray, n_teams: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Group people by team and role (manager or not): each group's code per person, the people in group order,
+    where each group starts and how big it is, and each person's rank within their group."""
+    group = team.astype(np.int64) * 2 + manages
+    order = np.argsort(group, kind="stable")
+    size = np.bincount(group, minlength=2 * n_teams)
+    start = starts(size)
+    rank = np.empty(len(group), dtype=np.int64)
+    rank[order] = np.arange(len(group)) - start[group[order]]
+    return group, order, start, size, rank
 
 
 def _take_over(model: KnowledgeSharingModel, donor: KnowledgeSharingModel, rng: np.random.Generator) -> None:
-    """Each person takes the settled state of someone with the same strategy and role; each team that of a team."""
-    org, st, ds = model.org, model.state, donor.state
-    wanted = _groups(st.strategy, org.level >= MANAGER)
-    offered = _groups(ds.strategy, donor.org.level >= MANAGER)
-    by_group = np.argsort(offered, kind="stable")
-    size = np.bincount(offered, minlength=6)
-    start = starts(size)
-    # Where the donor has no one of that strategy and role (a small donor may lack defecting managers), the other role.
-    other = wanted ^ 1
-    use = np.where(size[wanted] > 0, wanted, other)
-    u = rng.random(org.n)
-    pick = by_group[np.minimum(start[use] + (u * size[use]).astype(np.int64), donor.org.n - 1)]
-    source = np.where(size[use] > 0, pick, (u * donor.org.n).astype(np.int64))
+    """Each team takes the settled state of a donor team: its climate and recent critique, and for each member
+    the whole state of a donor teammate in the same role (the manager's for the manager), taken in turn.
+
+    Taking people from one team keeps what they have lived together together: what they know of each other's
+    fields, the critique they met and the example they set. Matched one by one from anywhere, a team's sharers
+    would carry knowledge their teammates had never been offered, and a run would start by spreading it.
+    """
+    org, st, ds, dorg = model.org, model.state, donor.state, donor.org
+    team = rng.integers(0, dorg.n_teams, org.n_teams)
+    manages = (org.level >= MANAGER).astype(np.int64)
+    _, _, _, _, rank = _places(org.team, manages, org.n_teams)
+    _, order, start, size, _ = _places(dorg.team, (dorg.level >= MANAGER).astype(np.int64), dorg.n_teams)
+    want = team[org.team] * 2 + manages
+    want = np.where(size[want] > 0, want, want ^ 1)  # a donor team without that role: the other role
+    source = order[start[want] + rank % size[want]]
 
     for name in CARRIED:
         setattr(st, name, getattr(ds, name)[source].copy())
     last = ds.last_shared[source]
     st.last_shared = np.where(last == NEVER, NEVER, last - donor.week).astype(np.int32)
-    team = rng.integers(0, donor.org.n_teams, org.n_teams)
+    org.specialty = dorg.specialty[source].copy()
     st.climate = ds.climate[team].copy()
     st.climate_base = ds.climate_base[team].copy()
     model.rule.take_over(donor.rule, team)
     st.safety = perceived_safety(st.climate, org.team, st.safety_offset, st.critique_memory, F(CRITIQUE_ON_SAFETY))
+
+
+def _copy_settled(model: KnowledgeSharingModel, settled: KnowledgeSharingModel) -> None:
+    """Take over the state an organisation reached when it settled itself: everyone their own, one to one."""
+    st, ds = model.state, settled.state
+    assert settled.org.n == model.org.n and (settled.org.team == model.org.team).all()  # the same organisation
+    for name in CARRIED:
+        setattr(st, name, getattr(ds, name).copy())
+    st.last_shared = np.where(ds.last_shared == NEVER, NEVER, ds.last_shared - settled.week).astype(np.int32)
+    st.climate = ds.climate.copy()
+    st.climate_base = ds.climate_base.copy()
+    model.rule.take_over(settled.rule, np.arange(model.org.n_teams))
+    st.safety = ds.safety.copy()

@@ -188,37 +188,37 @@ def test_sharers_learn_from_the_answers_to_their_own_shares(rng):
         assert np.array_equal(values, expected[name]), name
 
 
-def test_others_learn_by_watching_their_team_and_what_reaches_them(rng):
+def test_others_learn_the_same_beliefs_from_what_happens_to_their_teammates_shares(rng):
     n, teams = 300, 40
     team, ex = _week(rng, n, contacts=100, teams=teams)  # about a quarter share; the rest watch
     order = np.argsort(team, kind="stable").astype(np.int32)
     size = np.bincount(team, minlength=teams).astype(np.int64)
     groups = compiled.Teams(team, order, np.concatenate(([0], np.cumsum(size)[:-1])), size)
-    shared = np.zeros(n, dtype=bool)
-    shared[ex.sharer] = True
-    recognised = rng.random(len(ex.sharer)) < 0.4
+    e = len(ex.sharer)
+    answers = compiled.Answers(*(rng.random(e) < p for p in (0.4, 0.3, 0.5, 0.2)))
     sharers = np.unique(ex.sharer)
-    watching = compiled.Watching(rng.choice(np.array([1.0, 2.0], dtype=F), n), F(0.03), F(0.3))
+    # distinct values, so that two constants swapped in the loop would show
+    watching = compiled.Watching(rng.choice(np.array([1.0, 2.0], dtype=F), n), F(0.03), F(0.55), F(0.075))
     friction = _unit(rng, n) * F(0.8)
     beliefs = _beliefs(rng, n)
     expected = {name: values.copy() for name, values in beliefs._asdict().items()}
-    compiled.learn_by_watching(groups, shared, ex, recognised, sharers, watching, friction, beliefs)
+    compiled.learn_by_watching(groups, ex, answers, sharers, watching, friction, beliefs)
 
-    team_rate = (np.bincount(team, weights=shared, minlength=teams) / np.maximum(size, 1)).astype(F)
     sharer_team = team[ex.sharer]
     team_shares = np.bincount(sharer_team, minlength=teams)
-    seen_recognised = np.bincount(sharer_team, weights=recognised, minlength=teams) / np.maximum(team_shares, 1)
-    seen_recognised = seen_recognised.astype(F)
-    received = np.zeros(n, dtype=bool)
-    received[ex.recipient] = True
+    seen = {
+        name: (np.bincount(sharer_team, weights=flag, minlength=teams) / np.maximum(team_shares, 1)).astype(F)[team]
+        for name, flag in answers._asdict().items()
+    }
     rate = np.minimum(watching.rate * watching.vicarious, F(1))
     rate[sharers] = 0
-    w = watching.seen_team_weight
-    seen_back = w * team_rate[team] + (F(1) - w) * received.astype(F)
-    expected["reciprocation"] += rate * (seen_back - expected["reciprocation"])
-    saw = np.where(team_shares[team] > 0, rate, F(0))
-    expected["recognition"] += saw * (seen_recognised[team] - expected["recognition"])
-    expected["ease"] += rate * ((F(1) - friction) - expected["ease"])
-    assert (rate > 0).mean() > 0.5 and received[rate > 0].any()  # most watch, some of them were reached
+    rate[team_shares[team] == 0] = 0  # nobody in the team shared: nothing to see
+    watches = rate > 0
+    ease_seen = np.clip(F(1) - friction - watching.critique_on_ease * seen["critiqued"], 0, 1)
+    for name, observed in (("recognition", seen["recognised"]), ("reciprocation", seen["returned"]),
+                           ("ease", ease_seen), ("self_efficacy", seen["fed_back"])):  # fmt: skip
+        expected[name][watches] += (rate * (observed - expected[name]))[watches]
+    expected["critique_memory"][watches] += (watching.critique_added * seen["critiqued"])[watches]
+    assert watches.mean() > 0.4 and (~watches).any()  # many watch; sharers and lone teams do not
     for name, values in beliefs._asdict().items():
         assert np.array_equal(values, expected[name]), name

@@ -92,4 +92,5 @@ class Watching(NamedTuple):
 
     vicarious: np.ndarray  # per employee, by agent type, times ``rate``
     rate: np.float32  # vicarious_rate
-    seen_team_weight: np.float32
+    critique_on_ease: np.float32  # as for sharers
+    critique_added: np.float32  # (1 - CRITIQUE_MEMORY) x SEEN_CRITIQUE: the weight of critique seen in the memory

@@ -180,10 +180,12 @@ def team_rates(team, n_teams, flag, denominator):
 
 
 @njit(cache=True)
-def learn_by_watching(teams, shared, ex, recognised, sharers, watching, friction, beliefs):
-    """People who did not share update, more slowly, from what they saw: their team sharing and being
-    recognised, knowledge coming to them, and how easy sharing looks."""
-    s, r = ex.sharer, ex.recipient
+def learn_by_watching(teams, ex, answers, sharers, watching, friction, beliefs):
+    """People who did not share form the same four beliefs, more slowly, from what they saw happen to the
+    teammates who shared this week: how often those shares were recognised, answered in kind, used (and the
+    sharer told so) and criticised. Seeing colleagues criticised makes sharing look harder and feel less safe.
+    Nothing is learnt in a week when no teammate shared."""
+    s = ex.sharer
     team, n_teams = teams.team, len(teams.size)
     n = len(team)
     sharer_team = np.empty(len(s), dtype=np.int64)
@@ -192,11 +194,10 @@ def learn_by_watching(teams, shared, ex, recognised, sharers, watching, friction
     team_shares = np.zeros(n_teams, dtype=np.int64)
     for i in range(len(s)):
         team_shares[sharer_team[i]] += 1
-    team_rate = team_rates(team, n_teams, shared, teams.size)
-    seen_recognised = team_rates(sharer_team, n_teams, recognised, team_shares)
-    received = np.zeros(n, dtype=np.bool_)
-    for i in range(len(r)):
-        received[r[i]] = True
+    seen_recognised = team_rates(sharer_team, n_teams, answers.recognised, team_shares)
+    seen_returned = team_rates(sharer_team, n_teams, answers.returned, team_shares)
+    seen_fed_back = team_rates(sharer_team, n_teams, answers.fed_back, team_shares)
+    seen_critiqued = team_rates(sharer_team, n_teams, answers.critiqued, team_shares)
     rate = np.empty(n, dtype=F)
     for i in range(n):
         rate[i] = watching.rate * watching.vicarious[i]
@@ -204,15 +205,18 @@ def learn_by_watching(teams, shared, ex, recognised, sharers, watching, friction
             rate[i] = ONE
     for w in sharers:  # sharers learnt from their own answers
         rate[w] = ZERO
-    on_team, on_me = watching.seen_team_weight, ONE - watching.seen_team_weight
     b = beliefs
     for i in range(n):
         t = team[i]
-        seen_back = on_team * team_rate[t] + on_me * F(received[i])
-        b.reciprocation[i] += rate[i] * (seen_back - b.reciprocation[i])
-        saw = rate[i] if team_shares[t] > 0 else ZERO
+        if team_shares[t] == 0 or rate[i] == ZERO:
+            continue
+        saw = rate[i]
+        critiqued = seen_critiqued[t]
         b.recognition[i] += saw * (seen_recognised[t] - b.recognition[i])
-        b.ease[i] += rate[i] * ((ONE - friction[i]) - b.ease[i])
+        b.reciprocation[i] += saw * (seen_returned[t] - b.reciprocation[i])
+        b.ease[i] += saw * (clamp01(ONE - friction[i] - watching.critique_on_ease * critiqued) - b.ease[i])
+        b.self_efficacy[i] += saw * (seen_fed_back[t] - b.self_efficacy[i])
+        b.critique_memory[i] += watching.critique_added * critiqued
 
 
 @njit(cache=True)
