@@ -10,7 +10,7 @@ import pytest
 
 from experiments.beliefs import correlations
 from experiments.calibration import BONUS, TARGETS, baseline_run, cress_rates
-from sim import KnowledgeSharingModel, Scenario, load_scenario
+from sim import KnowledgeSharingModel, Scenario, load_scenario, simulate
 
 SEEDS = range(3)
 
@@ -44,13 +44,15 @@ def test_no_start_up_transient(runs):
 def test_blame_culture_does_not_fall_before_its_incident():
     rates = []
     for seed in SEEDS:
-        model = KnowledgeSharingModel("blame_culture", rng=seed, employees=1000, weeks=20)
+        model = KnowledgeSharingModel("blame_culture", rng=seed, employees=1000, weeks=26)
         model.run()
         rates.append(model.timeseries()["sharing_rate"].to_numpy())
+    baseline = np.mean([simulate("baseline", seed=seed, employees=1000, weeks=12)["sharing_rate"] for seed in SEEDS])
     rate = np.mean(rates, axis=0)
-    before, after = rate[1:8].mean(), rate[12:20].mean()
-    assert abs(rate[0] - before) < 0.01, (rate[0], before)  # flat until the incident in week 8
-    assert after < 0.7 * before  # then it bites
+    before, after = rate[1:13].mean(), rate[17:26].mean()
+    assert abs(rate[0] - before) < 0.01, (rate[0], before)  # flat until the incident in week 13
+    assert abs(before - baseline) < 0.02, (before, baseline)  # from an ordinary culture, so there is much to lose
+    assert after < 0.5 * before  # then it bites
 
 
 def test_strategy_mix_is_cress_et_al_and_behaves_like_it(runs):

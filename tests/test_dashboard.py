@@ -329,7 +329,7 @@ def test_demonstration_mode_shows_one_large_chart_and_the_story():
     _box, rc = solara.render(DemoView(dash), handle_error=False)
     assert len(rc.find(v.VuetifyTemplate, name="sharing").widgets) == 1
     assert not rc.find(v.VuetifyTemplate, name="network").widgets
-    assert dash.story().startswith("Trust is low")
+    assert dash.story().startswith("An ordinary organisation, sharing as much as the baseline")
     dash.demo_chart.value = "network"
     assert rc.find(v.VuetifyTemplate, name="network").widgets and not rc.find(v.VuetifyTemplate, name="sharing").widgets
     assert dash.style() is charts.DEMO

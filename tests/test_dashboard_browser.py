@@ -297,7 +297,7 @@ def test_demonstration_mode(browser, server, shots):
     p.get_by_role("option", name="blame_culture", exact=True).click()
     p.get_by_text("Interventions (1 on)").wait_for()
     p.get_by_text("Demonstration mode").click()
-    p.get_by_text("Trust is low").wait_for(timeout=30_000)
+    p.get_by_text("An ordinary organisation, sharing as much as the baseline").wait_for(timeout=30_000)
     offline.play_until(20)
     p.screenshot(path=str(shots / "dashboard_demo.png"))
     p.get_by_role("button", name="Who shares").click()

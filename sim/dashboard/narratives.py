@@ -21,9 +21,10 @@ NARRATIVES: dict[str, str] = {
         "have quietly lapsed. This is the line every programme has to beat."
     ),
     "blame_culture": (
-        "Trust is low: mistakes are punished and little is recognised. In week 8 someone is publicly blamed for "
-        "a mistake they shared. Watch psychological safety drop, then sharing follow: when every share risks "
-        "criticism, even people who want to share stop. Ask the room how long it would take to win that back."
+        "An ordinary organisation, sharing as much as the baseline. In week 13 someone is publicly blamed for a "
+        "mistake they shared. Watch psychological safety drop, then sharing follow: when every share risks "
+        "criticism, even people who want to share stop. The incident is over by week 26; ask the room how long "
+        "it will take to win that back, then play on and see."
     ),
     "combined_programme": (
         "From week 10 to 60 the organisation does everything at once: recognition, feedback to contributors, "
