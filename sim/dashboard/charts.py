@@ -27,6 +27,7 @@ matplotlib.use("Agg")
 import numpy as np
 from matplotlib.figure import Figure
 
+from sim.arrays import offsets
 from sim.dashboard.live import LiveChart, LiveFigure, figure
 from sim.plot import ACTIVE, OKABE_ITO, shade_interventions, windows
 from sim.scenario import LEVELS, Scenario
@@ -78,7 +79,7 @@ def series(history, name: str) -> np.ndarray:
 def smooth(values: np.ndarray, weeks: int = 4) -> np.ndarray:
     """Trailing mean over ``weeks`` (fewer at the start): the week-to-week noise hidden, no lag at the start."""
     values = np.asarray(values, dtype=float)
-    cumulative = np.concatenate(([0.0], np.cumsum(values)))
+    cumulative = offsets(values)
     idx = np.arange(1, len(values) + 1)
     low = np.maximum(0, idx - weeks)
     return (cumulative[idx] - cumulative[low]) / (idx - low)

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 from matplotlib.collections import LineCollection
 
+from sim.arrays import starts
 from sim.dashboard.live import LiveChart, LiveFigure, figure
 from sim.organisation import MANAGER
 from sim.plot import ACTIVE, LAPSED, NEVER
@@ -110,7 +111,7 @@ def _pack(departments: np.ndarray, aspect: float) -> tuple[np.ndarray, int, int,
 
     blocks = _shelves(counts, min(candidates, key=misfit))
     cell = np.zeros((len(departments), 2), dtype=np.int64)
-    first = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    first = starts(counts)
     by_department = np.argsort(departments, kind="stable")
     for department, x, y, cols, _ in blocks:
         order = np.arange(counts[department])
