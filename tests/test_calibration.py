@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from experiments.beliefs import correlations
-from experiments.calibration import BONUS, TARGETS, baseline_run, cress_rates
+from experiments.calibration import TARGETS, baseline_run
 from sim import KnowledgeSharingModel, Scenario, load_scenario, simulate
 
 SEEDS = range(3)
@@ -55,22 +55,11 @@ def test_blame_culture_does_not_fall_before_its_incident():
     assert after < 0.5 * before  # then it bites
 
 
-def test_strategy_mix_is_cress_et_al_and_behaves_like_it(runs):
-    strategy = np.concatenate([run["strategy"] for run in runs])
-    shares = np.bincount(strategy, minlength=3) / len(strategy)  # pragmatist, cooperator, defector
-    assert shares == pytest.approx([0.5, 0.2, 0.3], abs=0.02)
-    frequency = np.concatenate([run["frequency"] for run in runs])
-    pragmatist, cooperator, defector = (frequency[strategy == code].mean() for code in range(3))
-    assert cooperator > pragmatist > defector
-    assert defector < 0.05  # defectors hardly ever share
-
-
-def test_contributions_decline_without_incentives_and_less_with_a_bonus():
-    plain = np.array([cress_rates("baseline", seed) for seed in SEEDS])
-    rewarded = np.array([cress_rates("recognition_programme", seed, **BONUS) for seed in SEEDS])
-    first, last = slice(1, 5), slice(40, 53)
-    assert (plain[:, last].mean(axis=1) < 0.85 * plain[:, first].mean(axis=1)).all()  # a clear decline in every run
-    assert (rewarded[:, last].mean(axis=1) > plain[:, last].mean(axis=1)).all()  # a bonus holds more of it
+# Two checks that could not fail were removed: the shares of cooperators, pragmatists and defectors read back
+# the sampled input shares, and their order in how often they share is fixed by the offsets of their
+# dispositions; and the Cress-like decline of contributions in a new database was the relaxation of everyone's
+# starting intention of 0.6 (a settled organisation shows none). The strategy mix as it emerges from behaviour
+# is reported in docs/validation.md, where it does not match Cress et al., and is a pattern for the calibration.
 
 
 def test_the_baseline_is_the_defaults_that_other_presets_inherit():
