@@ -261,16 +261,21 @@ def test_a_recorded_run_gives_what_the_hand_calibration_measured():
 
 
 # ----------------------------------------------------------------------------- distance and seeds
-def test_the_distance_is_the_worst_pattern_in_half_widths_of_its_band():
+def test_the_distance_measures_patterns_in_half_widths_of_their_bands():
     patterns = load_patterns()
-    distance = BandDistance(patterns)
+    worst, rms = BandDistance(patterns, "max"), BandDistance(patterns)
     at_target = {p.name: p.target for p in patterns.fitted}
-    assert distance(at_target) == 0
+    assert worst(at_target) == 0 and rms(at_target) == 0
     top1 = patterns["top1_share"]  # 0.30 in 0.20-0.40
-    assert distance(at_target | {"top1_share": 0.35}) == pytest.approx(0.5)
-    assert distance(at_target | {"top1_share": 0.10}) == pytest.approx(2.0)
-    assert top1.scaled(0.25) == pytest.approx(-0.5)
-    assert distance(at_target | {"top1_share": float("nan")}) == UNDEFINED_DISTANCE
+    assert top1.scaled(0.25) == pytest.approx(-0.5) and top1.scaled(0.40) == pytest.approx(1.0)
+    satisfaction = patterns["satisfaction_sharing_r"]  # 0.26 in 0.10-0.45: each side its own half-width
+    assert satisfaction.scaled(0.10) == pytest.approx(-1.0) and satisfaction.scaled(0.45) == pytest.approx(1.0)
+    assert worst(at_target | {"top1_share": 0.35}) == pytest.approx(0.5)
+    assert worst(at_target | {"top1_share": 0.10}) == pytest.approx(2.0)
+    k = len(patterns.fitted)
+    assert rms(at_target | {"top1_share": 0.10}) == pytest.approx(2.0 / np.sqrt(k))
+    assert rms({p.name: p.high for p in patterns.fitted}) == pytest.approx(1.0)  # all at their bands' edges
+    assert rms(at_target | {"top1_share": float("nan")}) == UNDEFINED_DISTANCE
 
 
 def test_an_evaluation_seed_follows_the_parameters_and_the_repeat():

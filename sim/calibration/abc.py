@@ -1,12 +1,11 @@
 """The ABC-SMC fit of the priors' parameters to the fitted patterns, with pyabc (the ``calibrate`` extra).
 
 Each evaluation runs the scenario (the baseline) with a particle's parameters at a configurable size and
-returns the statistic of every *fitted* pattern. The distance of a run from the targets is the largest, over
-the fitted patterns, of the statistic's distance from its target in half-widths of the pattern's band on
-that side (``BandDistance``): a threshold epsilon of 1 means that every fitted pattern of every accepted
-particle lies within its band. ABC-SMC (Beaumont et al. 2009; Klinger et al. 2018) lowers epsilon from
-generation to generation (the median of the last generation's distances) until ``min_epsilon`` or the last
-generation.
+returns the statistic of every *fitted* pattern. The distance of a run from the targets is the root mean
+square (or, with ``norm = "max"``, the largest), over the fitted patterns, of each statistic's distance from
+its target in half-widths of the pattern's band on that side (``BandDistance``): 1 is the band's edge.
+ABC-SMC (Beaumont et al. 2009; Klinger et al. 2018) lowers the threshold epsilon from generation to generation
+(pyabc's default: the median of the last generation's distances) until ``min_epsilon`` or the last generation.
 
 Reproducibility. numpy's global generator, which pyabc draws every proposal from, is seeded with ``seed``,
 and each evaluation's model seed is derived from ``seed``, the particle's parameters and how many times these
@@ -35,7 +34,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -49,6 +48,9 @@ INSTALL_HINT = "uv sync --extra calibrate` or `pip install 'kshare[calibrate]'"
 #: The distance given to a run whose statistic could not be computed (NaN: e.g. nobody shared), so it is
 #: rejected at every threshold without breaking the median pyabc takes of the distances.
 UNDEFINED_DISTANCE = 1e6
+#: How the fitted patterns' scaled distances are combined (``BandDistance``).
+Norm = Literal["rms", "max"]
+NORMS: tuple[str, ...] = ("rms", "max")
 
 
 class CalibrationUnavailable(RuntimeError):
@@ -70,7 +72,8 @@ class Settings:
 
     population: int = 100
     generations: int = 5
-    min_epsilon: float = 1.0  # stop once every fitted pattern of every accepted particle is within its band
+    min_epsilon: float = 0.5  # stop once the threshold is this low (see BandDistance)
+    norm: Norm = "rms"
     employees: int = 300
     weeks: int | None = None  # the scenario's (104 for the baseline)
     window: int = WINDOW
@@ -94,7 +97,7 @@ class Settings:
             f"  {len(priors)} parameter(s): " + ", ".join(f"{p.name} [{p.low:g}, {p.high:g}]" for p in priors),
             (
                 f"  population {self.population}, up to {self.generations} generation(s), "
-                f"stopping at epsilon <= {self.min_epsilon:g}; {engine}"
+                f"stopping at epsilon <= {self.min_epsilon:g} ({self.norm} of the patterns' distances); {engine}"
             ),
             f"  then {self.draws} posterior predictive run(s) over all {len(patterns)} patterns",
         ]
@@ -144,11 +147,21 @@ class PatternModel:
 
 
 class BandDistance:
-    """The largest distance of a fitted pattern's statistic from its target, in half-widths of its band on that
-    side (pyabc calls it with the simulated and the observed statistics). At most 1: all within their bands."""
+    """How far a run is from the fitted patterns' targets: each statistic's distance from its target in
+    half-widths of its band on that side (``Pattern.scaled``: the band's edges are at 1), combined over the
+    patterns as their root mean square (``norm = "rms"``) or their maximum (``"max"``).
 
-    def __init__(self, patterns: PatternSet):
+    With "max", a distance of at most 1 means every fitted pattern is within its band; with "rms", that the
+    patterns are within their bands on average (and at most 1/sqrt(k) means all k are). The root mean square
+    lets every pattern count even when one cannot be reached, where the maximum would attend to that one alone.
+    pyabc calls it with the simulated and the observed statistics; the targets are the patterns' own.
+    """
+
+    def __init__(self, patterns: PatternSet, norm: Norm = "rms"):
+        if norm not in NORMS:
+            raise ValueError(f"norm must be one of {', '.join(NORMS)}, got {norm!r}")
         self.patterns = patterns.fitted
+        self.norm = norm
 
     def scaled(self, simulated: Mapping[str, float]) -> dict[str, float]:
         return {p.name: p.scaled(float(simulated[p.name])) for p in self.patterns}
@@ -159,7 +172,9 @@ class BandDistance:
             return 0.0
         if any(math.isnan(d) for d in distances):
             return UNDEFINED_DISTANCE
-        return float(max(distances))
+        if self.norm == "max":
+            return float(max(distances))
+        return float(math.sqrt(sum(d * d for d in distances) / len(distances)))
 
 
 # ------------------------------------------------------------------------------ the run
@@ -226,7 +241,7 @@ def calibrate(
     abc = pyabc.ABCSMC(
         model,
         prior,
-        BandDistance(patterns),
+        BandDistance(patterns, settings.norm),
         population_size=settings.population,
         sampler=_sampler(pyabc, settings),
     )

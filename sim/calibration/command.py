@@ -5,8 +5,12 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from sim.calibration.abc import Norm
 
 
 def _command_line() -> str:
@@ -47,9 +51,16 @@ def _command_line() -> str:
 @click.option(
     "--min-epsilon",
     type=click.FloatRange(0.0),
-    default=1.0,
+    default=0.5,
     show_default=True,
-    help="Stop once the threshold is this low (1 = every fitted pattern within its band).",
+    help="Stop once the threshold is this low (in half-widths of the patterns' bands).",
+)
+@click.option(
+    "--norm",
+    type=click.Choice(["rms", "max"]),
+    default="rms",
+    show_default=True,
+    help="Combine the patterns' distances by their root mean square or their maximum.",
 )
 @click.option(
     "--employees", type=click.IntRange(10, 2_000_000), default=300, show_default=True, help="Organisation size."
@@ -88,6 +99,7 @@ def calibrate(
     population: int,
     generations: int,
     min_epsilon: float,
+    norm: Norm,
     employees: int,
     weeks: int | None,
     draws: int,
@@ -113,6 +125,7 @@ def calibrate(
         population=population,
         generations=generations,
         min_epsilon=min_epsilon,
+        norm=norm,
         employees=employees,
         weeks=weeks,
         workers=workers,

@@ -30,6 +30,9 @@ if TYPE_CHECKING:
     from sim.calibration.abc import Settings
 
 
+NORM_WORDS = {"rms": "root mean square", "max": "largest"}
+
+
 # ------------------------------------------------------------------------------ generations
 def _ess(weights: np.ndarray) -> float:
     w = np.asarray(weights, dtype=np.float64)
@@ -144,9 +147,9 @@ def markdown(generations: pd.DataFrame, fit: pd.DataFrame, summary: pd.DataFrame
         f"seed {metadata.get('seed')}; kshare {metadata.get('kshare_version')}, pyabc {metadata.get('pyabc_version')}."
     )
     legend = (
-        "**Generations.** epsilon: the acceptance threshold (the largest distance of a fitted pattern from its "
-        "target, in half-widths of its band; at most 1 = all within their bands); ESS: effective sample size of "
-        "the weights; acceptance: accepted particles over model evaluations."
+        f"**Generations.** epsilon: the acceptance threshold, the {NORM_WORDS.get(settings.get('norm', ''), '')} "
+        "of the fitted patterns' distances from their targets in half-widths of their bands (1 = the band's "
+        "edge); ESS: effective sample size of the weights; acceptance: accepted particles over model evaluations."
     )
     runs = int(fit["runs"].max()) if len(fit) else 0
     fitted = (
