@@ -74,6 +74,7 @@ class Settings:
     generations: int = 5
     min_epsilon: float = 0.5  # stop once the threshold is this low (see BandDistance)
     norm: Norm = "rms"
+    kernel_scaling: float = 3.0  # width of pyabc's perturbation kernel, times its default (see docs/calibration.md)
     employees: int = 300
     weeks: int | None = None  # the scenario's (104 for the baseline)
     window: int = WINDOW
@@ -97,7 +98,8 @@ class Settings:
             f"  {len(priors)} parameter(s): " + ", ".join(f"{p.name} [{p.low:g}, {p.high:g}]" for p in priors),
             (
                 f"  population {self.population}, up to {self.generations} generation(s), "
-                f"stopping at epsilon <= {self.min_epsilon:g} ({self.norm} of the patterns' distances); {engine}"
+                f"kernel x{self.kernel_scaling:g}, stopping at epsilon <= {self.min_epsilon:g} "
+                f"({self.norm} of the patterns' distances); {engine}"
             ),
             f"  then {self.draws} posterior predictive run(s) over all {len(patterns)} patterns",
         ]
@@ -243,6 +245,7 @@ def calibrate(
         prior,
         BandDistance(patterns, settings.norm),
         population_size=settings.population,
+        transitions=pyabc.MultivariateNormalTransition(scaling=settings.kernel_scaling),
         sampler=_sampler(pyabc, settings),
     )
     abc.new(f"sqlite:///{database.resolve()}", observed)

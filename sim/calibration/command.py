@@ -63,6 +63,13 @@ def _command_line() -> str:
     help="Combine the patterns' distances by their root mean square or their maximum.",
 )
 @click.option(
+    "--kernel-scaling",
+    type=click.FloatRange(0.0, min_open=True),
+    default=3.0,
+    show_default=True,
+    help="Width of the perturbation kernel, times pyabc's default (wider keeps the weights even in many dimensions).",
+)
+@click.option(
     "--employees", type=click.IntRange(10, 2_000_000), default=300, show_default=True, help="Organisation size."
 )
 @click.option("--weeks", type=click.IntRange(1, 5200), default=None, help="Weeks per run (default: the scenario's).")
@@ -100,6 +107,7 @@ def calibrate(
     generations: int,
     min_epsilon: float,
     norm: Norm,
+    kernel_scaling: float,
     employees: int,
     weeks: int | None,
     draws: int,
@@ -126,6 +134,7 @@ def calibrate(
         generations=generations,
         min_epsilon=min_epsilon,
         norm=norm,
+        kernel_scaling=kernel_scaling,
         employees=employees,
         weeks=weeks,
         workers=workers,
