@@ -222,8 +222,6 @@ def calibrate(
     ``report`` receives one line per finished generation; ``progress`` shows a tqdm bar of the generations
     (default: when stderr is a terminal).
     """
-    from tqdm import tqdm
-
     from sim.calibration import diagnostics
 
     pyabc = require_pyabc()
@@ -240,37 +238,21 @@ def calibrate(
     observed = {p.name: p.target for p in patterns.fitted}
     np.random.seed(settings.seed % 2**32)  # noqa: NPY002  pyabc draws every proposal from numpy's global generator
     random.seed(settings.seed)
-    abc = pyabc.ABCSMC(
-        model,
-        prior,
-        BandDistance(patterns, settings.norm),
-        population_size=settings.population,
-        transitions=pyabc.MultivariateNormalTransition(scaling=settings.kernel_scaling),
-        sampler=_sampler(pyabc, settings),
-    )
-    abc.new(f"sqlite:///{database.resolve()}", observed)
-    t = abc.initialize_components_before_run(
-        minimum_epsilon=settings.min_epsilon,
-        max_nr_populations=settings.generations,
-        min_acceptance_rate=0.0,
-        max_total_nr_simulations=np.inf,
-        max_walltime=None,
-        min_eps_diff=0.0,
-    )
-    show = sys.stderr.isatty() if progress is None else progress
-    with tqdm(total=settings.generations, unit="generation", desc="ABC-SMC", disable=not show, leave=False) as bar:
-        while True:
-            outcome = abc.run_generation(t=t)
-            if not outcome["successful"]:
-                break
-            line = diagnostics.generation_line(abc.history, t)
-            bar.set_postfix_str(line.split(": ", 1)[-1], refresh=False)
-            bar.update()
-            if report is not None:
-                report(line)
-            if abc.check_terminate(t=t, acceptance_rate=outcome["acceptance_rate"]):
-                break
-            t += 1
+    sampler = _sampler(pyabc, settings)
+    try:
+        abc = pyabc.ABCSMC(
+            model,
+            prior,
+            BandDistance(patterns, settings.norm),
+            population_size=settings.population,
+            transitions=pyabc.MultivariateNormalTransition(scaling=settings.kernel_scaling),
+            sampler=sampler,
+        )
+        abc.new(f"sqlite:///{database.resolve()}", observed)
+        _generations(abc, settings, progress, report)
+    finally:
+        if settings.dask:
+            sampler.client.close()  # the client this run opened; the cluster is left as it was
     history = abc.history
     if history.max_t is None or history.max_t < 0:
         raise RuntimeError("ABC-SMC finished no generation")
@@ -294,6 +276,36 @@ def calibrate(
     database.replace(final)
     paths["database"] = final
     return Result(out, posterior, generations, fit, predictive, elapsed, paths)
+
+
+def _generations(abc: Any, settings: Settings, progress: bool | None, report: Callable[[str], None] | None) -> None:
+    """pyabc's ``ABCSMC.run``, a generation at a time, with a progress bar and a line per generation."""
+    from tqdm import tqdm
+
+    from sim.calibration import diagnostics
+
+    t = abc.initialize_components_before_run(
+        minimum_epsilon=settings.min_epsilon,
+        max_nr_populations=settings.generations,
+        min_acceptance_rate=0.0,
+        max_total_nr_simulations=np.inf,
+        max_walltime=None,
+        min_eps_diff=0.0,
+    )
+    show = sys.stderr.isatty() if progress is None else progress
+    with tqdm(total=settings.generations, unit="generation", desc="ABC-SMC", disable=not show, leave=False) as bar:
+        while True:
+            outcome = abc.run_generation(t=t)
+            if not outcome["successful"]:
+                break
+            line = diagnostics.generation_line(abc.history, t)
+            bar.set_postfix_str(line.split(": ", 1)[-1], refresh=False)
+            bar.update()
+            if report is not None:
+                report(line)
+            if abc.check_terminate(t=t, acceptance_rate=outcome["acceptance_rate"]):
+                break
+            t += 1
 
 
 def provenance(
