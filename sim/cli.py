@@ -130,5 +130,9 @@ from sim.runner.commands import analyse, sweep  # noqa: E402
 main.add_command(sweep)
 main.add_command(analyse)
 
+from sim.calibration.command import calibrate  # noqa: E402
+
+main.add_command(calibrate)
+
 if __name__ == "__main__":
     main()
