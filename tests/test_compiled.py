@@ -135,8 +135,9 @@ def test_answers_follow_the_levers_of_sharer_and_recipient(rng):
     got = compiled.answers(ex, used, chance, chances, intention, safety)
     s, r = ex.sharer, ex.recipient
     c = chances
-    recognised = chance[1] < c.recognition[s] * (c.recognised_base + c.recognised_used * used.astype(F))
-    fed_back = used & (chance[2] < c.feedback[s])
+    engaged = F(0.5) + intention[r]
+    recognised = chance[1] < c.recognition[s] * (c.recognised_base + c.recognised_used * used.astype(F)) * engaged
+    fed_back = used & (chance[2] < c.feedback[s] * engaged)
     back = np.clip(c.reciprocation * (F(0.5) + intention[r]) + c.reciprocity[r], 0, 1)
     returned = chance[3] < back * c.channel_reciprocity[ex.channel]
     critiqued = chance[4] < np.clip(c.critique_base * (F(1) - safety[r]) + c.critique[r], 0, 1)
