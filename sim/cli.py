@@ -68,6 +68,23 @@ def validate(file: Path) -> None:
     default=None,
     help="Output folder (default: results/<scenario>).",
 )
+@click.option(
+    "--ensemble",
+    type=click.IntRange(1, 100_000),
+    default=None,
+    metavar="N",
+    help="Run once for each of N parameter sets drawn from the calibration's posterior, each with its own seed, "
+    "and report every output as a mean with a 95 % band.",
+)
+@click.option(
+    "--posterior",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="With --ensemble: a posterior from `kshare calibrate` (default: the one shipped with kshare).",
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 4096), default=None, help="With --ensemble: processes (default: all cores)."
+)
 def run(
     scenario: str,
     weeks: int | None,
@@ -75,12 +92,16 @@ def run(
     seed: int | None,
     assignments: tuple[str, ...],
     out: Path | None,
+    ensemble: int | None,
+    posterior: Path | None,
+    workers: int | None,
 ) -> None:
     """Run SCENARIO (a preset name or a scenario file) and write its results.
 
     Writes OUT/timeseries.parquet and .csv (one row per week), OUT/summary.json
     (final figures with the version, parameters and seed that made them) and
-    OUT/sharing.png.
+    OUT/sharing.png. With --ensemble, every output has a _low and _high column
+    (the middle 95 % of the runs) beside its mean, and the chart shows the band.
     """
     from sim.model import KnowledgeSharingModel  # heavy: only when running
     from sim.output import write_run
@@ -97,6 +118,9 @@ def run(
 
     out = out or Path("results") / params.name
     started = time.perf_counter()
+    if ensemble is not None:
+        _run_ensemble(scenario, ensemble, posterior, seed, workers, overrides, out, started)
+        return
     model = KnowledgeSharingModel(params, rng=seed)
     with tqdm(
         total=params.weeks,
@@ -116,6 +140,38 @@ def run(
     click.echo(
         f"  sharing this week {final['sharing_rate']:.1%}; active {final['active']:,}, "
         f"lapsed {final['lapsed']:,}, never shared {final['never_shared']:,}"
+    )
+    for path in paths.values():
+        click.echo(f"  wrote {path}")
+
+
+def _run_ensemble(
+    scenario: str,
+    n: int,
+    posterior: Path | None,
+    seed: int | None,
+    workers: int | None,
+    overrides: dict,
+    out: Path,
+    started: float,
+) -> None:
+    from sim.calibration.posterior import PosteriorError
+    from sim.ensemble import run_ensemble
+    from sim.output import write_ensemble
+
+    try:
+        found = run_ensemble(scenario, n, posterior=posterior, seed=seed, workers=workers, **overrides)
+    except (PosteriorError, ScenarioError) as error:
+        raise click.ClickException(str(error)) from None
+    paths = write_ensemble(found, out, source=scenario)
+    last = found.band().iloc[-1]
+    click.echo(
+        f"{found.scenario.name}: {n} runs over posterior draws, {found.scenario.organisation.employees:,} employees "
+        f"({time.perf_counter() - started:.1f} s)"
+    )
+    click.echo(
+        f"  sharing in the last week: {last['sharing_rate']:.1%} on average, "
+        f"{last['sharing_rate_low']:.1%} to {last['sharing_rate_high']:.1%} across the middle 95 % of runs"
     )
     for path in paths.values():
         click.echo(f"  wrote {path}")

@@ -16,6 +16,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sim.ensemble import Ensemble
 from sim.files import atomic_write
 from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
@@ -34,9 +35,46 @@ def provenance(model: KnowledgeSharingModel, source: str) -> dict[str, Any]:
         "steady_week": model.steady_week,  # the week the run stopped by itself at a steady state (barter), or null
         "employees": model.org.n,
         "parameters": model.params.model_dump(mode="json"),
+        **_made(),
+    }
+
+
+def _made() -> dict[str, str]:
+    """The command that made a result, and when."""
+    return {
         "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+
+
+def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path]:
+    """An ensemble's weekly means and bands, its provenance (every run's drawn parameters and seed), and its
+    chart with the band."""
+    out.mkdir(parents=True, exist_ok=True)
+    frame = ensemble.band()
+    runs = len(ensemble.frames)
+    info = {
+        **versions(),
+        "scenario": ensemble.scenario.name,
+        "source": source,
+        "employees": ensemble.scenario.organisation.employees,
+        "parameters": ensemble.scenario.model_dump(mode="json"),
+        "ensemble": {
+            "runs": runs,
+            "posterior": ensemble.posterior,
+            "band": "2.5th to 97.5th percentile over the runs",
+            "draws": [dict(parameters, seed=seed) for parameters, seed in zip(ensemble.draws, ensemble.seeds)],
+        },
+        **_made(),
+    }
+    last = frame.iloc[-1]
+    summary = info | {
+        "final": {
+            name: {"mean": float(last[name]), "low": float(last[f"{name}_low"]), "high": float(last[f"{name}_high"])}
+            for name in HEADLINE
+        }
+    }
+    return _write(frame, info, summary, out, lambda p: sharing_chart(frame, ensemble.scenario, p, None, runs))
 
 
 def write_run(model: KnowledgeSharingModel, out: Path, source: str) -> dict[str, Path]:
@@ -48,6 +86,10 @@ def write_run(model: KnowledgeSharingModel, out: Path, source: str) -> dict[str,
         "final": {name: float(frame[name].iloc[-1]) for name in HEADLINE},
         "mean_sharing_rate": float(rate.mean()) if len(rate) else float("nan"),
     }
+    return _write(frame, info, summary, out, lambda p: sharing_chart(frame, model.params, p, model.seed))
+
+
+def _write(frame, info: dict, summary: dict, out: Path, chart) -> dict[str, Path]:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"kshare": json.dumps(info).encode()})
     paths = {
@@ -58,6 +100,6 @@ def write_run(model: KnowledgeSharingModel, out: Path, source: str) -> dict[str,
     }
     atomic_write(paths["timeseries"], lambda p: pq.write_table(table, p))
     atomic_write(paths["csv"], lambda p: frame.to_csv(p, index=False, float_format="%.6g"))
-    atomic_write(paths["chart"], lambda p: sharing_chart(frame, model.params, p, model.seed))
+    atomic_write(paths["chart"], chart)
     atomic_write(paths["summary"], lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"))
     return paths

@@ -45,20 +45,32 @@ def shade_interventions(ax, scenario: Scenario, weeks: int) -> None:
         )
 
 
-def sharing_chart(frame: pd.DataFrame, scenario: Scenario, path: Path, seed: int | None) -> None:
+def sharing_chart(
+    frame: pd.DataFrame, scenario: Scenario, path: Path, seed: int | None, runs: int | None = None
+) -> None:
+    """One run's sharing over time; or, with ``runs``, an ensemble's mean and the band of the middle 95 % of its
+    runs (``sharing_rate_low`` and ``sharing_rate_high``)."""
     weeks = int(frame["week"].iloc[-1])
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[3, 2], layout="constrained")
-    top.plot(frame["week"], 100 * frame["sharing_rate"], color="#000000", lw=1.0, alpha=0.35, label="each week")
-    smooth = frame["sharing_rate"].rolling(4, min_periods=1).mean()
-    top.plot(frame["week"], 100 * smooth, color=ACTIVE, lw=2.5, label="4-week average")
+    if runs is None:
+        top.plot(frame["week"], 100 * frame["sharing_rate"], color="#000000", lw=1.0, alpha=0.35, label="each week")
+        smooth = frame["sharing_rate"].rolling(4, min_periods=1).mean()
+        top.plot(frame["week"], 100 * smooth, color=ACTIVE, lw=2.5, label="4-week average")
+        highest = frame["sharing_rate"].max()
+        who = f"seed {seed}"
+    else:
+        low, high = 100 * frame["sharing_rate_low"], 100 * frame["sharing_rate_high"]
+        top.fill_between(frame["week"], low, high, color=ACTIVE, alpha=0.25, lw=0, label=f"middle 95 % of {runs} runs")
+        top.plot(frame["week"], 100 * frame["sharing_rate"], color=ACTIVE, lw=2.5, label="mean of the runs")
+        highest = frame["sharing_rate_high"].max()
+        who = f"{runs} posterior draws"
     shade_interventions(top, scenario, weeks)
     top.set_ylabel("employees sharing this week (%)")
-    top.set_ylim(0, max(5.0, 100 * frame["sharing_rate"].max() * 1.25))
+    top.set_ylim(0, max(5.0, 100 * highest * 1.25))
     top.legend(loc="upper right", frameon=False)
     top.grid(alpha=0.3)
     top.set_title(
-        f"{scenario.name}: knowledge sharing over {weeks} weeks "
-        f"({scenario.organisation.employees:,} employees, seed {seed})",
+        f"{scenario.name}: knowledge sharing over {weeks} weeks ({scenario.organisation.employees:,} employees, {who})",
         loc="left",
     )
 

@@ -15,6 +15,9 @@ def simulate(
     scenario: str | Path | Scenario = "baseline",
     weeks: int | None = None,
     seed: int | None = None,
+    *,
+    ensemble: int | None = None,
+    posterior: str | Path | None = None,
     **overrides: Any,
 ) -> dict[str, Any]:
     """Run one scenario and return named scalar outcomes and weekly series.
@@ -24,9 +27,17 @@ def simulate(
     Scalars: ``final_<series>`` for the last week, ``steady_week`` (the week a barter run stopped at its
     steady state, else None), ``mean_sharing_rate`` over
     all weeks after week 0, ``late_sharing_rate`` over the last quarter.
+
+    With ``ensemble=N`` the scenario runs once for each of N parameter sets drawn from the calibration's
+    posterior (``posterior``: a file from ``kshare calibrate``; default: the one shipped), each with its own
+    seed derived from ``seed``. Every series is then the mean over the runs, with ``<series>_low`` and
+    ``<series>_high`` the 2.5th and 97.5th percentiles; ``final_<series>`` likewise; ``draws`` and ``seeds``
+    say what ran.
     """
     if weeks is not None:
         overrides["weeks"] = weeks
+    if ensemble is not None:
+        return _ensemble(scenario, ensemble, posterior, seed, overrides)
     model = KnowledgeSharingModel(scenario, rng=seed, **overrides)
     model.run()
     frame = model.timeseries()
@@ -40,4 +51,19 @@ def simulate(
     out["seed"] = model.seed
     out["weeks"] = model.week
     out["steady_week"] = model.steady_week
+    return out
+
+
+def _ensemble(scenario, n: int, posterior, seed: int | None, overrides: dict[str, Any]) -> dict[str, Any]:
+    from sim.ensemble import run_ensemble
+
+    found = run_ensemble(scenario, n, posterior=posterior, seed=seed, **overrides)
+    band = found.band()
+    out: dict[str, Any] = {}
+    for name in HEADLINE:
+        for suffix in ("", "_low", "_high"):
+            series = band[name + suffix].to_numpy(dtype=float)
+            out[name + suffix] = series
+            out[f"final_{name}{suffix}"] = float(series[-1])
+    out["draws"], out["seeds"], out["posterior"] = found.draws, found.seeds, found.posterior
     return out
