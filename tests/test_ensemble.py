@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from sim import simulate
+from sim import KnowledgeSharingModel, simulate
 from sim.calibration.posterior import PosteriorError, write_posterior
 from sim.cli import main
 from sim.ensemble import run_ensemble
@@ -81,3 +81,38 @@ def test_a_missing_posterior_or_too_many_draws_is_one_line(posterior, tmp_path):
         run_ensemble("baseline", 4, posterior=posterior, **SMALL)
     result = CliRunner().invoke(main, ["run", "baseline", "--ensemble", "4", "--posterior", str(posterior)])
     assert result.exit_code == 1 and "holds 3 particles" in result.output and "Traceback" not in result.output
+
+
+def test_an_experiment_over_posterior_draws_pairs_every_scenario_on_the_same_draw(posterior, tmp_path):
+    from sim.runner import load_experiment, run_sweep
+    from sim.runner.plan import plan
+    from sim.runner.results import runs
+
+    path = tmp_path / "drawn.toml"
+    path.write_text(
+        f'name = "drawn"\nseed = 4\nreplications = 3\nweeks = 8\nscenarios = ["baseline", "recognition_programme"]\n'
+        f'[set]\nemployees = 60\nw_safety = 2.5\n[posterior]\nfile = "{posterior.name}"\n'
+    )
+    loaded = load_experiment(path)
+    specs = plan(loaded)
+    for rep, drawn in enumerate(loaded.draws):
+        same_rep = [spec for spec in specs if spec.replication == rep]
+        assert {spec.params.behaviour.w_recognition for spec in same_rep} == {drawn["w_recognition"]}
+        assert {spec.params.behaviour.w_safety for spec in same_rep} == {2.5}  # what the experiment sets wins
+    out = tmp_path / "out"
+    assert run_sweep(path, out, workers=1).complete
+    frame = runs(out)
+    one = frame.iloc[0]
+    again = KnowledgeSharingModel("baseline", rng=int(one["seed"]), employees=60, weeks=8, w_safety=2.5,
+                                  w_recognition=loaded.draws[int(one["replication"])]["w_recognition"])  # fmt: skip
+    again.run()
+    assert again.timeseries()["sharing_rate"].iloc[-1] == pytest.approx(one["final_sharing_rate"], abs=0)
+
+
+def test_an_experiment_with_a_missing_posterior_is_refused_before_anything_runs(tmp_path):
+    from sim.runner import ExperimentError, load_experiment
+
+    path = tmp_path / "drawn.toml"
+    path.write_text('name = "drawn"\nreplications = 2\n[posterior]\nfile = "nowhere.parquet"\n')
+    with pytest.raises(ExperimentError, match=r"posterior\.file.*no posterior at"):
+        load_experiment(path)

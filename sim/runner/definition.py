@@ -60,6 +60,15 @@ class Outputs(_Strict):
     columns: list[str] = Field(list(HEADLINE), min_length=1)
 
 
+class PosteriorDraws(_Strict):
+    """Parameter uncertainty in every comparison: replication r runs with the r-th draw from a posterior, the
+    same draw in every scenario and at every point, so paired effects carry it as well as seed noise."""
+
+    file: str | None = Field(
+        None, description="a posterior from `kshare calibrate`, relative to the experiment file (default: kshare's)"
+    )
+
+
 class Analysis(_Strict):
     """What ``kshare analyse`` compares, and when."""
 
@@ -82,6 +91,7 @@ class Experiment(_Strict):
     common_random_numbers: bool = Field(True, description="replication r uses the same seed in every scenario")
     retries: int = Field(2, ge=0, le=10, description="extra attempts for a run that fails")
     design: Design = Design()
+    posterior: PosteriorDraws | None = None
     outputs: Outputs = Outputs()
     analysis: Analysis = Analysis()
 
@@ -107,6 +117,8 @@ class LoadedExperiment:
     scenarios: dict[str, Scenario] = field(default_factory=dict)
     sources: dict[str, str] = field(default_factory=dict)  # label -> preset name or absolute file path
     factors: list[Factor] = field(default_factory=list)
+    #: With a [posterior] section: the parameter set of each replication, drawn from the posterior.
+    draws: list[dict[str, float]] = field(default_factory=list)
 
     @property
     def name(self) -> str:
@@ -175,6 +187,7 @@ def check(raw: dict[str, Any], source: str, base_dir: Path = Path(".")) -> Loade
     loaded = LoadedExperiment(definition, source, raw)
     problems += _scenarios(loaded, base_dir)
     problems += factor_problems(loaded)
+    problems += _posterior(loaded, base_dir)
     problems += _outputs(loaded)
     problems += _analysis(loaded)
     if problems:
@@ -183,6 +196,22 @@ def check(raw: dict[str, Any], source: str, base_dir: Path = Path(".")) -> Loade
 
 
 # ----------------------------------------------------------------- sections
+def _posterior(loaded: LoadedExperiment, base_dir: Path) -> list[Problem]:
+    """Draw each replication's parameter set now, so a bad posterior stops the sweep before it starts."""
+    spec = loaded.definition
+    if spec.posterior is None:
+        return []
+    from sim.calibration.posterior import PosteriorError, load_posterior
+    from sim.ensemble import draws_and_seeds
+
+    path = None if spec.posterior.file is None else base_dir / spec.posterior.file
+    try:
+        loaded.draws, _ = draws_and_seeds(load_posterior(path), spec.replications, spec.seed)
+    except PosteriorError as error:
+        return [Problem("posterior.file" if path else "posterior", str(error))]
+    return []
+
+
 def _scenarios(loaded: LoadedExperiment, base_dir: Path) -> list[Problem]:
     spec, problems = loaded.definition, []
     names = flat_parameter_names()

@@ -76,8 +76,12 @@ def plan(experiment: LoadedExperiment) -> list[RunSpec]:
     fixed = dict(spec.set) | ({"weeks": spec.weeks} if spec.weeks else {})
     runs = []
     for rep in range(reps):
+        # A posterior draw for this replication, in every scenario and at every point; what the experiment
+        # sets or varies wins over it.
+        drawn = {k: v for k, v in experiment.draws[rep].items() if k not in fixed} if experiment.draws else {}
         for s, label in enumerate(labels):
             for number, point in enumerate(points):
+                own = {k: v for k, v in drawn.items() if k not in point}
                 run_id = f"{label}-r{rep:03d}" if len(points) == 1 else f"{label}-p{number:04d}-r{rep:03d}"
                 runs.append(
                     RunSpec(
@@ -87,13 +91,13 @@ def plan(experiment: LoadedExperiment) -> list[RunSpec]:
                         point=number,
                         replication=rep,
                         seed=seed_of(s, number, rep),
-                        params=scenarios[(label, number)],
+                        params=with_overrides(scenarios[(label, number)], own) if own else scenarios[(label, number)],
                         factors=point,
                         columns=tuple(spec.outputs.columns),
                         every=every,
                         outcomes=tuple(spec.analysis.outcomes),
                         source=experiment.sources[label],
-                        overrides=fixed | point,
+                        overrides=fixed | own | point,
                     )
                 )
     return runs
