@@ -15,7 +15,14 @@ from sim import compiled
 from sim.arrays import F
 from sim.channels import PAIR_KINDS
 from sim.compiled import Teams
-from sim.mechanism import CHANNEL_RECIPROCITY, CHANNEL_WEIGHT, MAX_BREADTH
+from sim.mechanism import (
+    CHANNEL_CRITIQUE,
+    CHANNEL_FEEDBACK,
+    CHANNEL_RECIPROCITY,
+    CHANNEL_RECOGNITION,
+    CHANNEL_WEIGHT,
+    MAX_BREADTH,
+)
 
 if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel
@@ -28,8 +35,17 @@ assert (CHANNELS.index("team"), CHANNELS.index("weak"), CHANNELS.index("reportin
     compiled.WEAK,
     compiled.REPORTING,
 )
-#: ``CHANNEL_RECIPROCITY`` by channel code (1 where the ODD names no multiplier).
-RECIPROCITY_BY_CODE = np.array([CHANNEL_RECIPROCITY.get(kind, 1.0) for kind in CHANNELS], dtype=F)
+
+
+def by_code(multipliers: dict[str, float]) -> np.ndarray:
+    """A channel multiplier by channel code, 1 where it names none."""
+    return np.array([multipliers.get(kind, 1.0) for kind in CHANNELS], dtype=F)
+
+
+RECIPROCITY_BY_CODE = by_code(CHANNEL_RECIPROCITY)
+RECOGNITION_BY_CODE = by_code(CHANNEL_RECOGNITION)
+FEEDBACK_BY_CODE = by_code(CHANNEL_FEEDBACK)
+CRITIQUE_BY_CODE = by_code(CHANNEL_CRITIQUE)
 
 
 def teams(m: KnowledgeSharingModel) -> Teams:

@@ -32,7 +32,16 @@ import numpy as np
 from sim import compiled
 from sim.arrays import F
 from sim.compiled import Absorption, AnswerChances, Answers, Beliefs, Exchanges, Learning, Watching
-from sim.contacts import PLATFORM, RECIPROCITY_BY_CODE, breadth, draw_contacts, teams
+from sim.contacts import (
+    CRITIQUE_BY_CODE,
+    FEEDBACK_BY_CODE,
+    PLATFORM,
+    RECIPROCITY_BY_CODE,
+    RECOGNITION_BY_CODE,
+    breadth,
+    draw_contacts,
+    teams,
+)
 from sim.mechanism import (
     CRITIQUE_MEMORY,
     CRITIQUE_ON_CLIMATE,
@@ -243,6 +252,9 @@ class Dynamics:
             F(RECOGNISED_BASE),
             F(RECOGNISED_USED),
             RECIPROCITY_BY_CODE,
+            RECOGNITION_BY_CODE,
+            FEEDBACK_BY_CODE,
+            CRITIQUE_BY_CODE,
         )
         answers = Answers(*compiled.answers(ex, used, chance, chances, st.intention, st.safety))
         compiled.flows(K, tanh_k, best, ex, d, source, gain, answers.returned, capacity)

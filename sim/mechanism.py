@@ -23,6 +23,14 @@ PLATFORM_ABSORPTION = 0.5
 #: mentors, project partners and community members, who share an identity and an ongoing relationship, do
 #: more often.
 CHANNEL_RECIPROCITY = {"platform": 0.3, "project": 1.3, "community": 1.5, "mentoring": 1.5, "reverse_mentoring": 1.5}
+#: How readily a share is thanked, told how it was used, or criticised, by channel (1 where not named). The ties
+#: that programmes build are relationships, not just routes: a mentee thanks the mentor and tells the mentor what
+#: the advice did, and criticises less; community members share an identity (Wenger 1998); project partners from
+#: two teams build trust across the boundary. These multipliers are assumptions: no published effect size could
+#: be read for them (docs/evidence.md §11), so ODD §7.10 and §7.16 label them as such.
+CHANNEL_RECOGNITION = {"mentoring": 1.5, "reverse_mentoring": 1.5, "community": 1.5, "project": 1.2}
+CHANNEL_FEEDBACK = {"mentoring": 1.5, "reverse_mentoring": 1.5, "community": 1.2, "project": 1.3}
+CHANNEL_CRITIQUE = {"mentoring": 0.5, "reverse_mentoring": 0.5, "community": 0.7, "project": 0.5}
 #: Most colleagues one share can reach, however broad a sharer's reach.
 MAX_BREADTH = 100
 

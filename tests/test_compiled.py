@@ -130,17 +130,22 @@ def test_answers_follow_the_levers_of_sharer_and_recipient(rng):
         F(0.4),
         F(0.6),
         rng.uniform(0.3, 1.5, 8).astype(F),
+        rng.uniform(0.8, 1.5, 8).astype(F),
+        rng.uniform(0.8, 1.5, 8).astype(F),
+        rng.uniform(0.4, 1.0, 8).astype(F),
     )
     intention, safety = _unit(rng, n), _unit(rng, n)
     got = compiled.answers(ex, used, chance, chances, intention, safety)
     s, r = ex.sharer, ex.recipient
     c = chances
     engaged = F(0.5) + intention[r]
-    recognised = chance[1] < c.recognition[s] * (c.recognised_base + c.recognised_used * used.astype(F)) * engaged
-    fed_back = used & (chance[2] < c.feedback[s] * engaged)
+    ch = ex.channel
+    recognition = c.recognition[s] * (c.recognised_base + c.recognised_used * used.astype(F)) * engaged
+    recognised = chance[1] < recognition * c.channel_recognition[ch]
+    fed_back = used & (chance[2] < c.feedback[s] * engaged * c.channel_feedback[ch])
     back = np.clip(c.reciprocation * (F(0.5) + intention[r]) + c.reciprocity[r], 0, 1)
     returned = chance[3] < back * c.channel_reciprocity[ex.channel]
-    critiqued = chance[4] < np.clip(c.critique_base * (F(1) - safety[r]) + c.critique[r], 0, 1)
+    critiqued = chance[4] < np.clip(c.critique_base * (F(1) - safety[r]) + c.critique[r], 0, 1) * c.channel_critique[ch]
     for name, value, expected in zip(compiled.Answers._fields, got, (recognised, fed_back, returned, critiqued)):
         assert np.array_equal(value, expected), name
     assert 0 < recognised.mean() < 1 and 0 < critiqued.mean() < 1  # the draws exercised both outcomes

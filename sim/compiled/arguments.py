@@ -51,6 +51,9 @@ class AnswerChances(NamedTuple):
     recognised_base: np.float32
     recognised_used: np.float32
     channel_reciprocity: np.ndarray  # float32 multiplier by channel code
+    channel_recognition: np.ndarray  # float32 multiplier by channel code
+    channel_feedback: np.ndarray  # float32 multiplier by channel code
+    channel_critique: np.ndarray  # float32 multiplier by channel code
 
 
 class Answers(NamedTuple):

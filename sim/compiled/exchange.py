@@ -114,14 +114,15 @@ def answers(ex, used, chance, chances, intention, safety):
     critiqued = np.empty(e, dtype=np.bool_)
     for i in range(e):
         si, ri = s[i], r[i]
+        ch = channel[i]
         engaged = HALF + intention[ri]  # thanks and word of use come from colleagues engaged in sharing
-        recognised[i] = (
-            chance[1, i] < c.recognition[si] * (c.recognised_base + c.recognised_used * F(used[i])) * engaged
-        )
-        fed_back[i] = used[i] and chance[2, i] < c.feedback[si] * engaged
+        recognition = c.recognition[si] * (c.recognised_base + c.recognised_used * F(used[i])) * engaged
+        recognised[i] = chance[1, i] < recognition * c.channel_recognition[ch]
+        fed_back[i] = used[i] and chance[2, i] < c.feedback[si] * engaged * c.channel_feedback[ch]
         back = clamp01(c.reciprocation * (HALF + intention[ri]) + c.reciprocity[ri])
-        returned[i] = chance[3, i] < back * c.channel_reciprocity[channel[i]]
-        critiqued[i] = chance[4, i] < clamp01(c.critique_base * (ONE - safety[ri]) + c.critique[ri])
+        returned[i] = chance[3, i] < back * c.channel_reciprocity[ch]
+        critique = clamp01(c.critique_base * (ONE - safety[ri]) + c.critique[ri])
+        critiqued[i] = chance[4, i] < critique * c.channel_critique[ch]
     return recognised, fed_back, returned, critiqued
 
 
