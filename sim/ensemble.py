@@ -65,9 +65,9 @@ def _padded(values: np.ndarray, weeks: int) -> np.ndarray:
 
 def draws_and_seeds(posterior: Posterior, n: int, seed: int) -> tuple[list[dict[str, float]], list[int]]:
     """N parameter sets drawn by weight, and N seeds, both from ``seed`` alone."""
-    sets = posterior.draw(n, np.random.default_rng([seed, 3]))
-    seeds = [int(s.generate_state(1, np.uint64)[0] >> np.uint64(1)) for s in np.random.SeedSequence(seed).spawn(n)]
-    return sets, seeds
+    from sim.runner.plan import seeds
+
+    return posterior.draw(n, np.random.default_rng([seed, 3])), seeds(seed, n)
 
 
 def _one(task: tuple[Scenario, dict[str, float], int]) -> pd.DataFrame:
