@@ -13,10 +13,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from sim import KnowledgeSharingModel
+from sim.calibration.statistics import correlation, record_run
 
 #: The beliefs, as ``EmployeeState`` holds them, and the names the outputs give them.
 BELIEFS = {
@@ -31,18 +31,13 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def correlations(scenario: str = "baseline", seed: int = 0, employees: int = 1000, last: int = 52) -> dict:
-    """Pearson r across people between each belief's mean over the ``last`` weeks and how often they shared."""
-    model = KnowledgeSharingModel(scenario, rng=seed, employees=employees)
-    weeks = model.params.weeks
-    shared = np.zeros(model.org.n)
-    held = {name: np.zeros(model.org.n) for name in BELIEFS}
-    for week in range(1, weeks + 1):
-        model.step()
-        if week > weeks - last:
-            shared += model.state.shared
-            for name in BELIEFS:
-                held[name] += getattr(model.state, name)
-    return {BELIEFS[name]: float(np.corrcoef(values, shared)[0, 1]) for name, values in held.items()}
+    """Pearson r across people between each belief's mean over the ``last`` weeks and how often they shared.
+
+    The run is recorded as ``kshare calibrate`` records it (``sim.calibration.statistics``), so this table and
+    the calibration's belief patterns are one computation.
+    """
+    record = record_run(KnowledgeSharingModel(scenario, rng=seed, employees=employees), last)
+    return {output: correlation(getattr(record, name), record.shared_weeks) for name, output in BELIEFS.items()}
 
 
 def main() -> None:
