@@ -111,16 +111,16 @@ def _settled(donor_params, seed: int, weeks_seed: int) -> KnowledgeSharingModel:
 
 def _places(
     team: np.ndarray, manages: np.ndarray, n_teams: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Group people by team and role (manager or not): each group's code per person, the people in group order,
-    where each group starts and how big it is, and each person's rank within their group."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Group people by team and role (manager or not): the people in group order, where each group starts and
+    how big it is, and each person's rank within their group."""
     group = team.astype(np.int64) * 2 + manages
     order = np.argsort(group, kind="stable")
     size = np.bincount(group, minlength=2 * n_teams)
     start = starts(size)
     rank = np.empty(len(group), dtype=np.int64)
     rank[order] = np.arange(len(group)) - start[group[order]]
-    return group, order, start, size, rank
+    return order, start, size, rank
 
 
 def _take_over(model: KnowledgeSharingModel, donor: KnowledgeSharingModel, rng: np.random.Generator) -> None:
@@ -134,8 +134,8 @@ def _take_over(model: KnowledgeSharingModel, donor: KnowledgeSharingModel, rng: 
     org, st, ds, dorg = model.org, model.state, donor.state, donor.org
     team = rng.integers(0, dorg.n_teams, org.n_teams)
     manages = (org.level >= MANAGER).astype(np.int64)
-    _, _, _, _, rank = _places(org.team, manages, org.n_teams)
-    _, order, start, size, _ = _places(dorg.team, (dorg.level >= MANAGER).astype(np.int64), dorg.n_teams)
+    *_, rank = _places(org.team, manages, org.n_teams)
+    order, start, size, _ = _places(dorg.team, (dorg.level >= MANAGER).astype(np.int64), dorg.n_teams)
     want = team[org.team] * 2 + manages
     want = np.where(size[want] > 0, want, want ^ 1)  # a donor team without that role: the other role
     source = order[start[want] + rank % size[want]]
