@@ -86,8 +86,12 @@ class Culture(_Section):
         le=0.5,
         description="how much teammates differ in the safety they feel (s.d. around the team climate)",
     )
-    initial_sharers: UnitInterval = Field(0.5, description="share of employees actively sharing at week 0")
-    initial_lapsed: UnitInterval = Field(0.3, description="share who shared once but stopped, at week 0")
+    initial_sharers: UnitInterval = Field(
+        0.5, description="share of employees actively sharing at week 0 (only with warmup = 0)"
+    )
+    initial_lapsed: UnitInterval = Field(
+        0.3, description="share who shared once but stopped, at week 0 (only with warmup = 0)"
+    )
 
     @model_validator(mode="after")
     def _shares_add_up(self) -> Culture:
@@ -194,6 +198,17 @@ class Scenario(_Section):
                 "warmup must be 0 with behaviour.decision = 'barter': a barter run starts from its endowments, "
                 "and the warm-up settles beliefs the barter rule does not have"
             )
+        if self.warmup:
+            moved = [
+                f"culture.{key} = {getattr(self.culture, key)}"
+                for key in ("initial_sharers", "initial_lapsed")
+                if getattr(self.culture, key) != Culture.model_fields[key].default
+            ]
+            if moved:
+                raise ValueError(
+                    f"{' and '.join(moved)} needs warmup = 0: the {self.warmup}-week warm-up settles who shares "
+                    "before week 0 and leaves little of a starting share (ODD 5.4); to start from it, set warmup = 0"
+                )
         if self.organisation.network == "ring" and not barter:
             raise ValueError(
                 "organisation.network = 'ring' needs behaviour.decision = 'barter': the experience rule "

@@ -98,3 +98,12 @@ def test_bad_override_is_refused_with_a_suggestion():
         with_overrides(load_scenario("baseline"), {"recogniton": 0.5})
     with pytest.raises(ScenarioError, match=re.escape("culture.recognition")):
         load_scenario("baseline", recognition=2.0)
+
+
+def test_a_starting_share_is_refused_where_the_warm_up_would_forget_it():
+    with pytest.raises(ScenarioError, match=r"culture\.initial_sharers = 0\.1 needs warmup = 0"):
+        load_scenario("baseline", initial_sharers=0.1)
+    started = load_scenario("baseline", warmup=0, initial_sharers=0.1, initial_lapsed=0.0)
+    assert started.culture.initial_sharers == 0.1
+    # The default is the warm-up's own starting point, so an exported scenario that spells it out still loads.
+    assert load_scenario("baseline", initial_sharers=0.5).warmup == 104
