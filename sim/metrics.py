@@ -63,7 +63,9 @@ def gini(values: np.ndarray) -> float:
         return 0.0
     n = len(x)
     ranks = np.arange(1, n + 1)
-    return float(2.0 * np.dot(ranks, x) / (n * total) - (n + 1) / n)
+    # A sum of products, not np.dot: BLAS picks its kernel by CPU, and the last digit would follow it.
+    # At equality rounding can leave -4e-16; the coefficient is never below 0.
+    return max(0.0, float(2.0 * (ranks * x).sum() / (n * total) - (n + 1) / n))
 
 
 def coefficient_of_variation(values: np.ndarray, mean: float) -> float:
@@ -131,9 +133,8 @@ def measure(model: KnowledgeSharingModel, stacked: np.ndarray) -> dict[str, floa
     for name, total in zip(GROUPED[1:], totals[1:].tolist()):
         out[name] = total
     domains = st.knowledge.shape[1]
-    per_person = st.knowledge @ np.full(
-        domains, 1 / domains, dtype=st.knowledge.dtype
-    )  # BLAS: faster than mean(axis=1)
+    # Not a BLAS product (faster, but its kernel, and so the last digit, depends on the CPU).
+    per_person = st.knowledge.sum(axis=1, dtype=np.float64) / domains
     out["knowledge_mean"] = _mean(per_person)
     out["knowledge_gini"] = gini(per_person)
     out["knowledge_cv"] = coefficient_of_variation(per_person, out["knowledge_mean"])
@@ -181,16 +182,18 @@ class GroupIndex:
         self.complete = bool((self.size > 0).all())
         self.contiguous = bool((np.diff(group) >= 0).all()) and self.complete
         self.starts = starts(self.size)
-        if not self.contiguous:
-            self.membership = np.zeros((len(group), len(suffixes)), dtype=np.float64)
-            self.membership[np.arange(len(group)), group] = 1.0
+        self.group = group
+
+    def _sums(self, stacked: np.ndarray) -> np.ndarray:
+        """Each row's sum within each group, added in the people's order (a BLAS product's order follows the CPU)."""
+        return np.array([np.bincount(self.group, weights=row, minlength=len(self.size)) for row in stacked])
 
     def columns(self, names) -> list[str]:
         return [name + suffix for name in names for suffix in self.suffixes]
 
     def means(self, stacked: np.ndarray) -> list[float]:
         """Every row's mean in every group, in the order of ``columns``; NaN for an empty group."""
-        sums = np.add.reduceat(stacked, self.starts, axis=1) if self.contiguous else stacked @ self.membership
+        sums = np.add.reduceat(stacked, self.starts, axis=1) if self.contiguous else self._sums(stacked)
         # An empty group's mean is NaN, quietly; errstate is slow to enter, so only then.
         with nullcontext() if self.complete else np.errstate(invalid="ignore", divide="ignore"):
             return (sums / self.size).ravel().tolist()

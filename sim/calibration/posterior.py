@@ -92,15 +92,16 @@ class Posterior:
         between the peaks, so an ensemble over ``draw`` is the better use of a posterior.
         """
         values = self.parameters.to_numpy(dtype=np.float64)
-        return dict(zip(self.names, (self.weights @ values).tolist()))
+        # Weighted sums, not a BLAS product, whose last digit depends on the CPU's kernel.
+        return dict(zip(self.names, (self.weights[:, None] * values).sum(axis=0).tolist()))
 
     def summary(self) -> pd.DataFrame:
         """Weighted mean, s.d. and 2.5, 50 and 97.5 % quantiles of each parameter."""
         rows = []
         for name in self.names:
             x = self.parameters[name].to_numpy(dtype=np.float64)
-            mean = float(self.weights @ x)
-            sd = float(np.sqrt(self.weights @ (x - mean) ** 2))
+            mean = float((self.weights * x).sum())
+            sd = float(np.sqrt((self.weights * (x - mean) ** 2).sum()))
             low, median, high = weighted_quantiles(x, self.weights, (0.025, 0.5, 0.975))
             rows.append({"parameter": name, "mean": mean, "sd": sd, "q2.5": low, "median": median, "q97.5": high})
         return pd.DataFrame(rows)

@@ -83,8 +83,9 @@ def correlation(x: np.ndarray, y: np.ndarray) -> float:
     if len(x) < 3:
         return float("nan")
     dx, dy = x - x.mean(), y - y.mean()
-    scale = np.sqrt((dx @ dx) * (dy @ dy))
-    return float(dx @ dy / scale) if scale > 0 else float("nan")
+    # Sums of products, not BLAS dot products, whose last digit depends on the CPU's kernel.
+    scale = np.sqrt((dx * dx).sum() * (dy * dy).sum())
+    return float((dx * dy).sum() / scale) if scale > 0 else float("nan")
 
 
 # --------------------------------------------------------------- participation inequality
