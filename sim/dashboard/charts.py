@@ -444,8 +444,8 @@ def comparison(result, style: Style = NORMAL) -> Figure:
     _axes_style(ax, style, "Week", "Employees sharing this week (%)")
     ax.legend(loc="lower right", fontsize=style.font * 0.8, frameon=True, framealpha=0.9)
     ax.set_title(
-        f"Sharing, mean of {result.replications} replications per scenario "
-        f"({result.employees:,} employees, seeds {result.seeds[0]}–{result.seeds[-1]})",
+        f"Sharing, mean over {result.runs_over} each ({result.uncertainty}; "
+        f"{result.employees:,} employees, seeds {result.seeds[0]}–{result.seeds[-1]})",
         loc="left",
         fontsize=style.font * 1.05,
     )

@@ -8,6 +8,12 @@ people (common random numbers), so differences are paired and their
 confidence intervals narrow. Every series is first smoothed to a 4-week
 trailing average, the figure a reader sees on the live chart.
 
+Given a calibration's posterior, replication r also runs with the r-th draw
+from it (``sim.ensemble.draws_and_seeds``), the same draw in every scenario,
+as an experiment's ``[posterior]`` section does: the differences and their
+bands then carry parameter uncertainty as well as chance. The employees and
+weeks chosen for the comparison win over drawn parameters.
+
 The words compare each scenario with the first one: "+18 points of sharing at
 week 52, still +9 one year after the programme ended".
 """
@@ -20,7 +26,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sim.calibration.posterior import Posterior, PosteriorError, load_posterior
 from sim.dashboard.charts import smooth
+from sim.ensemble import draws_and_seeds
 from sim.model import KnowledgeSharingModel
 from sim.runner.statistics import interval
 from sim.scenario import Scenario
@@ -62,6 +70,24 @@ class Result:
     seeds: list[int]
     chosen_weeks: list[int]
     sentences: list[str] = field(default_factory=list)
+    #: The parameter set of each replication, drawn from ``posterior``; empty when only the seeds vary.
+    draws: list[dict[str, float]] = field(default_factory=list)
+    posterior: str = ""
+
+    @property
+    def runs_over(self) -> str:
+        """What the replications differ by: "5 posterior draws" or "5 seeds"."""
+        return f"{self.replications} {'posterior draws' if self.draws else 'seeds'}"
+
+    @property
+    def uncertainty(self) -> str:
+        """What the bands carry: "parameter uncertainty and chance" or "chance only"."""
+        return "parameter uncertainty and chance" if self.draws else "chance only"
+
+    @property
+    def basis(self) -> str:
+        """For captions: "over 5 posterior draws (parameter uncertainty and chance)"."""
+        return f"over {self.runs_over} ({self.uncertainty})"
 
     def table(self):
         """Mean and 95 % band of each scenario by week, for CSV export."""
@@ -142,12 +168,15 @@ def compare(
     chosen_weeks: Sequence[int] | None = None,
     progress: Callable[[float], None] | None = None,
     cancel: threading.Event | None = None,
+    posterior: Posterior | None = None,
 ) -> Result | None:
     """Run every scenario ``replications`` times; None if cancelled.
 
     ``employees`` and ``weeks``, when given, apply to every scenario so that
     they are comparable; otherwise each keeps its own and the shortest sets
-    the weeks compared.
+    the weeks compared. With ``posterior``, replication r of every scenario
+    runs with the r-th draw from it as well as seed ``seed + r`` (PosteriorError
+    if it holds fewer particles than ``replications``).
     """
     if not 2 <= len(choices) <= MAX_SCENARIOS:
         raise ValueError(f"compare two to {MAX_SCENARIOS} scenarios, not {len(choices)}")
@@ -158,22 +187,36 @@ def compare(
     ]
     horizon = min(scenario.weeks for _, scenario in prepared)
     seeds = [seed + r for r in range(replications)]
+    # The draws only: the seeds stay seed, seed + 1, ..., as an experiment keeps its own seeds under [posterior].
+    draws = draws_and_seeds(posterior, replications, seed)[0] if posterior is not None else []
+    own = [{k: v for k, v in drawn.items() if k not in overrides} for drawn in draws]
     total, done = len(prepared) * replications, 0
     items = []
     for label, scenario in prepared:
         runs = []
-        for run_seed in seeds:
+        for r, run_seed in enumerate(seeds):
             if cancel is not None and cancel.is_set():
                 return None
-            runs.append(one_run(scenario, run_seed)[: horizon + 1])
+            drawn = with_overrides(scenario, own[r], source=f"{label}, draw {r + 1}") if own and own[r] else scenario
+            runs.append(one_run(drawn, run_seed)[: horizon + 1])
             done += 1
             if progress is not None:
                 progress(done / total)
         items.append(Item(label, scenario, np.array(runs)))
     chosen = sorted({w for w in (chosen_weeks or default_weeks(prepared[-1][1], horizon)) if 0 <= w <= horizon})
     result = Result(items, np.arange(horizon + 1), replications, prepared[0][1].organisation.employees, seeds, chosen)
+    if posterior is not None:
+        result.draws, result.posterior = draws, posterior.source
     result.sentences = [describe(items[0], item, chosen, horizon) for item in items[1:]]
     return result
+
+
+def installed_posterior() -> tuple[Posterior | None, str]:
+    """The posterior shipped with kshare, or None and the one line saying why there is none."""
+    try:
+        return load_posterior(), ""
+    except PosteriorError as error:
+        return None, str(error)
 
 
 def default_weeks(scenario: Scenario, weeks: int) -> list[int]:
