@@ -130,8 +130,11 @@ def _points(value: float) -> str:
     return f"{'+' if rounded > 0 else '−' if rounded < 0 else '±'}{abs(rounded)}"
 
 
-def describe(reference: Item, other: Item, chosen_weeks: list[int], weeks: int) -> str:
-    """The difference between two scenarios in words, in percentage points of the share of employees sharing."""
+def describe(reference: Item, other: Item, chosen_weeks: list[int], weeks: int, noise: str = "chance") -> str:
+    """The difference between two scenarios in words, in percentage points of the share of employees sharing.
+
+    ``noise`` names what the interval covers: "chance" over seeds, "the uncertainty" over posterior draws.
+    """
     diff = 100 * (other.runs - reference.runs)
     half = _half_width(diff)
     mean = diff.mean(axis=0)
@@ -143,7 +146,7 @@ def describe(reference: Item, other: Item, chosen_weeks: list[int], weeks: int) 
         unit = " points of sharing" if not parts else ""
         text = f"{_points(mean[week])}{unit} at week {week}"
         if not clear:
-            text += " (within chance)"
+            text += f" (within {noise})"
         parts.append(text)
     end = programme_end(other.scenario)
     if end is not None and end + YEAR <= weeks and end + YEAR not in chosen_weeks:
@@ -152,7 +155,7 @@ def describe(reference: Item, other: Item, chosen_weeks: list[int], weeks: int) 
         still = "still " if first is not None and np.sign(first) == np.sign(round(later)) != 0 else ""
         text = f"{still}{_points(later)} one year after the programme ended (week {end + YEAR})"
         if abs(later) <= half[end + YEAR]:
-            text += ", within chance"
+            text += f", within {noise}"
         parts.append(text)
     if not parts:
         return f"{other.label} against {reference.label}: no week chosen within the {weeks} weeks."
@@ -207,7 +210,8 @@ def compare(
     result = Result(items, np.arange(horizon + 1), replications, prepared[0][1].organisation.employees, seeds, chosen)
     if posterior is not None:
         result.draws, result.posterior = draws, posterior.source
-    result.sentences = [describe(items[0], item, chosen, horizon) for item in items[1:]]
+    noise = "the uncertainty" if posterior is not None else "chance"
+    result.sentences = [describe(items[0], item, chosen, horizon, noise) for item in items[1:]]
     return result
 
 
