@@ -52,6 +52,7 @@ from sim.mechanism import (
     RECOGNISED_BASE,
     RECOGNISED_USED,
     SEEN_CRITIQUE,
+    SEEN_EFFICACY,
     Profile,
 )
 
@@ -275,7 +276,11 @@ class Dynamics:
         )
         sharers = compiled.learn_from_answers(ex.sharer, answers, levers["friction"], learning, beliefs, st.share_count)
         watching = Watching(
-            self.vicarious, F(b.vicarious_rate), F(CRITIQUE_ON_EASE), F((1 - CRITIQUE_MEMORY) * SEEN_CRITIQUE)
+            self.vicarious,
+            F(b.vicarious_rate),
+            F(CRITIQUE_ON_EASE),
+            F((1 - CRITIQUE_MEMORY) * SEEN_CRITIQUE),
+            F(SEEN_EFFICACY),
         )
         compiled.learn_by_watching(teams(m), ex, answers, sharers, watching, levers["friction"], beliefs)
         org = m.org

@@ -56,6 +56,10 @@ CRITIQUE_ON_CLIMATE = 0.3
 #: How much critique seen to fall on a teammate adds to one's own critique memory, relative to critique of one's
 #: own shares (an assumption: seeing it hurts, less than living it).
 SEEN_CRITIQUE = 0.5
+#: How much hearing that a colleague's knowledge was used counts as evidence that one's own would be, relative to
+#: hearing it of one's own share (an assumption after Bandura 1977b: vicarious experience is a weaker source of
+#: self-efficacy than mastery, because another's success says less about one's own capability).
+SEEN_EFFICACY = 0.5
 
 # ------------------------------------------------------------------ agent types (§5.3, §7.4, §7.6, §7.9, §7.11)
 

@@ -77,9 +77,14 @@ def test_the_share_of_contacts_who_use_what_they_receive_is_stationary_after_the
             shares.append(model.rule.use_share)
         use.append(shares)
     weekly = np.mean(use, axis=0)
-    # Without knowledge settling in the warm-up this fell from about 0.6 to 0.35; three seeds over 13 weeks
-    # put the standard error of each mean near 0.006, so 0.03 is five of them.
-    assert abs(weekly[:13].mean() - weekly[-13:].mean()) < 0.03, (weekly[:13].mean(), weekly[-13:].mean())
+    # Without knowledge settling in the warm-up this fell from about 0.6 to 0.35 over a run. The change over the
+    # run is read from a straight line through all 104 weekly means, not from two quarters: with three seeds a
+    # week's mean varies by about 0.02, so the fitted change has a standard error near 0.02 x sqrt(12 / 104)
+    # = 0.007. A small drift remains: knowledge settles with a time constant of 100 weeks (1 / depreciation),
+    # about the warm-up's length, and over six seeds the quarterly means go from 0.379 to 0.368 (ODD 5.4). The
+    # bound, 0.05, is that residue plus four standard errors, and a fifth of the transient the warm-up removed.
+    slope = np.polyfit(np.arange(len(weekly)), weekly, 1)[0]
+    assert abs(slope * len(weekly)) < 0.05, (slope * len(weekly), weekly[:13].mean(), weekly[-13:].mean())
 
 
 @pytest.mark.slow

@@ -204,7 +204,7 @@ def test_others_learn_the_same_beliefs_from_what_happens_to_their_teammates_shar
     answers = compiled.Answers(*(rng.random(e) < p for p in (0.4, 0.3, 0.5, 0.2)))
     sharers = np.unique(ex.sharer)
     # distinct values, so that two constants swapped in the loop would show
-    watching = compiled.Watching(rng.choice(np.array([1.0, 2.0], dtype=F), n), F(0.03), F(0.55), F(0.075))
+    watching = compiled.Watching(rng.choice(np.array([1.0, 2.0], dtype=F), n), F(0.03), F(0.55), F(0.075), F(0.6))
     friction = _unit(rng, n) * F(0.8)
     beliefs = _beliefs(rng, n)
     expected = {name: values.copy() for name, values in beliefs._asdict().items()}
@@ -221,8 +221,9 @@ def test_others_learn_the_same_beliefs_from_what_happens_to_their_teammates_shar
     rate[team_shares[team] == 0] = 0  # nobody in the team shared: nothing to see
     watches = rate > 0
     ease_seen = np.clip(F(1) - friction - watching.critique_on_ease * seen["critiqued"], 0, 1)
+    efficacy_seen = watching.efficacy_seen * seen["fed_back"]  # another's success counts for less
     for name, observed in (("recognition", seen["recognised"]), ("reciprocation", seen["returned"]),
-                           ("ease", ease_seen), ("self_efficacy", seen["fed_back"])):  # fmt: skip
+                           ("ease", ease_seen), ("self_efficacy", efficacy_seen)):  # fmt: skip
         expected[name][watches] += (rate * (observed - expected[name]))[watches]
     expected["critique_memory"][watches] += (watching.critique_added * seen["critiqued"])[watches]
     assert watches.mean() > 0.4 and (~watches).any()  # many watch; sharers and lone teams do not

@@ -97,3 +97,4 @@ class Watching(NamedTuple):
     rate: np.float32  # vicarious_rate
     critique_on_ease: np.float32  # as for sharers
     critique_added: np.float32  # (1 - CRITIQUE_MEMORY) x SEEN_CRITIQUE: the weight of critique seen in the memory
+    efficacy_seen: np.float32  # SEEN_EFFICACY: how much a colleague's knowledge being used says about one's own

@@ -219,7 +219,7 @@ def learn_by_watching(teams, ex, answers, sharers, watching, friction, beliefs):
         b.recognition[i] += saw * (seen_recognised[t] - b.recognition[i])
         b.reciprocation[i] += saw * (seen_returned[t] - b.reciprocation[i])
         b.ease[i] += saw * (clamp01(ONE - friction[i] - watching.critique_on_ease * critiqued) - b.ease[i])
-        b.self_efficacy[i] += saw * (seen_fed_back[t] - b.self_efficacy[i])
+        b.self_efficacy[i] += saw * (watching.efficacy_seen * seen_fed_back[t] - b.self_efficacy[i])
         b.critique_memory[i] += watching.critique_added * critiqued
 
 
