@@ -81,7 +81,7 @@ class Culture(_Section):
         0.08, ge=0.0, le=0.5, description="how much teams differ in psychological safety (s.d. of team climate)"
     )
     safety_spread: float = Field(
-        0.15,
+        0.197,
         ge=0.0,
         le=0.5,
         description="how much teammates differ in the safety they feel (s.d. around the team climate)",
@@ -115,22 +115,22 @@ class Behaviour(_Section):
         1.0, ge=0.0, le=5.0, description="weight of (experience - expectation) on satisfaction"
     )
     intention_rate: UnitInterval = Field(0.25, description="how fast intention follows its drivers")
-    intention_bias: float = Field(1.2, ge=-10.0, le=10.0, description="intercept of the intention")
-    cooperator_share: UnitInterval = Field(0.2, description="share of people inclined to share whatever happens")
-    defector_share: UnitInterval = Field(0.3, description="share of people inclined to keep knowledge to themselves")
+    intention_bias: float = Field(2.19, ge=-10.0, le=10.0, description="intercept of the intention")
+    cooperator_share: UnitInterval = Field(0.278, description="share of people inclined to share whatever happens")
+    defector_share: UnitInterval = Field(0.417, description="share of people inclined to keep knowledge to themselves")
     cooperator_bonus: float = Field(1.5, ge=0.0, le=10.0, description="cooperators' extra readiness, in logits")
     defector_penalty: float = Field(4.0, ge=0.0, le=10.0, description="defectors' lower readiness, in logits")
     disposition_spread: float = Field(
         0.5, ge=0.0, le=5.0, description="spread of personal readiness within each group, in logits"
     )
-    w_satisfaction: float = Field(3.0, ge=0.0, le=20.0, description="weight of satisfaction")
-    w_self_efficacy: float = Field(2.0, ge=0.0, le=20.0, description="weight of self-efficacy")
-    w_recognition: float = Field(1.0, ge=0.0, le=20.0, description="weight of expected recognition")
-    w_ease: float = Field(1.0, ge=0.0, le=20.0, description="weight of the expected ease of sharing")
-    w_reciprocation: float = Field(1.0, ge=0.0, le=20.0, description="weight of expected reciprocation")
-    w_safety: float = Field(5.0, ge=0.0, le=20.0, description="weight of psychological safety")
-    w_social: float = Field(2.0, ge=0.0, le=20.0, description="pull of what teammates visibly do")
-    friction_weight: UnitInterval = Field(0.6, description="how much friction stops an intended share")
+    w_satisfaction: float = Field(3.97, ge=0.0, le=20.0, description="weight of satisfaction")
+    w_self_efficacy: float = Field(2.32, ge=0.0, le=20.0, description="weight of self-efficacy")
+    w_recognition: float = Field(1.5, ge=0.0, le=20.0, description="weight of expected recognition")
+    w_ease: float = Field(1.29, ge=0.0, le=20.0, description="weight of the expected ease of sharing")
+    w_reciprocation: float = Field(1.56, ge=0.0, le=20.0, description="weight of expected reciprocation")
+    w_safety: float = Field(4.21, ge=0.0, le=20.0, description="weight of psychological safety")
+    w_social: float = Field(1.86, ge=0.0, le=20.0, description="pull of what teammates visibly do")
+    friction_weight: UnitInterval = Field(0.436, description="how much friction stops an intended share")
     base_opportunity: UnitInterval = Field(0.9, description="chance of having time to share in a week")
     recipients_per_share: int = Field(3, ge=1, le=20, description="colleagues reached per share")
     absorptive_capacity: UnitInterval = Field(0.3, description="fraction of a knowledge gap absorbed")
@@ -151,7 +151,7 @@ class Behaviour(_Section):
     )
     active_window: int = Field(4, ge=1, le=52, description="weeks since last share that still count as active")
     reach_spread: float = Field(
-        2.0,
+        2.11,
         ge=0.0,
         le=3.0,
         description="how much people differ in how many colleagues a share reaches (s.d. of its log)",

@@ -386,3 +386,15 @@ def test_a_fit_runs_on_worker_processes(tmp_path):
     )
     assert isinstance(result.posterior, Posterior) and result.posterior.particles == 8
     assert not json.loads((tmp_path / "run.json").read_text())["reproducible"]
+
+
+def test_the_defaults_are_the_installed_posteriors_representative_point():
+    """Every preset inherits the defaults, so they must be the shipped fit's point, not an older hand calibration.
+    experiments/adopt_posterior.py writes them; this keeps the two from drifting apart."""
+    from experiments.adopt_posterior import decimals
+    from sim.scenario import Scenario
+
+    representative = load_posterior().representative()
+    defaults = Scenario().culture.model_dump() | Scenario().behaviour.model_dump()
+    for name, value in representative.items():
+        assert defaults[name] == pytest.approx(value, abs=0.51 * 10 ** -decimals(name)), name
