@@ -8,7 +8,7 @@ them at a size that runs in seconds.
 import numpy as np
 import pytest
 
-from experiments.beliefs import correlations
+from experiments.beliefs import BELIEFS, correlations
 from experiments.calibration import TARGETS, baseline_run
 from sim import KnowledgeSharingModel, Scenario, load_scenario, simulate
 
@@ -92,6 +92,9 @@ def test_beliefs_formed_alike_go_with_sharing_as_surveys_find():
     found = [correlations("baseline", seed) for seed in SEEDS]
     r = {name: float(np.mean([run[name] for run in found])) for name in found[0]}
     # Survey studies find every belief positively related to sharing (docs/validation.md, "Beliefs and sharing").
-    # Before non-sharers formed beliefs as sharers do, experienced ease went with sharing at r = -0.58.
-    for name in ("experienced_ease", "experienced_reciprocation", "satisfaction", "perceived_safety"):
-        assert r[name] > 0.1, (name, r[name])
+    # Before non-sharers formed beliefs as sharers do, experienced ease went with sharing at r = -0.58 and
+    # self-efficacy at -0.14. Now every one sits in the calibration's band (0.1-0.6): the lowest, recognition,
+    # at about 0.20 with a seed-to-seed s.d. of 0.056, so a three-seed mean falls below 0.1 only 3 s.d. out.
+    assert set(r) == set(BELIEFS.values())
+    for name, value in r.items():
+        assert 0.1 < value < 0.6, (name, value)

@@ -70,18 +70,18 @@ def require_pyabc() -> Any:
 class Settings:
     """Everything that decides a fit, besides the patterns and priors."""
 
-    population: int = 100
-    generations: int = 5
-    min_epsilon: float = 0.5  # stop once the threshold is this low (see BandDistance)
+    population: int = 400
+    generations: int = 8
+    min_epsilon: float = 0.4  # stop once the threshold is this low (see BandDistance)
     norm: Norm = "rms"
     kernel_scaling: float = 3.0  # width of pyabc's perturbation kernel, times its default (see docs/calibration.md)
-    employees: int = 300
+    employees: int = 1000
     weeks: int | None = None  # the scenario's (104 for the baseline)
     window: int = WINDOW
     scenario: str = "baseline"
     workers: int = 2
     seed: int = 0
-    draws: int = 20  # posterior predictive runs
+    draws: int = 40  # posterior predictive runs
     dask: str | None = None
 
     def plan(self, patterns: PatternSet, priors: PriorSet) -> str:

@@ -44,14 +44,14 @@ def _command_line() -> str:
     show_default=True,
     help="Output folder: posterior, diagnostics, figure and the pyabc database.",
 )
-@click.option("--population", type=click.IntRange(2, 100_000), default=100, show_default=True, help="Particles.")
+@click.option("--population", type=click.IntRange(2, 100_000), default=400, show_default=True, help="Particles.")
 @click.option(
-    "--generations", type=click.IntRange(1, 1000), default=5, show_default=True, help="At most this many generations."
+    "--generations", type=click.IntRange(1, 1000), default=8, show_default=True, help="At most this many generations."
 )
 @click.option(
     "--min-epsilon",
     type=click.FloatRange(0.0),
-    default=0.5,
+    default=0.4,
     show_default=True,
     help="Stop once the threshold is this low (in half-widths of the patterns' bands).",
 )
@@ -70,13 +70,13 @@ def _command_line() -> str:
     help="Width of the perturbation kernel, times pyabc's default (wider keeps the weights even in many dimensions).",
 )
 @click.option(
-    "--employees", type=click.IntRange(10, 2_000_000), default=300, show_default=True, help="Organisation size."
+    "--employees", type=click.IntRange(10, 2_000_000), default=1000, show_default=True, help="Organisation size."
 )
 @click.option("--weeks", type=click.IntRange(1, 5200), default=None, help="Weeks per run (default: the scenario's).")
 @click.option(
     "--draws",
     type=click.IntRange(1, 100_000),
-    default=20,
+    default=40,
     show_default=True,
     help="Posterior predictive runs for the fit table.",
 )
