@@ -12,6 +12,7 @@ whole result, so whoever owns the folder may delete it.
 from __future__ import annotations
 
 import os
+import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -72,17 +73,18 @@ def safe_stem(name: str, what: str = "name", remedy: str = "or choose the folder
     hidden name) and no space at either end. ``what`` names where the name came
     from, e.g. ``"scenario.toml: name"``.
     """
-    reason = _unsafe(name)
+    reason = unsafe_reason(name)
     if reason is None:
         return name
     shown = repr(name if len(name) <= 40 else name[:40] + "…")
     raise UnsafeName(
         f"{what} {shown} cannot be used as a file or folder name: {reason}; give a plain name (no '/', '\\', "
-        f"control characters or leading '.', at most {MAX_STEM} characters) {remedy}"
+        f"control characters or leading '.', at most {MAX_STEM} characters){f' {remedy}' if remedy else ''}"
     )
 
 
-def _unsafe(name: str) -> str | None:
+def unsafe_reason(name: str) -> str | None:
+    """Why ``name`` is not safe as a file or folder name (see ``safe_stem``), or None if it is."""
     if not name.strip():
         return "it is empty"
     if len(name) > MAX_STEM:
@@ -98,6 +100,17 @@ def _unsafe(name: str) -> str | None:
     if name != name.strip():
         return "it starts or ends with a space"
     return None
+
+
+def clean_stem(name: str, fallback: str = "scenario") -> str:
+    """``name`` made safe by replacing, for file names the user sees before saving (the dashboard's downloads).
+
+    Every run of characters other than ASCII letters, digits, ``_``, ``.`` and
+    ``-`` becomes ``_``, leading dots and underscores go, and the result is cut
+    to ``MAX_STEM``; what is left always passes ``safe_stem``.
+    """
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", name).lstrip("_.")[:MAX_STEM].rstrip("_")
+    return safe_stem(cleaned or fallback)
 
 
 def results_folder(name: str, what: str = "name") -> Path:
