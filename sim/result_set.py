@@ -9,12 +9,15 @@ folder is replaced, a folder holding anything but a result set is refused
 rather than deleted. Whether the folder can be written, and has room, is
 checked before the simulation starts, so a read-only or full disk costs no
 simulation time. Every failure is one line (``ResultSetError``): no
-traceback, nothing half-written left behind.
+traceback, nothing half-written left behind. A temporary folder that a killed
+run could not remove is hidden (``.<name>.<pid>.<token>[.old].partial``) and
+deleted by the next run into the same folder once its process is gone.
 """
 
 from __future__ import annotations
 
 import errno
+import glob
 import os
 import secrets
 import shutil
@@ -96,6 +99,7 @@ def write_set(out: Path, writers: dict[str, Callable[[Path], object]]) -> dict[s
         for name, write in writers.items():
             write(tmp / name)
         _swap(tmp, out)
+        _remove_stale(out)
     except OSError as error:
         raise _failed(out, error) from None
     finally:
@@ -129,6 +133,24 @@ def _swap(new: Path, out: Path) -> None:
         os.rename(old, out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _remove_stale(out: Path) -> None:
+    """Delete what killed runs left beside ``out``: temporary folders whose process (the pid in the name) is gone."""
+    for path in out.parent.glob(f".{glob.escape(out.name)}.*.partial"):
+        pid = path.name[len(out.name) + 2 :].split(".")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return pid < 2**31  # another user's process (or a number no process can have)
+    return True
 
 
 def _failed(out: Path, error: OSError) -> ResultSetError:

@@ -162,6 +162,19 @@ def test_new_set_replaces_the_old_one_whole(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
+def test_folders_left_by_killed_runs_are_removed_by_the_next_run(tmp_path):
+    out = tmp_path / "out"
+    dead = tmp_path / ".out.999999999.0badcafe.old.partial"  # no process has this pid
+    dead.mkdir()
+    (dead / "summary.json").write_text("{}")
+    alive = tmp_path / f".out.{os.getpid()}.0badcafe.partial"  # a run still writing
+    alive.mkdir()
+    other = tmp_path / ".other.999999999.0badcafe.partial"  # beside another folder: not ours to judge
+    other.mkdir()
+    assert run(out).exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out", alive.name, other.name])
+
+
 def never_simulate(monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("simulated although the output folder could not be written")
