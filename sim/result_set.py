@@ -54,6 +54,8 @@ def check_folder(out: Path, weeks: int) -> None:
     exist yet: nothing is created here, so a run refused later leaves no empty
     folders), and checks the free space there. Raises ``ResultSetError``.
     """
+    if out.name in ("", ".."):
+        raise ResultSetError(f"output folder '{out}': give a folder of its own, not '.', '..' or '/'")
     if out.is_symlink():
         raise ResultSetError(f"output folder '{out}': is a symbolic link; give the folder itself")
     if out.exists() and not out.is_dir():

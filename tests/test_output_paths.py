@@ -224,9 +224,12 @@ def test_folder_holding_other_files_is_refused_not_replaced(tmp_path, monkeypatc
     assert (out / "notes.txt").read_text() == "mine"
 
 
-def test_working_folder_is_refused_as_out(work, monkeypatch):
+@pytest.mark.parametrize("out", [".", "..", "missing/..", "/"])
+def test_working_folder_or_one_above_is_refused_as_out(tmp_path, work, monkeypatch, out):
     never_simulate(monkeypatch)
-    assert_one_line_refusal(run(Path(".")), "working folder")
+    before = files_under(tmp_path)
+    assert_one_line_refusal(run(Path(out)), "output folder")
+    assert files_under(tmp_path) == before
 
 
 # ------------------------------------------------------------------------------------------ identical bytes
