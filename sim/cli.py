@@ -9,7 +9,9 @@ from pathlib import Path
 import click
 from tqdm import tqdm
 
+from sim.files import results_folder
 from sim.interventions import FAMILIES
+from sim.result_set import check_folder
 from sim.scenario_files import ScenarioError, check_file, load_scenario, parse_assignment, preset_names
 
 #: Runs expected to take less than this many seconds show no progress bar.
@@ -116,7 +118,10 @@ def run(
     except ScenarioError as error:
         raise click.ClickException(str(error)) from None
 
-    out = out or Path("results") / params.name
+    if out is None:
+        what = "--set name" if "name" in overrides else f"{scenario}: name"
+        out = results_folder(params.name, what)
+    check_folder(out, params.weeks)  # a read-only, full or foreign folder is refused before anything runs
     started = time.perf_counter()
     if ensemble is not None:
         _run_ensemble(scenario, ensemble, posterior, seed, workers, overrides, out, started)

@@ -1,8 +1,12 @@
 """Write a run's results: weekly table (Parquet and CSV), summary with provenance, and chart.
 
-Every file is written under a temporary name and renamed into place only
-when whole, so an interrupted run never leaves a half-written result, and a
-result already in the folder is replaced only by a complete one.
+The four files are one result set (``sim.result_set``): written into a
+temporary folder and renamed into place together, so an interrupted or failed
+run never leaves a half-written result, and an old set is never mixed with a
+new one. The Parquet file's provenance is what determines the numbers (versions,
+scenario, parameters, seed), not when or by which command line it was made:
+identical runs give byte-identical files, and the command and time are in
+``summary.json`` only.
 """
 
 from __future__ import annotations
@@ -17,10 +21,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.ensemble import Ensemble
-from sim.files import atomic_write
 from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
 from sim.plot import sharing_chart
+from sim.result_set import write_set
 from sim.versions import versions
 
 
@@ -35,12 +39,12 @@ def provenance(model: KnowledgeSharingModel, source: str) -> dict[str, Any]:
         "steady_week": model.steady_week,  # the week the run stopped by itself at a steady state (barter), or null
         "employees": model.org.n,
         "parameters": model.params.model_dump(mode="json"),
-        **_made(),
     }
 
 
 def _made() -> dict[str, str]:
-    """The command that made a result, and when."""
+    """The command that made a result, and when: for ``summary.json`` only, so that the other files of identical
+    runs are byte-identical even when written at other times or to other folders (``--out`` is in the command)."""
     return {
         "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -50,7 +54,6 @@ def _made() -> dict[str, str]:
 def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path]:
     """An ensemble's weekly means and bands, its provenance (every run's drawn parameters and seed), and its
     chart with the band."""
-    out.mkdir(parents=True, exist_ok=True)
     frame = ensemble.band()
     runs = len(ensemble.frames)
     info = {
@@ -65,24 +68,27 @@ def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path
             "band": "2.5th to 97.5th percentile over the runs",
             "draws": [dict(parameters, seed=seed) for parameters, seed in zip(ensemble.draws, ensemble.seeds)],
         },
-        **_made(),
     }
     last = frame.iloc[-1]
-    summary = info | {
+    summary = {
+        **info,
+        **_made(),
         "final": {
             name: {"mean": float(last[name]), "low": float(last[f"{name}_low"]), "high": float(last[f"{name}_high"])}
             for name in HEADLINE
-        }
+        },
     }
     return _write(frame, info, summary, out, lambda p: sharing_chart(frame, ensemble.scenario, p, None, runs))
 
 
 def write_run(model: KnowledgeSharingModel, out: Path, source: str) -> dict[str, Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    """A run's weekly table, its summary with provenance, and its chart, as one result set in ``out``."""
     frame = model.timeseries()
     info = provenance(model, source)
     rate = frame["sharing_rate"].to_numpy()[1:]
-    summary = info | {
+    summary = {
+        **info,
+        **_made(),
         "final": {name: float(frame[name].iloc[-1]) for name in HEADLINE},
         "mean_sharing_rate": float(rate.mean()) if len(rate) else float("nan"),
     }
@@ -92,14 +98,16 @@ def write_run(model: KnowledgeSharingModel, out: Path, source: str) -> dict[str,
 def _write(frame, info: dict, summary: dict, out: Path, chart) -> dict[str, Path]:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"kshare": json.dumps(info).encode()})
-    paths = {
-        "timeseries": out / "timeseries.parquet",
-        "csv": out / "timeseries.csv",
-        "summary": out / "summary.json",
-        "chart": out / "sharing.png",
+    files = {
+        "timeseries.parquet": lambda p: pq.write_table(table, p),
+        "timeseries.csv": lambda p: frame.to_csv(p, index=False, float_format="%.6g"),
+        "sharing.png": chart,
+        "summary.json": lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"),
     }
-    atomic_write(paths["timeseries"], lambda p: pq.write_table(table, p))
-    atomic_write(paths["csv"], lambda p: frame.to_csv(p, index=False, float_format="%.6g"))
-    atomic_write(paths["chart"], chart)
-    atomic_write(paths["summary"], lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"))
-    return paths
+    paths = write_set(out, files)
+    return {
+        "timeseries": paths["timeseries.parquet"],
+        "csv": paths["timeseries.csv"],
+        "summary": paths["summary.json"],
+        "chart": paths["sharing.png"],
+    }

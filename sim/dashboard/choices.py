@@ -17,6 +17,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from sim.files import UnsafeName, safe_stem, unsafe_reason
 from sim.interventions import FAMILIES, TYPE_NAMES
 from sim.scenario import Scenario
 from sim.scenario_files import Problem, ScenarioError, load_scenario, validate, with_overrides
@@ -52,8 +53,14 @@ def from_upload(name: str, content: bytes | str) -> Scenario:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ScenarioError(name, [Problem("", f"not valid TOML: {error}")]) from None
-    data.setdefault("name", Path(name).stem or "uploaded")
-    return validate(data, name)
+    stem = Path(name).stem
+    data.setdefault("name", stem if stem and unsafe_reason(stem) is None else "uploaded")
+    scenario = validate(data, name)
+    try:  # the name decides the folder `kshare run` on an exported file writes to: refused as the CLI refuses it
+        safe_stem(scenario.name, "value", remedy="")
+    except UnsafeName as error:
+        raise ScenarioError(name, [Problem("name", error.message)]) from None
+    return scenario
 
 
 def intervention_rows(scenario: Scenario) -> list[dict[str, Any]]:

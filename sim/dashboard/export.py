@@ -8,7 +8,6 @@ has the columns and number format of ``kshare run``'s ``timeseries.csv``.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,6 +15,7 @@ import pandas as pd
 import tomli_w
 
 import sim
+from sim.files import clean_stem
 from sim.scenario import Scenario
 
 
@@ -45,5 +45,5 @@ def timeseries_csv(frame: pd.DataFrame) -> str:
 
 
 def file_stem(scenario: Scenario) -> str:
-    """A safe file name from the scenario name."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", scenario.name).strip("_") or "scenario"
+    """A safe file name from the scenario name (``sim.files.clean_stem``): the browser offers it before saving."""
+    return clean_stem(scenario.name)

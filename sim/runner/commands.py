@@ -70,9 +70,10 @@ def sweep(
     if check:
         return
 
+    from sim.files import results_folder
     from sim.runner.sweep import run_sweep
 
-    out = out or Path("results") / loaded.name
+    out = out or results_folder(loaded.name, f"{experiment}: name")  # a name with '/' or '..' is refused
     try:
         result = run_sweep(loaded, out, workers=workers, dask=dask_address, dask_local=dask_local, resume=resume)
     except ExperimentError as error:  # SweepError included: the folder was left as it was
