@@ -594,3 +594,22 @@ def test_check_counts_a_huge_design_without_building_it_and_a_sweep_over_the_cap
     with pytest.raises(SweepError, match="--allow-large"):
         run_sweep(path, out, workers=1)
     assert not out.exists()
+
+
+def test_signals_during_a_dask_cluster_start_wait_for_it_then_stop_the_sweep():
+    import os
+
+    from sim.runner.engines import held_signals
+
+    finished = []
+
+    def start():
+        with held_signals():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            finished.append("the start went on")
+
+    with pytest.raises(KeyboardInterrupt):
+        start()
+    assert finished == ["the start went on"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
+import threading
+from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from contextlib import contextmanager
 from multiprocessing import forkserver
 from typing import Self
 
@@ -21,6 +25,8 @@ from sim.runner import lifeline
 #: Seconds a new engine has to show that it runs work, and to reach a Dask scheduler.
 START_TIMEOUT = 60.0
 DASK_CONNECT_TIMEOUT = 20.0
+#: The signals a sweep handles by stopping cleanly.
+HELD = (signal.SIGINT, signal.SIGTERM)
 
 
 class EngineError(Exception):
@@ -88,6 +94,29 @@ class Sequential(Engine):
         self.executor = _Inline()
 
 
+@contextmanager
+def held_signals() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done, then deliver the first one to its usual handler.
+
+    A Dask local cluster interrupted while it starts is half made: nothing can
+    close it, and Dask's own clean-up at exit fails on it with a traceback.
+    Its start takes seconds; waiting for it and then closing it is clean.
+    Only the main thread receives signals, so elsewhere this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {sig: signal.signal(sig, lambda signum, frame: caught.append(signum)) for sig in HELD}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+    if caught:
+        signal.raise_signal(caught[0])
+
+
 def one_line(error: BaseException) -> str:
     """An exception as one line: its type where the message is empty, its first line otherwise."""
     text = str(error).strip()
@@ -139,13 +168,14 @@ class Dask(Engine):
             if address:
                 client = Client(address, timeout=f"{DASK_CONNECT_TIMEOUT:.0f}s")
             else:
-                cluster = LocalCluster(
-                    n_workers=local_workers or os.cpu_count() or 1,
-                    threads_per_worker=1,
-                    processes=True,
-                    dashboard_address=None,
-                )
-                client = Client(cluster)
+                with held_signals():
+                    cluster = LocalCluster(
+                        n_workers=local_workers or os.cpu_count() or 1,
+                        threads_per_worker=1,
+                        processes=True,
+                        dashboard_address=None,
+                    )
+                    client = Client(cluster)
             client.wait_for_workers(1, timeout=START_TIMEOUT)
             threads = sum(client.nthreads().values())
         except BaseException as error:
