@@ -314,14 +314,11 @@ class _Folder:
 
     def _verify(self) -> None:
         """The planned runs whose file is whole and this sweep's; the others go in ``rejected`` to run again."""
-        every = (
-            None if self.experiment.definition.outputs.every == "final" else self.experiment.definition.outputs.every
-        )
         for spec in self.runs:
             path = self.runs_dir / f"{spec.run_id}.parquet"
             if not path.is_file():
                 continue
-            problem = verify(path, spec.run_id, spec.seed, spec.experiment, every)
+            problem = verify(path, spec.run_id, spec.seed, spec.experiment, spec.every)
             if problem is None:
                 self.done.add(spec.run_id)
             else:
