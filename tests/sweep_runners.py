@@ -45,3 +45,13 @@ class Interrupt:
             raise KeyboardInterrupt
         self.count += 1
         return execute(spec)
+
+
+class Terminate(Interrupt):
+    """SIGTERM to this process in the middle of a sequential sweep, after ``after`` runs have finished."""
+
+    def __call__(self, spec):
+        if self.count == self.after:
+            os.kill(os.getpid(), signal.SIGTERM)
+        self.count += 1
+        return execute(spec)

@@ -328,3 +328,48 @@ def test_windowed_outcomes_are_compared_with_the_baseline_over_the_same_weeks():
     matched = matched_windows(table, weekly, "baseline", {"programme": (2, 5)})
     assert matched[("programme", "during_sharing_rate")].to_dict() == pytest.approx({"b0": 0.4, "b1": 0.2})
     assert matched[("programme", "after_sharing_rate")].to_dict() == pytest.approx({"b0": 0.7, "b1": 0.35})
+
+
+def test_bad_run_files_are_refused_by_name_and_unplanned_ones_named(small, tmp_path):
+    out = tmp_path / "bad"
+    shutil.copytree(small, out, ignore=shutil.ignore_patterns("report"))
+    whole = (out / "runs" / "baseline-r001.parquet").read_bytes()
+    (out / "runs" / "baseline-r001.parquet").write_bytes(whole[:300])  # cut short
+    shutil.copy(out / "runs" / "baseline-r000.parquet", out / "runs" / "blame_culture-r002.parquet")  # another's
+    result = invoke(out)
+    assert result.exit_code == 1
+    error = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(error) == 1 and "2 run file(s) are unreadable or not this sweep's" in error[0]
+    assert "baseline-r001.parquet not readable as Parquet" in error[0]
+    assert "blame_culture-r002.parquet holds run 'baseline-r000'" in error[0] and "--resume" in error[0]
+    assert not (out / "report").exists()
+
+    (out / "runs" / "baseline-r001.parquet").write_bytes(whole)
+    (out / "runs" / "blame_culture-r002.parquet").unlink()
+    shutil.copy(out / "runs" / "baseline-r000.parquet", out / "runs" / "stray.parquet")
+    result = invoke(out)
+    assert result.exit_code == 0
+    assert "Not analysed: stray.parquet" in result.output
+    effects = pd.read_csv(out / "report" / "effects.csv").set_index(["scenario", "measure"])
+    assert effects.loc[("blame_culture", "late_sharing_rate"), "n"] == 2  # its third run is missing, not replaced
+
+
+def test_a_lost_run_log_is_made_up_from_the_files(small, tmp_path):
+    out = tmp_path / "nolog"
+    shutil.copytree(small, out, ignore=shutil.ignore_patterns("report"))
+    (out / "runs.jsonl").unlink()
+    result = invoke(out, "--out", tmp_path / "report")
+    assert result.exit_code == 0, result.output
+    assert "runs.jsonl is missing" in result.output
+    assert invoke(small, "--out", tmp_path / "with_log").exit_code == 0
+    got = pd.read_csv(tmp_path / "report" / "effects.csv")
+    pd.testing.assert_frame_equal(got, pd.read_csv(tmp_path / "with_log" / "effects.csv"))
+    assert got["n"].min() == 3
+
+
+def test_a_manifest_of_the_wrong_shape_gives_one_line_and_no_report(tmp_path):
+    (tmp_path / "odd").mkdir()
+    (tmp_path / "odd" / "manifest.json").write_text('{"runs": 3}')
+    result = invoke(tmp_path / "odd")
+    assert result.exit_code == 1 and "not a kshare sweep's manifest" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "odd" / "report").exists()

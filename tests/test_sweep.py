@@ -342,3 +342,274 @@ def test_sweep_command_end_to_end(experiment, tmp_path):
     assert "12 of 12 done" in result.output
     bad = CliRunner().invoke(main, ["sweep", str(experiment(SMALL.replace("seed = 11", "sed = 11"), "bad.toml"))])
     assert bad.exit_code == 1 and "did you mean 'seed'" in bad.output
+
+
+# ------------------------------------------------------------ lifecycle faults
+def sweep_processes(group: int) -> list[str]:
+    """The live processes of a process group (the sweep was started in a session of its own), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue  # gone meanwhile
+        if int(fields[2]) == group and fields[0] != "Z":
+            found.append(f"{entry.name} {command[:120]}")
+    return found
+
+
+def start_sweep(path: Path, out: Path) -> subprocess.Popen:
+    """A sweep on a pool of two workers in its own session, once it has saved its first runs."""
+    command = [sys.executable, "-m", "sim.cli", "sweep", str(path), "--out", str(out), "--workers", "2"]
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    deadline = time.monotonic() + 120
+    while len(list((out / "runs").glob("*.parquet"))) < 2 and time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.1)
+    return process
+
+
+def left_after(group: int, seconds: float = 10) -> list[str]:
+    deadline = time.monotonic() + seconds
+    while (left := sweep_processes(group)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_no_process_of_a_sweep_outlives_its_parent(experiment, tmp_path):
+    path = experiment(SMALL.replace("replications = 3", "replications = 40").replace("weeks = 12", "weeks = 40"))
+    killed = start_sweep(path, tmp_path / "killed")
+    assert len(sweep_processes(killed.pid)) >= 4  # the sweep, its fork server, two workers (and a resource tracker)
+    killed.kill()
+    killed.wait(timeout=10)
+    assert left_after(killed.pid) == []
+
+    terminated = start_sweep(path, tmp_path / "terminated")
+    terminated.send_signal(signal.SIGTERM)
+    _, stderr = terminated.communicate(timeout=120)
+    assert terminated.returncode == 143, stderr
+    assert "--resume" in stderr
+    manifest = json.loads((tmp_path / "terminated" / "manifest.json").read_text())
+    assert manifest["status"] == "interrupted"
+    assert manifest["done"] == len(list((tmp_path / "terminated" / "runs").glob("*.parquet"))) >= 2
+    assert left_after(terminated.pid) == []
+
+
+def test_sigterm_stops_like_ctrl_c_and_resume_completes(experiment, tmp_path):
+    out = tmp_path / "out"
+    first = run_sweep(experiment(), out, workers=1, runner=sweep_runners.Terminate(after=4))
+    assert first.interrupted and first.exit_code == 143
+    assert 4 <= first.done < 12
+    assert json.loads((out / "manifest.json").read_text())["status"] == "interrupted"
+    assert signal.getsignal(signal.SIGTERM) == signal.SIG_DFL  # the sweep's handler is gone with it
+    second = run_sweep(experiment(), out, workers=1, resume=True)
+    assert second.complete and second.ran == 12 - first.done
+    assert digests(out) == digests_of_clean_run(experiment(), tmp_path)
+
+
+def one_error_line(result) -> str:
+    """The CLI's output must be one error line after the size line, and no traceback."""
+    assert "Traceback" not in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    errors = [line for line in result.output.splitlines() if line.startswith("Error:")]
+    assert len(errors) == 1, result.output
+    return errors[0]
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        (["--dask", "notanaddress"], "--dask notanaddress: expected a scheduler address such as tcp://"),
+        (["--dask", "tcp://127.0.0.1:1"], "--dask tcp://127.0.0.1:1: could not reach a Dask scheduler within 1 s"),
+    ],
+)
+def test_an_engine_that_cannot_start_writes_nothing(experiment, tmp_path, monkeypatch, options, expected):
+    pytest.importorskip("distributed")
+    from click.testing import CliRunner
+
+    from sim.cli import main
+    from sim.runner import engines
+
+    monkeypatch.setattr(engines, "DASK_CONNECT_TIMEOUT", 1.0)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["sweep", str(experiment()), "--out", str(out), *options])
+    assert result.exit_code == 1
+    assert expected in one_error_line(result)
+    assert not out.exists()
+
+
+def test_dask_without_the_extra_and_ctrl_c_at_start_give_one_line_and_no_folder(experiment, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from sim.cli import main
+
+    out = tmp_path / "out"
+    with monkeypatch.context() as patch:
+        patch.setitem(sys.modules, "distributed", None)  # an import of it fails, as without the extra
+        result = CliRunner().invoke(main, ["sweep", str(experiment()), "--out", str(out), "--dask-local", "2"])
+    assert result.exit_code == 1
+    assert "--dask-local: Dask is not installed" in one_error_line(result)
+    assert "uv sync --extra dask" in result.output
+    assert not out.exists()
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweep_module, "choose", interrupted)
+    result = CliRunner().invoke(main, ["sweep", str(experiment()), "--out", str(out), "--workers", "1"])
+    assert result.exit_code == 130
+    assert "Ctrl-C before the first run started" in one_error_line(result)
+    assert not out.exists()
+
+
+def test_a_folder_left_by_an_early_failure_is_accepted_by_a_plain_rerun(experiment, tmp_path):
+    for resume in (False, True):
+        out = tmp_path / f"left-{resume}"
+        (out / "runs").mkdir(parents=True)
+        (out / "runs" / ".baseline-p0000-r000.parquet.partial").write_bytes(b"cut")
+        (out / "experiment.toml").write_text("an older copy")
+        result = run_sweep(experiment(), out, workers=1, resume=resume)
+        assert result.complete and result.ran == 12
+        assert (out / "experiment.toml").read_text() == SMALL
+    (tmp_path / "used" / "runs").mkdir(parents=True)
+    (tmp_path / "used" / "runs" / "mine.parquet").write_bytes(b"someone's")
+    with pytest.raises(SweepError, match="not empty and holds no sweep"):
+        run_sweep(experiment(), tmp_path / "used", workers=1)
+
+
+def test_an_unwritable_folder_or_a_bad_manifest_is_refused_in_one_line_before_anything_is_written(experiment, tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(SweepError, match=r"is a file, not a folder") as caught:
+        run_sweep(experiment(), tmp_path / "file" / "out", workers=1)
+    assert "\n" not in str(caught.value)
+    (tmp_path / "odd").mkdir()
+    (tmp_path / "odd" / "manifest.json").write_text("[1, 2]")
+    with pytest.raises(SweepError, match="not a kshare sweep's manifest"):
+        run_sweep(experiment(), tmp_path / "odd", workers=1, resume=True)
+    assert sorted(p.name for p in (tmp_path / "odd").iterdir()) == ["manifest.json"]
+
+
+def test_resume_sets_aside_and_reruns_every_bad_run_file_and_says_which(experiment, tmp_path):
+    out = tmp_path / "out"
+    run_sweep(experiment(), out, workers=1)
+    other = tmp_path / "other"
+    run_sweep(experiment(SMALL.replace("seed = 11", "seed = 12")), other, workers=1)
+    runs_dir = out / "runs"
+    cut, swapped, foreign, good = (
+        "baseline-p0000-r000",
+        "baseline-p0000-r001",
+        "baseline-p0001-r002",
+        "recognition_programme-p0000-r000",
+    )
+    whole = (runs_dir / f"{cut}.parquet").read_bytes()
+    (runs_dir / f"{cut}.parquet").write_bytes(whole[: len(whole) // 2])  # a copy cut short
+    (runs_dir / f"{swapped}.parquet").write_bytes((runs_dir / f"{good}.parquet").read_bytes())  # another run's
+    (runs_dir / f"{foreign}.parquet").write_bytes((other / "runs" / f"{foreign}.parquet").read_bytes())  # other seed
+    again = run_sweep(experiment(), out, workers=1, resume=True)
+    assert sorted(again.rejected) == sorted([cut, swapped, foreign])
+    assert "not readable as Parquet" in again.rejected[cut]
+    assert f"holds run '{good}'" in again.rejected[swapped]
+    assert "not this sweep's run" in again.rejected[foreign]
+    assert again.complete and again.ran == 3
+    assert sorted(p.stem for p in (out / "rejected").iterdir()) == sorted([cut, swapped, foreign])
+    assert (out / "rejected" / f"{cut}.parquet").read_bytes() == whole[: len(whole) // 2]  # kept, not deleted
+    rejected = [json.loads(line) for line in (out / "runs.jsonl").read_text().splitlines()]
+    assert {e["run_id"] for e in rejected if e["status"] == "rejected"} == {cut, swapped, foreign}
+    assert digests(out) == digests_of_clean_run(experiment(), tmp_path)
+    assert run_sweep(experiment(), out, workers=1, resume=True).rejected == {}  # the new files pass
+
+
+def test_verify_counts_the_rows_a_run_keeps(experiment, tmp_path):
+    from sim.runner.worker import kept_rows, verify
+
+    assert [kept_rows(12, 1), kept_rows(12, 5), kept_rows(10, 5), kept_rows(12, None)] == [13, 4, 3, 1]
+    out = tmp_path / "out"
+    run_sweep(experiment(), out, workers=1)
+    spec = plan(load_experiment(experiment()))[0]
+    path = out / "runs" / f"{spec.run_id}.parquet"
+    assert verify(path, spec.run_id, spec.seed, spec.experiment, 1) is None
+    table = pq.read_table(path)
+    pq.write_table(table.slice(0, 5), path)  # the metadata survives, the rows do not
+    assert verify(path, spec.run_id, spec.seed, spec.experiment, 1, ["week"]) is not None
+    assert verify(path, spec.run_id, spec.seed, spec.experiment, 1) == "has 5 rows; its metadata says 13 (cut short?)"
+
+
+@pytest.mark.parametrize(
+    ("vary", "design"),
+    [
+        ("ease = [0.3, 0.7]\nweak_ties = { low = 1, high = 8, steps = 3 }", ""),
+        (
+            "ease = { low = 0.2, high = 0.8 }\nweak_ties = { low = 1, high = 8 }",
+            'method = "latin_hypercube"\nsamples = 7',
+        ),
+        ("ease = { low = 0.2, high = 0.8 }\nweak_ties = { low = 1, high = 8 }", 'method = "sobol"\nsamples = 4'),
+        (
+            "ease = { low = 0.2, high = 0.8 }\nweak_ties = { low = 1, high = 8 }",
+            'method = "sobol"\nsamples = 4\nsecond_order = true',
+        ),
+        ("ease = { low = 0.2, high = 0.8 }\nweak_ties = { low = 1, high = 8 }", 'method = "morris"\nsamples = 3'),
+    ],
+)
+def test_design_count_matches_what_build_makes(experiment, vary, design):
+    from sim.runner.design import build, count
+    from sim.runner.plan import size
+
+    text = SMALL.replace("ease = [0.3, 0.7]", vary) + (f"\n[design]\n{design}\n" if design else "")
+    loaded = load_experiment(experiment(text))
+    assert count(loaded) == len(build(loaded).points)
+    assert size(loaded) == (len(plan(loaded)), len(build(loaded).points))
+
+
+def test_check_counts_a_huge_design_without_building_it_and_a_sweep_over_the_cap_needs_a_flag(
+    experiment, tmp_path, monkeypatch
+):
+    from click.testing import CliRunner
+
+    from sim.cli import main
+    from sim.runner import design
+
+    def never(*args, **kwargs):
+        raise AssertionError("the design was built")
+
+    monkeypatch.setattr(design, "_sample", never)
+    monkeypatch.setattr(sweep_module, "plan", never)
+    huge = SMALL.replace("ease = [0.3, 0.7]", "ease = { low = 0.2, high = 0.8 }\nweak_ties = { low = 1, high = 8 }")
+    path = experiment(huge + '\n[design]\nmethod = "sobol"\nsamples = 1000000\n')
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["sweep", str(path), "--check"])
+    assert time.perf_counter() - started < 10
+    assert "24,000,000 runs = 2 scenario(s) x 4,000,000 point(s) x 3 replication(s)" in result.output
+    assert result.exit_code == 1
+    assert "more than the 1,000,000 a sweep may have without --allow-large" in one_error_line(result)
+    allowed = CliRunner().invoke(main, ["sweep", str(path), "--check", "--allow-large"])
+    assert allowed.exit_code == 0, allowed.output
+    out = tmp_path / "out"
+    with pytest.raises(SweepError, match="--allow-large"):
+        run_sweep(path, out, workers=1)
+    assert not out.exists()
+
+
+def test_signals_during_a_dask_cluster_start_wait_for_it_then_stop_the_sweep():
+    import os
+
+    from sim.runner.engines import held_signals
+
+    finished = []
+
+    def start():
+        with held_signals():
+            os.kill(os.getpid(), signal.SIGINT)
+            time.sleep(0.05)
+            finished.append("the start went on")
+
+    with pytest.raises(KeyboardInterrupt):
+        start()
+    assert finished == ["the start went on"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler

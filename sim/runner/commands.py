@@ -38,6 +38,7 @@ import click
     help="Start a local Dask cluster of N worker processes for this sweep.",
 )
 @click.option("--check", is_flag=True, help="Only check the experiment and show its size; run nothing.")
+@click.option("--allow-large", is_flag=True, help="Allow a sweep of more than 1,000,000 runs.")
 def sweep(
     experiment: str,
     out: Path | None,
@@ -46,6 +47,7 @@ def sweep(
     dask_address: str | None,
     dask_local: int | None,
     check: bool,
+    allow_large: bool,
 ) -> None:
     """Run EXPERIMENT (a file, or a shipped experiment's name) into OUT.
 
@@ -53,31 +55,52 @@ def sweep(
     interrupted sweep loses nothing: --resume runs only what is missing.
     """
     from sim.runner.definition import ExperimentError, load_experiment
-    from sim.runner.plan import plan
+    from sim.runner.plan import size
+    from sim.runner.sweep import SweepInterrupted, check_size, run_sweep
 
     if dask_address and dask_local:
         raise click.UsageError("give --dask ADDRESS or --dask-local N, not both")
     try:
         loaded = load_experiment(experiment)
-        runs = plan(loaded)
+        runs, points = size(loaded)  # counted, not built: --check of a huge design is instant
     except ExperimentError as error:
         raise click.ClickException(str(error)) from None
-    points = len({(r.point) for r in runs})
     click.echo(
-        f"{loaded.name}: {len(runs):,} runs = {len(loaded.scenarios)} scenario(s) x {points:,} point(s) "
+        f"{loaded.name}: {runs:,} runs = {len(loaded.scenarios)} scenario(s) x {points:,} point(s) "
         f"x {loaded.definition.replications} replication(s), up to {loaded.weeks} weeks each"
     )
+    try:
+        check_size(loaded, allow_large)
+    except ExperimentError as error:
+        raise click.ClickException(str(error)) from None
     if check:
         return
 
     from sim.files import results_folder
-    from sim.runner.sweep import run_sweep
 
     out = out or results_folder(loaded.name, f"{experiment}: name")  # a name with '/' or '..' is refused
     try:
-        result = run_sweep(loaded, out, workers=workers, dask=dask_address, dask_local=dask_local, resume=resume)
+        result = run_sweep(
+            loaded,
+            out,
+            workers=workers,
+            dask=dask_address,
+            dask_local=dask_local,
+            resume=resume,
+            allow_large=allow_large,
+        )
+    except SweepInterrupted as stopped:
+        click.echo(f"Error: {stopped}", err=True)
+        sys.exit(128 + int(stopped.signal))
     except ExperimentError as error:  # SweepError included: the folder was left as it was
         raise click.ClickException(str(error)) from None
+    if result.rejected:
+        click.echo(
+            f"  {len(result.rejected)} run file(s) were bad, kept in {out / 'rejected'} and run again: "
+            + "; ".join(f"{run_id} ({why})" for run_id, why in sorted(result.rejected.items())[:5])
+            + (" ..." if len(result.rejected) > 5 else ""),
+            err=True,
+        )
     rate = result.ran / result.seconds if result.seconds else 0.0
     click.echo(
         f"  {result.engine}: ran {result.ran:,} in {result.seconds:.1f} s ({rate:.1f} runs/s); "
@@ -92,10 +115,11 @@ def sweep(
     click.echo(f"  results in {out}")
     if result.interrupted:
         click.echo(
-            f"Interrupted. Finished runs are saved; `kshare sweep {experiment} --out {out} --resume` runs the rest.",
+            f"{'Terminated' if result.exit_code == 143 else 'Interrupted'}. Finished runs are saved; "
+            f"`kshare sweep {experiment} --out {out} --resume` runs the rest.",
             err=True,
         )
-        sys.exit(130)
+        sys.exit(result.exit_code)
     if result.failed:
         sys.exit(1)
 

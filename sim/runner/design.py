@@ -9,6 +9,7 @@ trust a copy.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,10 +32,8 @@ def levels(factor: Factor) -> list[float | int]:
         values = list(factor.levels)
     else:
         span = _span(factor)
-        if span.steps is None:
-            raise ValueError(f"{factor.name}: a grid needs levels, or steps in its range")
         space = np.geomspace if span.log else np.linspace
-        values = space(span.low, span.high, span.steps).tolist()
+        values = space(span.low, span.high, _steps(factor)).tolist()
     return [round(v) for v in values] if factor.integer else [float(v) for v in values]
 
 
@@ -50,6 +49,34 @@ def salib_problem(factors: list[Factor]) -> dict:
     spans = [_span(f) for f in factors]
     bounds = [[np.log(s.low), np.log(s.high)] if s.log else [s.low, s.high] for s in spans]
     return {"num_vars": len(factors), "names": [f.name for f in factors], "bounds": bounds}
+
+
+def count(experiment: LoadedExperiment) -> int:
+    """How many points ``build`` makes, from the design's settings alone: nothing is sampled or built.
+
+    A million-point design costs gigabytes to build; counting it costs nothing,
+    so ``kshare sweep --check`` and the size limit can look before anything is
+    built. ``test_design_count_matches_what_build_makes`` keeps the two equal.
+    """
+    factors = experiment.factors
+    if not factors:
+        return 1
+    design = experiment.definition.design
+    if design.method == "grid":
+        return math.prod(len(f.levels) if f.levels is not None else _steps(f) for f in factors)
+    d = len(factors)
+    if design.method == "latin_hypercube":
+        return design.samples
+    if design.method == "sobol":  # Saltelli's scheme: N(D + 2) points, or N(2D + 2) with second-order indices
+        return design.samples * (2 * d + 2 if design.second_order else d + 2)
+    return design.samples * (d + 1)  # Morris: r trajectories of D + 1 points
+
+
+def _steps(factor: Factor) -> int:
+    steps = _span(factor).steps
+    if steps is None:
+        raise ValueError(f"{factor.name}: a grid needs levels, or steps in its range")
+    return steps
 
 
 def build(experiment: LoadedExperiment) -> DesignPoints:

@@ -16,16 +16,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow.parquet as pq
+import pyarrow as pa
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from sim.runner import figures as charts
 from sim.runner import results
 from sim.runner.analysis import Analysis, analyse_sweep
+from sim.runner.engines import one_line
 from sim.runner.outcomes import programme_weeks
 from sim.runner.sensitivity import ranking
-from sim.runner.sweep import RUNS
+from sim.runner.sweep import LOG, RUNS
 from sim.runner.wording import estimate, noun, per_range, scale_of
+from sim.runner.worker import provenance_of
 from sim.scenario import Scenario
 
 FORMATS = ("png", "svg", "pdf")
@@ -56,6 +58,18 @@ def load(out: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
         raise AnalysisError(f"{error}; point kshare analyse at the folder given to kshare sweep --out") from None
     except json.JSONDecodeError as error:
         raise AnalysisError(f"{out}/manifest.json is not valid JSON ({error}); was it cut short?") from None
+    if not (isinstance(info, dict) and isinstance(info.get("runs"), list) and isinstance(info.get("experiment"), dict)):
+        raise AnalysisError(f"{out}/manifest.json is not a kshare sweep's manifest (not of its shape)")
+    checked = results.check_files(out, info)
+    if checked.bad:
+        shown = "; ".join(f"{name} {why}" for name, why in sorted(checked.bad.items())[:5])
+        source = info.get("source", "EXPERIMENT")
+        more = f" and {len(checked.bad) - 5} more" if len(checked.bad) > 5 else ""
+        raise AnalysisError(
+            f"{out / RUNS}: {len(checked.bad)} run file(s) are unreadable or not this sweep's, so the analysis "
+            f"would be of the wrong runs: {shown}{more}. `kshare sweep {source} --out {out} --resume` sets them "
+            "aside and makes those runs again"
+        )
     runs = results.runs(out)
     done = runs.loc[runs["status"] == "done", "run_id"]
     if done.empty:
@@ -63,13 +77,23 @@ def load(out: str | Path) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
             f"{out}: none of the {len(runs)} planned runs has finished yet "
             f"(no files in {out / RUNS}); nothing to analyse"
         )
-    weekly = results.weekly(out, columns=info["experiment"]["outputs"]["columns"])
-    return info, runs, weekly[weekly["run_id"].isin(set(done))]
+    try:
+        weekly = results.weekly(out, columns=info["experiment"]["outputs"]["columns"], files=checked.files)
+    except (OSError, pa.ArrowException) as error:
+        raise AnalysisError(f"{out / RUNS}: a run file could not be read ({one_line(error)})") from None
+    return info, runs, weekly
 
 
 def build(out: str | Path, weeks: list[int] | None = None) -> Analysis:
     info, runs, weekly = load(out)
-    return analyse_sweep(info, runs, weekly, weeks, _windows(Path(out), runs))
+    analysis = analyse_sweep(info, runs, weekly, weeks, _windows(Path(out), runs))
+    if not (Path(out) / LOG).is_file():
+        analysis.notes.append(f"{Path(out) / LOG} is missing: each run's outcomes were read from its file.")
+    unplanned = results.unplanned_files(out, info)
+    if unplanned:
+        shown = ", ".join(unplanned[:5]) + (f" and {len(unplanned) - 5} more" if len(unplanned) > 5 else "")
+        analysis.notes.append(f"Not analysed: {shown} in {Path(out) / RUNS}, not runs of this sweep.")
+    return analysis
 
 
 def _first_parameters(out: Path, runs: pd.DataFrame, keys: list[str]) -> dict[tuple, Scenario]:
@@ -77,8 +101,8 @@ def _first_parameters(out: Path, runs: pd.DataFrame, keys: list[str]) -> dict[tu
     found = {}
     done = runs[runs["status"] == "done"]
     for key, group in done.groupby(keys, observed=True, sort=False):
-        meta = pq.read_schema(out / RUNS / f"{group['run_id'].iloc[0]}.parquet").metadata[b"kshare"]
-        found[key if isinstance(key, tuple) else (key,)] = Scenario.model_validate(json.loads(meta)["parameters"])
+        meta = provenance_of(out / RUNS / f"{group['run_id'].iloc[0]}.parquet")
+        found[key if isinstance(key, tuple) else (key,)] = Scenario.model_validate(meta["parameters"])
     return found
 
 
@@ -111,9 +135,9 @@ def analyse(
 def write(analysis: Analysis, out: str | Path, report_dir: str | Path | None = None, formats=("png", "svg")) -> Path:
     out = Path(out)
     folder = Path(report_dir) if report_dir else out / "report"
-    folder.mkdir(parents=True, exist_ok=True)
     check_formats(formats)
-    tables = _tables(analysis)
+    tables = _tables(analysis)  # before the folder is made: a failure here leaves no empty report folder
+    folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, (full, shown) in tables.items():
         full.to_csv(folder / f"{name}.csv", index=False)

@@ -9,6 +9,8 @@ The output folder holds:
 - ``runs.jsonl``: one line per attempt (done with its outcomes, or failed
   with its error), appended as it happens.
 - ``failures/<run_id>.txt``: the traceback of a run's last failed attempt.
+- ``rejected/<run_id>.parquet``: a file ``--resume`` found unreadable, cut
+  short or not this sweep's, kept aside while its run is made again.
 - ``manifest.json``: the experiment definition, the versions, the engine,
   the planned runs with their seeds and ``kshare run`` lines, and the counts.
 - ``experiment.toml``: a copy of the file the sweep was made from.
@@ -18,32 +20,55 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import signal
 import sys
+import tempfile
+import threading
 import time
 import traceback
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, CancelledError, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pyarrow.parquet as pq
 from tqdm import tqdm
 
 from sim.files import PARTIAL_GLOB, atomic_write_bytes
 from sim.runner.definition import ExperimentError, LoadedExperiment, load_experiment
-from sim.runner.engines import Engine, Sequential, choose
-from sim.runner.plan import RunSpec, plan
-from sim.runner.worker import RunResult, execute, execute_batch
+from sim.runner.engines import Engine, EngineError, Sequential, choose
+from sim.runner.plan import MAX_RUNS, RunSpec, plan, size
+from sim.runner.worker import RunResult, execute, execute_batch, provenance_of, verify
 from sim.scenario_files import Problem
 from sim.versions import versions
 
-MANIFEST, LOG, RUNS, FAILURES = "manifest.json", "runs.jsonl", "runs", "failures"
+MANIFEST, LOG, RUNS, FAILURES, REJECTED = "manifest.json", "runs.jsonl", "runs", "failures", "rejected"
 
 
 class SweepError(ExperimentError):
     """A sweep that cannot start (or resume) in the folder given; nothing in the folder was changed."""
+
+    def __init__(self, source: str, problems: list[Problem]):
+        super().__init__(source, problems)
+        if len(problems) == 1:  # one reason: one line
+            self.args = (f"{source}: {problems[0]}",)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt, so that the sweep stops the same careful way."""
+
+
+class SweepInterrupted(SweepError):
+    """Ctrl-C or SIGTERM before the first run started: there is nothing to keep, and a plain re-run starts again."""
+
+    def __init__(self, source: str, stop: KeyboardInterrupt):
+        self.signal = signal.SIGTERM if isinstance(stop, Terminated) else signal.SIGINT
+        name = "SIGTERM" if self.signal == signal.SIGTERM else "Ctrl-C"
+        super().__init__(source, [Problem("", f"{name} before the first run started; nothing to keep")])
 
 
 @dataclass
@@ -56,10 +81,19 @@ class SweepResult:
     seconds: float
     engine: str
     interrupted: bool = False
+    #: The signal that stopped an interrupted sweep: SIGINT (Ctrl-C) or SIGTERM.
+    signal: int = signal.SIGINT
+    #: Run files found bad on --resume (run id -> why), moved to ``rejected/`` and run again.
+    rejected: dict[str, str] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
         return self.done == self.planned
+
+    @property
+    def exit_code(self) -> int:
+        """The shell's convention for a process stopped by a signal: 128 + its number (130, 143)."""
+        return 128 + int(self.signal)
 
 
 def fingerprint(experiment: LoadedExperiment) -> str:
@@ -71,6 +105,46 @@ def fingerprint(experiment: LoadedExperiment) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
+def check_size(experiment: LoadedExperiment, allow_large: bool) -> int:
+    """The sweep's number of runs, counted without building it; ``SweepError`` above ``MAX_RUNS`` unless allowed."""
+    runs, _ = size(experiment)
+    if runs > MAX_RUNS and not allow_large:
+        raise SweepError(
+            experiment.source,
+            [
+                Problem(
+                    "",
+                    f"{runs:,} runs is more than the {MAX_RUNS:,} a sweep may have without --allow-large "
+                    "(allow_large=True); lower replications, samples or levels, or add it",
+                )
+            ],
+        )
+    return runs
+
+
+@contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within this block SIGTERM raises ``Terminated`` (a KeyboardInterrupt), as Ctrl-C raises KeyboardInterrupt.
+
+    A second SIGTERM is ignored while the first one's clean stop runs; SIGKILL
+    is the way to stop at once. Signal handlers can only be set from the main
+    thread: elsewhere SIGTERM keeps its usual meaning.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous if previous is not None else signal.SIG_DFL)
+
+
 def run_sweep(
     experiment: str | Path | LoadedExperiment,
     out: str | Path,
@@ -80,25 +154,51 @@ def run_sweep(
     dask_local: int | None = None,
     resume: bool = False,
     progress: bool | None = None,
+    allow_large: bool = False,
     runner=execute,
 ) -> SweepResult:
     """Run every run of ``experiment`` not yet in ``out``, writing each as it finishes.
 
-    ``runner`` makes one run from a RunSpec; tests swap it to make runs crash.
+    Everything that can refuse the sweep (the folder, its existing files, the
+    engine) is checked before the first byte is written, so a sweep that
+    cannot start leaves the folder as it was. A sweep of more than
+    ``MAX_RUNS`` runs needs ``allow_large``. ``runner`` makes one run from a
+    RunSpec; tests swap it to make runs crash.
     """
     loaded = experiment if isinstance(experiment, LoadedExperiment) else load_experiment(experiment)
     out = Path(out)
+    check_size(loaded, allow_large)
     runs = plan(loaded)
     folder = _Folder(out, loaded, runs)
-    folder.prepare(resume)
-    todo = [spec for spec in runs if spec.run_id not in folder.done]
+    with sigterm_as_interrupt():
+        try:
+            folder.check(resume)
+            try:
+                engine = choose(workers, dask, dask_local)
+            except EngineError as error:
+                raise SweepError(str(out), [Problem("", f"{error}. Nothing was written.")]) from None
+        except KeyboardInterrupt as stop:
+            raise SweepInterrupted(str(out), stop) from None
+        return _sweep(folder, engine, runner, progress)
+
+
+def _sweep(folder: _Folder, engine: Engine, runner, progress: bool | None) -> SweepResult:
+    """The sweep proper, on a checked folder and a started engine."""
     started = time.perf_counter()
-    with choose(workers, dask, dask_local) as engine:
-        folder.write_manifest(engine.describe(), "running")
-        loop = _Loop(engine, folder, runner, loaded.definition.retries, progress)
+    runs = folder.runs
+    with engine:
+        try:
+            folder.prepare()
+            todo = [spec for spec in runs if spec.run_id not in folder.done]
+            folder.write_manifest(engine.describe(), "running")
+            loop = _Loop(engine, folder, runner, folder.experiment.definition.retries, progress)
+        except KeyboardInterrupt as stop:
+            raise SweepInterrupted(str(folder.out), stop) from None
+        stopped: KeyboardInterrupt | None = None
         try:
             loop.run(todo)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
+            stopped = stop
             loop.interrupted = True
             loop.drain()
         finally:
@@ -107,7 +207,7 @@ def run_sweep(
             )
             folder.write_manifest(engine.describe(), status)
     return SweepResult(
-        out,
+        folder.out,
         len(runs),
         len(folder.done),
         sorted(loop.failed),
@@ -115,10 +215,16 @@ def run_sweep(
         time.perf_counter() - started,
         engine.describe(),
         loop.interrupted,
+        signal.SIGTERM if isinstance(stopped, Terminated) else signal.SIGINT,
+        dict(folder.rejected),
     )
 
 
 # ------------------------------------------------------------------ folder
+#: What a sweep that failed before its manifest was written may have left: nothing a re-run could lose.
+EARLY = {"experiment.toml", RUNS, FAILURES}
+
+
 class _Folder:
     """The output folder: its files, the runs already in it, and the one place anything is written."""
 
@@ -127,49 +233,118 @@ class _Folder:
         self.runs_dir, self.failures_dir = out / RUNS, out / FAILURES
         self.fingerprint = fingerprint(experiment)
         self.done: set[str] = set()
+        self.rejected: dict[str, str] = {}
+        self.resuming = False
         self.created = datetime.now(UTC).isoformat(timespec="seconds")
 
-    def prepare(self, resume: bool) -> None:
+    def refused(self, reason: str) -> SweepError:
+        return SweepError(str(self.out), [Problem("", reason)])
+
+    def check(self, resume: bool) -> None:
+        """Whether the sweep may run here, and which runs are done; reads the folder, writes nothing."""
         manifest = self.out / MANIFEST
-
-        def refused(reason: str) -> SweepError:
-            return SweepError(str(self.out), [Problem("", reason)])
-
         if manifest.is_file():
-            old = json.loads(manifest.read_text())
+            old = self._old_manifest()
             if not resume:
                 done = len(list((self.out / RUNS).glob("*.parquet")))
-                raise refused(
+                raise self.refused(
                     f"already holds the sweep '{old['experiment']['name']}' "
                     f"({done} of {old['planned']} runs done); add --resume to "
                     "finish it, or choose another --out. Nothing was changed."
                 )
             if old.get("fingerprint") != self.fingerprint:
-                raise refused(
+                raise self.refused(
                     "holds a sweep made from a different definition or different "
                     "scenarios; resuming would mix results. Choose another --out. "
                     "Nothing was changed."
                 )
             self.created = old.get("created", self.created)
-        elif resume:
-            raise refused("holds no sweep to resume (no manifest.json)")
-        elif self.out.exists() and any(self.out.iterdir()):
-            raise refused("is not empty and holds no sweep; choose a new or empty --out. Nothing was changed.")
+            self.resuming = True
+        elif self.out.exists() and not self.out.is_dir():
+            raise self.refused("is a file, not a folder; choose a folder for --out")
+        elif not self._early_leftovers():
+            raise self.refused("is not empty and holds no sweep; choose a new or empty --out. Nothing was changed.")
+        elif resume and not (self.out.exists() and any(self.out.iterdir())):
+            raise self.refused("holds no sweep to resume (no manifest.json)")
+        self._check_writable()
+        if self.resuming:
+            self._verify()
+
+    def _old_manifest(self) -> dict:
+        """The manifest already in the folder, if it is one a sweep wrote; refused whole otherwise."""
+        try:
+            old = json.loads((self.out / MANIFEST).read_text())
+            if not (isinstance(old["experiment"]["name"], str) and isinstance(old["planned"], int)):
+                raise TypeError
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError):
+            raise self.refused(
+                f"{MANIFEST} is not a kshare sweep's manifest (unreadable, or not of its shape); "
+                "choose another --out. Nothing was changed."
+            ) from None
+        return old
+
+    def _early_leftovers(self) -> bool:
+        """Whether the folder is missing, empty, or holds only what a sweep that failed early leaves.
+
+        That is a copy of the experiment file and empty ``runs/`` and ``failures/``
+        folders (a temporary file of an interrupted write aside): no result a
+        new sweep could overwrite, so a plain re-run may start here.
+        """
+        if not self.out.exists():
+            return True
+        for entry in self.out.iterdir():
+            if entry.name not in EARLY:
+                return False
+            if entry.is_dir() and any(path for path in entry.iterdir() if not path.match(PARTIAL_GLOB)):
+                return False
+        return True
+
+    def _check_writable(self) -> None:
+        """Refuse a folder that cannot be written, by making (and removing) a file where the sweep will write."""
+        where = self.out
+        while not where.exists():
+            where = where.parent
+        if not where.is_dir():
+            raise self.refused(f"cannot be made: {where} is a file, not a folder")
+        try:
+            with tempfile.TemporaryFile(dir=where):
+                pass
+        except OSError as error:
+            raise self.refused(f"cannot be written ({error.strerror or error}). Nothing was written.") from None
+
+    def _verify(self) -> None:
+        """The planned runs whose file is whole and this sweep's; the others go in ``rejected`` to run again."""
+        for spec in self.runs:
+            path = self.runs_dir / f"{spec.run_id}.parquet"
+            if not path.is_file():
+                continue
+            problem = verify(path, spec.run_id, spec.seed, spec.experiment, spec.every)
+            if problem is None:
+                self.done.add(spec.run_id)
+            else:
+                self.rejected[spec.run_id] = problem
+
+    def prepare(self) -> None:
+        """Make the folder ready: the first writes of the sweep, once everything has been checked."""
         self.runs_dir.mkdir(parents=True, exist_ok=True)
         for partial in self.runs_dir.glob(PARTIAL_GLOB):
             partial.unlink()  # left by a write that was interrupted: never a whole file
-        planned = {spec.run_id for spec in self.runs}
-        self.done = {path.stem for path in self.runs_dir.glob("*.parquet")} & planned
+        if self.rejected:
+            (self.out / REJECTED).mkdir(exist_ok=True)
+        for run_id, problem in sorted(self.rejected.items()):
+            # Kept aside, not deleted: a file that is not this sweep's may be someone's result.
+            os.replace(self.runs_dir / f"{run_id}.parquet", self.out / REJECTED / f"{run_id}.parquet")
+            self.log({"run_id": run_id, "status": "rejected", "reason": problem})
         self._recover_log()
         source_file = Path(self.experiment.source)
-        if source_file.is_file() and not (self.out / "experiment.toml").exists():
+        if source_file.is_file() and not (self.resuming and (self.out / "experiment.toml").exists()):
             atomic_write_bytes(self.out / "experiment.toml", source_file.read_bytes())
 
     def _recover_log(self) -> None:
         """A run whose file was written but whose log line was not (a crash between the two) gets its line back."""
         logged = {entry["run_id"] for entry in read_log(self.out) if entry["status"] == "done"}
         for run_id in sorted(self.done - logged):
-            meta = json.loads(pq.read_schema(self.runs_dir / f"{run_id}.parquet").metadata[b"kshare"])
+            meta = provenance_of(self.runs_dir / f"{run_id}.parquet")
             self.log(
                 {
                     "run_id": run_id,

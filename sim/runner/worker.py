@@ -12,12 +12,14 @@ import json
 import time
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.model import KnowledgeSharingModel
+from sim.runner.engines import one_line
 from sim.runner.outcomes import compute
 from sim.runner.plan import RunSpec
 from sim.versions import versions
@@ -64,8 +66,12 @@ def execute_batch(runner, specs: list[RunSpec]) -> list[RunResult]:
     return results
 
 
-def provenance(spec: RunSpec, outcomes: dict[str, float]) -> dict:
-    """What made this file, written into it: version, every parameter, the seed. No clock, no host."""
+def provenance(spec: RunSpec, outcomes: dict[str, float], rows: int) -> dict:
+    """What made this file, written into it: version, every parameter, the seed. No clock, no host.
+
+    ``rows`` lets ``verify`` tell a whole file from one that lost rows: a run
+    that stopped early at its steady state also has fewer rows than planned.
+    """
     return {
         **versions(),
         "experiment": spec.experiment,
@@ -78,6 +84,7 @@ def provenance(spec: RunSpec, outcomes: dict[str, float]) -> dict:
         "parameters": spec.params.model_dump(mode="json"),
         "outcomes": outcomes,
         "rerun": spec.rerun_command(),
+        "rows": rows,
     }
 
 
@@ -98,7 +105,58 @@ def encode(frame, spec: RunSpec, outcomes: dict[str, float]) -> bytes:
     columns["week"] = pa.array(weeks[keep].astype(np.int32))
     for name in spec.columns:
         columns[name] = pa.array(frame[name].to_numpy()[keep])
-    table = pa.table(columns).replace_schema_metadata({"kshare": json.dumps(provenance(spec, outcomes))})
+    table = pa.table(columns).replace_schema_metadata({"kshare": json.dumps(provenance(spec, outcomes, rows))})
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, compression="zstd")
     return sink.getvalue().to_pybytes()
+
+
+def provenance_of(path: Path) -> dict:
+    """The provenance ``encode`` wrote into a run's file (see ``provenance``), read from its footer alone."""
+    return json.loads(pq.read_schema(path).metadata[b"kshare"])
+
+
+def kept_rows(last: int, every: int | None) -> int:
+    """How many rows ``encode`` keeps of a run whose last week is ``last``: every ``every``-th week and the last."""
+    if every is None:
+        return 1
+    return len(range(0, last + 1, every)) + (last % every != 0)
+
+
+def verify(
+    path: Path, run_id: str, seed: int, experiment: str, every: int | None, columns: list[str] | None = None
+) -> str | None:
+    """Why the file at ``path`` is not the whole result of run ``run_id``, or None if it is.
+
+    A file's name says which run it claims to be, not which it is: it may have
+    been cut short by a full disk or a copy, or come from another sweep. So
+    the file must read as Parquet (only ``columns`` of it, to save time, where
+    the caller reads the rest anyway), carry this run's id, experiment and seed
+    in its metadata, and hold the rows ``encode`` keeps for a run that ended in
+    its last week (a run may stop early, at its steady state, but never after
+    its planned weeks), as many as its metadata says it has.
+    """
+    try:
+        table = pq.read_table(path, columns=columns)
+    except (OSError, pa.ArrowException) as error:
+        return f"not readable as Parquet ({one_line(error)})"
+    try:
+        meta = json.loads((table.schema.metadata or {})[b"kshare"])
+        claimed = (meta["run_id"], meta["experiment"], meta["seed"])
+        planned_weeks = int(meta["parameters"]["weeks"])
+        rows = int(meta.get("rows", table.num_rows))  # files of kshare before 2026-12 do not say
+    except (KeyError, TypeError, ValueError):
+        return "not a kshare run file (no kshare metadata)"
+    if claimed != (run_id, experiment, seed):
+        return f"holds run {claimed[0]!r} of experiment {claimed[1]!r} with seed {claimed[2]}, not this sweep's run"
+    if "week" not in table.column_names or table.num_rows == 0:
+        return "has no weekly rows"
+    weeks = table.column("week").to_pylist()
+    last = max(weeks)
+    if table.num_rows != rows:
+        return f"has {table.num_rows} rows; its metadata says {rows} (cut short?)"
+    if last > planned_weeks or table.num_rows != kept_rows(last, every):
+        return f"has {table.num_rows} rows up to week {last}; not the weeks a run of {planned_weeks} weeks keeps"
+    if "run_id" in table.column_names and set(table.column("run_id").to_pylist()) != {run_id}:
+        return "holds rows of another run"
+    return None
