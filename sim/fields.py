@@ -51,7 +51,7 @@ Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_printable(mult
 
 @cache
 def _kinds(annotation: Any) -> frozenset[str]:
-    """Which of 'int', 'float', 'bool' and 'text' a field's annotation admits."""
+    """Which of 'int', 'float', 'bool' and 'text' a field's annotation admits, and the literal words it takes."""
     found: set[str] = set()
     if annotation is bool:
         return frozenset({"bool"})
@@ -62,7 +62,7 @@ def _kinds(annotation: Any) -> frozenset[str]:
     origin = typing.get_origin(annotation)
     if origin is Literal:
         for arg in typing.get_args(annotation):
-            found |= {"bool"} if isinstance(arg, bool) else {"text"} if isinstance(arg, str) else {"float"}
+            found |= {"bool"} if isinstance(arg, bool) else {f"={arg}"} if isinstance(arg, str) else {"float"}
         return frozenset(found)
     if origin is Annotated:
         return _kinds(typing.get_args(annotation)[0])
@@ -84,6 +84,6 @@ def numbers_are_numbers(model: type[BaseModel], value: Any, info: ValidationInfo
     expected = "a number" if "float" in kinds else "a whole number"
     if isinstance(value, bool) and "bool" not in kinds:
         raise ValueError(f"expected {expected}, got {str(value).lower()}")
-    if isinstance(value, str) and "text" not in kinds:
+    if isinstance(value, str) and "text" not in kinds and f"={value}" not in kinds:
         raise ValueError(f"expected {expected}, got the text {value[:40]!r}; write numbers without quotes")
     return value

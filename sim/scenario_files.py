@@ -91,12 +91,16 @@ def load_scenario(source: str | Path | Scenario = "baseline", **overrides: Any) 
 def _resolve(source: str | Path) -> Path:
     path = Path(source)
     try:
+        if "\x00" in str(source):
+            raise ValueError("embedded NUL")
         exists, is_file = path.exists(), path.is_file()
     except (OSError, ValueError) as error:  # a name too long for the file system, or holding a NUL
-        raise ScenarioError(_shorten(str(source)), [Problem("", f"not a usable file name: {error}")]) from None
+        raise ScenarioError(
+            shorten(str(source)), [Problem("", f"not a usable file name: {unusable_path(error)}")]
+        ) from None
     if path.suffix == ".toml" or exists or "/" in str(source):
         if not is_file:
-            raise ScenarioError(_shorten(str(source)), [Problem("", "no such file")])
+            raise ScenarioError(shorten(str(source)), [Problem("", "no such file")])
         return path
     if str(source) in preset_names():
         return preset_path(str(source))
@@ -196,11 +200,16 @@ def check_values(data: Any, key: str = "", depth: int = 0) -> list[Problem]:
     return []
 
 
+def unusable_path(error: Exception) -> str:
+    """Why a path cannot be used, without echoing the path (it may be thousands of characters)."""
+    return (error.strerror or "cannot be read") if isinstance(error, OSError) else "it contains a NUL character"
+
+
 def _join(key: str, part: Any) -> str:
     return f"{key}.{part}" if key else str(part)
 
 
-def _shorten(text: str, limit: int = 60) -> str:
+def shorten(text: str, limit: int = 60) -> str:
     """Text as shown in a message: at most ``limit`` characters, control characters escaped."""
     shown = text if len(text) <= limit else f"{text[: limit - 3]}..."
     return shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
@@ -315,7 +324,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     key = key.strip()
     if not sep or not key:
         raise ScenarioError(
-            "--set", [Problem(_shorten(text), "expected KEY=VALUE, e.g. recognition=0.7 or interventions.0.end=40")]
+            "--set", [Problem(shorten(text), "expected KEY=VALUE, e.g. recognition=0.7 or interventions.0.end=40")]
         )
     try:
         parsed = parse_toml(f"v = {raw.strip()}", "--set")
@@ -323,7 +332,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         if error.problems[0].message.startswith("not valid TOML"):
             return key, raw.strip()
         # the value's own problems (nesting, a number's size), under the key as it was given
-        raise ScenarioError("--set", [Problem(_shorten(key) + p.key[1:], p.message) for p in error.problems]) from None
+        raise ScenarioError("--set", [Problem(shorten(key) + p.key[1:], p.message) for p in error.problems]) from None
     if set(parsed) != {"v"}:
         return key, raw.strip()
     return key, parsed["v"]
@@ -479,4 +488,4 @@ class _Shown:
         self.value = value
 
     def __repr__(self) -> str:
-        return _shorten(repr(self.value))
+        return shorten(repr(self.value))

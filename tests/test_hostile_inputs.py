@@ -110,6 +110,8 @@ def test_a_utf8_byte_order_mark_is_accepted(workdir):
         (f'name = "{"e" * 100}"\n'.encode(), "'name'"),
         (b"\xff\xfe\x00", "UTF-16"),
         (b'description = "' + b"x" * MAX_FILE_BYTES + b'"\n', "bytes"),
+        (b'name = "e"\n[outputs]\nevery = "3"\n', "outputs.every"),
+        (b'name = "e"\n[design]\nsamples = true\n', "design.samples"),
     ],
 )
 def test_a_hostile_experiment_file_is_refused(workdir, content, word):
@@ -150,6 +152,16 @@ def test_a_hostile_command_line_is_refused_before_anything_runs(workdir, args, n
     """Each gives one line naming the argument or key, before the scenario runs or anything is written."""
     refused(invoke("run", "baseline", *args, "--out", "out"), *names)
     nothing_written(workdir)
+
+
+def test_an_overlong_or_nul_argument_is_refused_without_echoing_it(workdir):
+    """A 5,000-character scenario or experiment name is too long for the file system: one short line."""
+    refused(invoke("run", "x" * 5000), "not a usable file name")
+    refused(invoke("validate", "x" * 5000 + ".toml"), "not a usable file name")
+    refused(invoke("sweep", "x" * 5000, "--check"), "not a usable file name")
+    (workdir / "exp.toml").write_text('name = "e"\nscenarios = ["a\\u0000b.toml"]\n')
+    refused(invoke("sweep", "exp.toml", "--check"), "scenarios.0", "NUL")
+    nothing_written(workdir, "exp.toml")
 
 
 def test_seed_range_is_the_same_on_the_command_line_and_in_a_file(workdir):

@@ -19,7 +19,17 @@ from sim.fields import Name, Text, numbers_are_numbers
 from sim.metrics import COLUMNS, GROUPED, HEADLINE
 from sim.runner.outcomes import OUTCOMES
 from sim.scenario import LEVELS, SEED_MAX, Scenario, flat_parameter_names
-from sim.scenario_files import Problem, ScenarioError, explain, load_scenario, read_toml, suggest, with_overrides
+from sim.scenario_files import (
+    Problem,
+    ScenarioError,
+    explain,
+    load_scenario,
+    read_toml,
+    shorten,
+    suggest,
+    unusable_path,
+    with_overrides,
+)
 
 #: Where shipped experiments live, so ``kshare sweep intervention_comparison`` finds them by name.
 EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
@@ -158,7 +168,9 @@ def resolve(source: str | Path) -> Path:
         if path.suffix != ".toml" and (EXPERIMENTS_DIR / f"{source}.toml").is_file():
             return EXPERIMENTS_DIR / f"{source}.toml"
     except (OSError, ValueError) as error:  # a name too long for the file system, or holding a NUL
-        raise ExperimentError(str(source)[:60], [Problem("", f"not a usable file name: {error}")]) from None
+        raise ExperimentError(
+            str(source)[:60], [Problem("", f"not a usable file name: {unusable_path(error)}")]
+        ) from None
     known = experiment_names()
     raise ExperimentError(
         str(source),
@@ -236,7 +248,7 @@ def _scenarios(loaded: LoadedExperiment, base_dir: Path) -> list[Problem]:
         try:
             scenario = load_scenario(source)
         except ScenarioError as error:
-            problems += [Problem(f"scenarios.{number}", f"'{entry}': {p}") for p in error.problems]
+            problems += [Problem(f"scenarios.{number}", f"'{shorten(entry)}': {p}") for p in error.problems]
             continue
         label = Path(entry).stem
         if label in loaded.scenarios:
