@@ -44,7 +44,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"key '{self.key}': {self.message}" if self.key else self.message
+        return f"key '{shorten(self.key)}': {self.message}" if self.key else self.message
 
 
 class ScenarioError(ValueError):
@@ -146,7 +146,7 @@ def parse_toml(content: bytes | str, source: str) -> dict:
     except RecursionError:
         raise ScenarioError(source, [Problem("", f"nests tables or arrays deeper than {MAX_DEPTH} levels")]) from None
     except ValueError:  # Python's limit on converting long digit strings to int
-        raise ScenarioError(source, [Problem("", f"{_long_number(text)}: {_INT_MESSAGE}")]) from None
+        raise ScenarioError(source, [_long_number(text)]) from None
     problems = check_values(data)
     if problems:
         raise ScenarioError(source, problems)
@@ -156,10 +156,14 @@ def parse_toml(content: bytes | str, source: str) -> dict:
 _INT_MESSAGE = f"integers must fit in 64 bits (TOML's range, {INT_RANGE[0]:,} to {INT_RANGE[1]:,})"
 
 
-def _long_number(text: str) -> str:
-    """'line N' of the first over-long digit string, for the message."""
+def _long_number(text: str) -> Problem:
+    """The first over-long digit string, with its line and key, as a Problem."""
     found = re.search(r"\d[\d_]{1000,}", text)
-    return f"line {text.count(chr(10), 0, found.start()) + 1}" if found else "a number"
+    if not found:
+        return Problem("", _INT_MESSAGE)
+    start = text.rfind("\n", 0, found.start()) + 1
+    key = re.match(r"\s*([\w.\-\"' ]+?)\s*=", text[start : found.start()])
+    return Problem(key[1] if key else "", f"line {text.count(chr(10), 0, start) + 1}: {_INT_MESSAGE}")
 
 
 def _decode(content: bytes, source: str) -> str:
@@ -289,10 +293,8 @@ def _assign(data: Any, path: list[str], value: Any, where: str = "") -> None:
         if not head.isdigit() or not where:
             raise KeyError(head)
         if int(head) > len(data) or (int(head) == len(data) and not rest):
-            raise _NoSuchItem(
-                f"there {'is' if len(data) == 1 else 'are'} {len(data)} {where}; "
-                f"{where}.{len(data)}.type = ... adds one"
-            )
+            held = f"{len(data)}, numbered from 0 to {len(data) - 1}" if data else "none"
+            raise _NoSuchItem(f"{where} holds {held}; {where}.{len(data)}.type=... adds one")
         if int(head) == len(data):  # the next item: append it, and the fields that follow fill it in
             data.append(_NewIntervention())
         index: Any = int(head)
@@ -332,7 +334,8 @@ def parse_assignment(text: str) -> tuple[str, Any]:
         if error.problems[0].message.startswith("not valid TOML"):
             return key, raw.strip()
         # the value's own problems (nesting, a number's size), under the key as it was given
-        raise ScenarioError("--set", [Problem(shorten(key) + p.key[1:], p.message) for p in error.problems]) from None
+        problems = [Problem(shorten(key) + p.key[1:], p.message.removeprefix("line 1: ")) for p in error.problems]
+        raise ScenarioError("--set", problems) from None
     if set(parsed) != {"v"}:
         return key, raw.strip()
     return key, parsed["v"]

@@ -28,7 +28,7 @@ FILES: dict[str, tuple[bytes, str]] = {
     "deep_array": (b"weeks = " + b"[" * 5000 + b"]" * 5000 + b"\n", "deeper than"),
     "deep_table": (b"weeks = " + b"{a = " * 3000 + b"1" + b"}" * 3000 + b"\n", "deeper than"),
     "nested_12": (b"weeks = " + b"[" * 12 + b"1" + b"]" * 12 + b"\n", "'weeks."),
-    "huge_int": (b"weeks = " + b"9" * 5000 + b"\n", "64 bits"),
+    "huge_int": (b'name = "x"\nweeks = ' + b"9" * 5000 + b"\n", "key 'weeks': line 2"),
     "int_65_bits": (f"seed = {2**64}\n".encode(), "'seed'"),
     "nul_in_name": (b'name = "a\\u0000b"\n', "'name'"),
     "long_name": (f'name = "{"a" * 5000}"\n'.encode(), f"at most {NAME_MAX} characters"),
@@ -50,6 +50,7 @@ FILES: dict[str, tuple[bytes, str]] = {
     "blame_without_end": (b'[[interventions]]\ntype = "blame_incident"\nstart = 13\n', "needs an end"),
     "restructuring_without_end": (b'[[interventions]]\ntype = "restructuring"\nstart = 13\n', "needs an end"),
     "not_toml": (b"weeks = [\n", "not valid TOML"),
+    "long_unknown_key": (b"k" * 5000 + b" = 1\n", "unknown key"),
 }
 
 
@@ -142,7 +143,8 @@ def test_a_hostile_experiment_file_is_refused(workdir, content, word):
         (["--set", "recognition=0.5", "--set", "culture.recognition=0.6"], ["given twice"]),
         (["--seed", str(2**63)], ["--seed", str(2**63 - 1)]),
         (["--set", "interventions.0.end=40"], ["interventions.0.type", "missing"]),
-        (["--set", "interventions.3.type=mentoring"], ["interventions.3", "interventions.0.type"]),
+        (["--set", "interventions.3.type=mentoring"], ["interventions.3", "holds none", "interventions.0.type"]),
+        (["--set", "x" * 5000 + "=1"], ["unknown parameter"]),
         (["--set", "interventions.0.type=mentoring", "--set", "interventions.0.start=200"], ["week 200"]),
         (["--set", "interventions.0.type=workload_spike"], ["workload_spike needs an end"]),
         (["--set", "interventions.0.type=mentoring", "--set", "interventions.0.colour=red"], ["colour"]),
@@ -263,6 +265,18 @@ def _validate_bytes(folder: Path, content: bytes) -> None:
 @given(content=st.binary(max_size=300))
 def test_fuzz_bytes_never_give_a_traceback(tmp_path, content):
     _validate_bytes(tmp_path, content)
+
+
+@FUZZ
+@given(content=st.binary(max_size=300))
+def test_fuzz_experiment_bytes_never_give_a_traceback(tmp_path, content):
+    """Random bytes as an experiment file: refused with its name (or, rarely, valid), never a traceback."""
+    path = tmp_path / "fuzz.toml"
+    path.write_bytes(content)
+    result = invoke("sweep", str(path), "--check")
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    assert result.exit_code == 0 or str(path) in result.output
 
 
 _KEYS = st.sampled_from(
