@@ -240,12 +240,16 @@ class Scenario(_Section):
         return self
 
     @model_validator(mode="after")
-    def _inside_the_run(self) -> Scenario:
+    def _inside_the_run(self, info: ValidationInfo) -> Scenario:
         """An intervention that starts after the last week would never act: a file that says so is a mistake.
 
         The run simulates weeks 1 to ``weeks`` (week 0 is the start), so one starting in week ``weeks`` still
-        acts in the last week; one starting later never does.
+        acts in the last week; one starting later never does. Shortening a valid scenario (``--weeks 5``, an
+        experiment's ``weeks``, the dashboard's) cuts off what comes later on purpose: validation is told so
+        through the context ``{"shortened": True}``.
         """
+        if info.context and info.context.get("shortened"):
+            return self
         for number, item in enumerate(self.interventions):
             if item.start > self.weeks:
                 raise ValueError(

@@ -219,10 +219,14 @@ def shorten(text: str, limit: int = 60) -> str:
     return shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
 
 
-def validate(data: dict, source: str) -> Scenario:
-    """Validate raw scenario data; raise ScenarioError listing every problem."""
+def validate(data: dict, source: str, shortened: bool = False) -> Scenario:
+    """Validate raw scenario data; raise ScenarioError listing every problem.
+
+    ``shortened``: the data is a valid scenario whose ``weeks`` alone was lowered, so interventions that now
+    start after the run are cut off on purpose, not a mistake.
+    """
     try:
-        return Scenario.model_validate(data)
+        return Scenario.model_validate(data, context={"shortened": shortened})
     except ValidationError as error:
         problems = [explain(item, data) for item in error.errors()]
         # Pydantic checks a table's cross-field rules only when all its fields
@@ -275,7 +279,9 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = 
             problems.append(Problem(key, str(error)))
     if problems:
         raise ScenarioError(source, problems)
-    return validate(data, source)
+    paths = {flat.get(key, key) for key in overrides}
+    shortened = "weeks" in paths and not any(path.startswith("interventions.") for path in paths)
+    return validate(data, source, shortened=shortened)
 
 
 class _NotATable(Exception):

@@ -123,7 +123,7 @@ def test_play_steps_on_a_thread_until_paused():
 
 
 def test_play_stops_at_the_last_week():
-    dash = small("baseline", employees=60, weeks=4)  # recognition_programme starts in week 10, after a 4-week run
+    dash = small(employees=60, weeks=4)
     dash.toggle_play()
     while dash.step():
         pass

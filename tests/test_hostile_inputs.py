@@ -18,7 +18,14 @@ from hypothesis import strategies as st
 
 from sim.cli import main
 from sim.fields import NAME_MAX, TEXT_MAX
-from sim.scenario_files import MAX_DEPTH, MAX_FILE_BYTES, command_line_overrides, load_scenario, with_overrides
+from sim.scenario_files import (
+    MAX_DEPTH,
+    MAX_FILE_BYTES,
+    ScenarioError,
+    command_line_overrides,
+    load_scenario,
+    with_overrides,
+)
 
 #: Hostile scenario files: (file name, content, a word the message must contain besides the file's name).
 FILES: dict[str, tuple[bytes, str]] = {
@@ -218,6 +225,14 @@ def test_numbers_from_the_command_line_are_still_numbers(workdir):
         "name": "our org",
     }
     assert load_scenario("baseline", weeks=20, recognition=1).culture.recognition == 1.0
+
+
+def test_shortening_a_valid_scenario_cuts_later_interventions_off():
+    """``--weeks 5`` on a preset whose programme starts in week 10 is a deliberate truncation, not a mistake;
+    moving the programme itself past the end in the same command is."""
+    assert load_scenario("recognition_programme", weeks=5).weeks == 5
+    with pytest.raises(ScenarioError, match="starts in week 10"):
+        load_scenario("recognition_programme", weeks=5, **{"interventions.0.end": 70})
 
 
 def test_an_intervention_may_start_in_the_last_week(workdir):
