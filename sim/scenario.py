@@ -241,16 +241,18 @@ class Scenario(_Section):
 
     @model_validator(mode="after")
     def _inside_the_run(self, info: ValidationInfo) -> Scenario:
-        """An intervention that starts after the last week would never act: a file that says so is a mistake.
+        """An intervention placed after the last week would never act: a file that says so is a mistake.
 
         The run simulates weeks 1 to ``weeks`` (week 0 is the start), so one starting in week ``weeks`` still
-        acts in the last week; one starting later never does. Shortening a valid scenario (``--weeks 5``, an
-        experiment's ``weeks``, the dashboard's) cuts off what comes later on purpose: validation is told so
-        through the context ``{"shortened": True}``.
+        acts in the last week; one starting later never does. Only interventions a person just placed are
+        checked, named by the context ``{"placed": "all" | set of indices}``: shortening a valid scenario
+        (``--weeks 5``, an experiment's ``weeks``) cuts later ones off on purpose, and a stored scenario
+        read back (no context) is what ran.
         """
-        if info.context and info.context.get("shortened"):
-            return self
+        placed = (info.context or {}).get("placed")
         for number, item in enumerate(self.interventions):
+            if placed is None or (placed != "all" and number not in placed):
+                continue
             if item.start > self.weeks:
                 raise ValueError(
                     f"interventions.{number}: '{item.type}' starts in week {item.start}, after the run's last week "

@@ -78,13 +78,14 @@ def load_scenario(source: str | Path | Scenario = "baseline", **overrides: Any) 
     Overrides use bare parameter names (``recognition=0.8``), dotted paths
     (``"culture.recognition"``) or intervention fields (``"interventions.0.end"``).
     """
-    if isinstance(source, Scenario):
-        base, label = source.model_dump(), "scenario"
+    placed: str | set[int] = "all"
+    if isinstance(source, Scenario):  # already valid, perhaps shortened on purpose
+        base, label, placed = source.model_dump(), "scenario", set()
     else:
         path = _resolve(source)
         base, label = read_toml(path, empty=EMPTY_SCENARIO), str(path)
         base.setdefault("name", path.stem)
-    scenario = validate(base, label)
+    scenario = validate(base, label, placed)
     return with_overrides(scenario, overrides) if overrides else scenario
 
 
@@ -219,14 +220,14 @@ def shorten(text: str, limit: int = 60) -> str:
     return shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
 
 
-def validate(data: dict, source: str, shortened: bool = False) -> Scenario:
+def validate(data: dict, source: str, placed: str | set[int] = "all") -> Scenario:
     """Validate raw scenario data; raise ScenarioError listing every problem.
 
-    ``shortened``: the data is a valid scenario whose ``weeks`` alone was lowered, so interventions that now
-    start after the run are cut off on purpose, not a mistake.
+    ``placed``: the interventions whose start is checked against the run's end ("all", or their indices);
+    the others come from a valid scenario that was shortened on purpose.
     """
     try:
-        return Scenario.model_validate(data, context={"shortened": shortened})
+        return Scenario.model_validate(data, context={"placed": placed})
     except ValidationError as error:
         problems = [explain(item, data) for item in error.errors()]
         # Pydantic checks a table's cross-field rules only when all its fields
@@ -279,9 +280,12 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = 
             problems.append(Problem(key, str(error)))
     if problems:
         raise ScenarioError(source, problems)
-    paths = {flat.get(key, key) for key in overrides}
-    shortened = "weeks" in paths and not any(path.startswith("interventions.") for path in paths)
-    return validate(data, source, shortened=shortened)
+    placed = {int(part[1]) for part in (flat.get(key, key).split(".") for key in overrides) if _is_item(part)}
+    return validate(data, source, placed=placed)
+
+
+def _is_item(path: list[str]) -> bool:
+    return len(path) > 1 and path[0] == "interventions" and path[1].isdigit()
 
 
 class _NotATable(Exception):
