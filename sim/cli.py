@@ -12,7 +12,14 @@ from tqdm import tqdm
 from sim.files import results_folder
 from sim.interventions import FAMILIES
 from sim.result_set import check_folder
-from sim.scenario_files import ScenarioError, check_file, load_scenario, parse_assignment, preset_names
+from sim.scenario import SEED_MAX
+from sim.scenario_files import (
+    ScenarioError,
+    command_line_overrides,
+    load_scenario,
+    preset_names,
+    with_overrides,
+)
 
 #: Runs expected to take less than this many seconds show no progress bar.
 PROGRESS_DELAY = 2.0
@@ -42,21 +49,19 @@ def scenarios(interventions: bool) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 def validate(file: Path) -> None:
     """Check a scenario FILE and explain every problem in it."""
-    problems = check_file(file)
-    if not problems:
-        click.echo(f"{file}: valid")
-        return
-    click.echo(f"{file}: {len(problems)} problem{'s' * (len(problems) != 1)}", err=True)
-    for problem in problems:
-        click.echo(f"  - {problem}", err=True)
-    sys.exit(1)
+    try:
+        load_scenario(file)
+    except ScenarioError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    click.echo(f"{file}: valid")
 
 
 @main.command()
 @click.argument("scenario")
 @click.option("--weeks", type=click.IntRange(1, 5200), help="Weeks to simulate (default: the scenario's).")
 @click.option("--employees", type=click.IntRange(10, 2_000_000), help="Organisation size (default: the scenario's).")
-@click.option("--seed", type=click.IntRange(0), help="Random seed (default: the scenario's).")
+@click.option("--seed", type=click.IntRange(0, SEED_MAX), help="Random seed (default: the scenario's).")
 @click.option(
     "--set",
     "assignments",
@@ -108,13 +113,9 @@ def run(
     from sim.model import KnowledgeSharingModel  # heavy: only when running
     from sim.output import write_run
 
-    overrides = dict(parse_assignment(text) for text in assignments)
-    if weeks is not None:
-        overrides["weeks"] = weeks
-    if employees is not None:
-        overrides["employees"] = employees
     try:
-        params = load_scenario(scenario, **overrides)
+        overrides = command_line_overrides(assignments, {"weeks": weeks, "employees": employees})
+        params = with_overrides(load_scenario(scenario), overrides, source="command line")
     except ScenarioError as error:
         raise click.ClickException(str(error)) from None
 

@@ -16,9 +16,11 @@ Each family is tied to the source that names it in ``docs/ODD.md``.
 from __future__ import annotations
 
 import re
-from typing import Annotated, ClassVar, Literal, get_args
+from typing import Annotated, Any, ClassVar, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
+
+from sim.fields import Name, numbers_are_numbers
 
 #: Every lever an intervention may move, and which side of a share it acts on.
 #: "sharer": the condition applies to the employee when they share;
@@ -50,7 +52,7 @@ class InterventionBase(BaseModel):
     end: int | None = Field(None, ge=0, le=5200, description="week it stops (exclusive); none = never")
     intensity: float = Field(0.6, ge=0.0, le=1.0, description="strength, 1 = strongest plausible")
     target: str = Field("all", description=f"who it reaches: {TARGETS_HELP}")
-    label: str = Field("", description="name shown on charts")
+    label: Name = Field("", description="name shown on charts")
 
     #: lever -> change per unit of intensity
     EFFECTS: ClassVar[dict[str, float]] = {}
@@ -58,6 +60,13 @@ class InterventionBase(BaseModel):
     BUILDS: ClassVar[str | None] = None
     #: what it is, for ``kshare`` listings and the docs
     SUMMARY: ClassVar[str] = ""
+    #: a negative event: it needs an ``end``, since one without would be a permanent regime, not an event
+    EVENT: ClassVar[bool] = False
+
+    @field_validator("start", "end", "intensity", mode="before")  # not "*": pydantic forbids it on the type tag
+    @classmethod
+    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        return numbers_are_numbers(cls, value, info)
 
     @field_validator("target")
     @classmethod
@@ -70,6 +79,11 @@ class InterventionBase(BaseModel):
     def _window_is_ordered(self):
         if self.end is not None and self.end <= self.start:
             raise ValueError(f"end ({self.end}) must be after start ({self.start})")
+        if self.end is None and self.EVENT:
+            raise ValueError(
+                f"a {self.type_name()} needs an end (the week its direct effects stop): without one it would act "
+                f"for the whole run, a permanent regime rather than an event"
+            )
         return self
 
     @classmethod
@@ -161,6 +175,7 @@ class Restructuring(InterventionBase):
     SUMMARY: ClassVar[str] = "negative event: people moved between teams of their department, disruption"
     EFFECTS: ClassVar[dict[str, float]] = {"safety": -0.2, "friction": 0.15, "opportunity": -0.1}
     BUILDS: ClassVar[str | None] = "reshuffle"
+    EVENT: ClassVar[bool] = True
 
 
 class BlameIncident(InterventionBase):
@@ -168,12 +183,14 @@ class BlameIncident(InterventionBase):
     SUMMARY: ClassVar[str] = "negative event: someone is publicly blamed for a mistake they shared"
     EFFECTS: ClassVar[dict[str, float]] = {"critique": 0.4, "safety": -0.3}
     BUILDS: ClassVar[str | None] = "climate_shock"
+    EVENT: ClassVar[bool] = True
 
 
 class WorkloadSpike(InterventionBase):
     type: Literal["workload_spike"]
     SUMMARY: ClassVar[str] = "negative event: deadlines leave no time to share"
     EFFECTS: ClassVar[dict[str, float]] = {"opportunity": -0.5, "friction": 0.1}
+    EVENT: ClassVar[bool] = True
 
 
 FAMILIES: tuple[type[InterventionBase], ...] = (

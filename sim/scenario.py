@@ -9,19 +9,28 @@ it lives in the file.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
+from sim.fields import Name, Text, numbers_are_numbers
 from sim.interventions import FAMILIES, Intervention
+
+#: The largest seed: numpy's generators and TOML's integers are 64-bit, and the command line takes the same range.
+SEED_MAX = 2**63 - 1
 
 UnitInterval = Annotated[float, Field(ge=0.0, le=1.0)]
 
 
 class _Section(BaseModel):
-    """Unknown keys are refused: a misspelt key must never be silently ignored."""
+    """Unknown keys are refused: a misspelt key must never be silently ignored; nor is a quoted number."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        return numbers_are_numbers(cls, value, info)
 
 
 class Organisation(_Section):
@@ -179,12 +188,12 @@ class Behaviour(_Section):
 class Scenario(_Section):
     """A whole scenario: organisation, starting culture, mechanism parameters, interventions."""
 
-    name: str = Field("custom", min_length=1, description="short name")
-    description: str = Field("", description="one line on what the scenario shows")
-    notice: str = Field("", description="what a trainer should point out while it runs")
+    name: Name = Field("custom", min_length=1, description="short name")
+    description: Text = Field("", description="one line on what the scenario shows")
+    notice: Text = Field("", description="what a trainer should point out while it runs")
     weeks: int = Field(104, ge=1, le=5200, description="weeks to simulate")
     warmup: int = Field(104, ge=0, le=520, description="weeks the organisation settles before week 0, not recorded")
-    seed: int = Field(42, ge=0, le=2**63 - 1, description="seed of the random number generator")
+    seed: int = Field(42, ge=0, le=SEED_MAX, description="seed of the random number generator")
     organisation: Organisation = Organisation()
     culture: Culture = Culture()
     behaviour: Behaviour = Behaviour()
@@ -227,6 +236,27 @@ class Scenario(_Section):
                         if self.organisation.network == "ring"
                         else f" (on the team network it takes only {', '.join(BARTER_FAMILIES)})"
                     )
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _inside_the_run(self, info: ValidationInfo) -> Scenario:
+        """An intervention placed after the last week would never act: a file that says so is a mistake.
+
+        The run simulates weeks 1 to ``weeks`` (week 0 is the start), so one starting in week ``weeks`` still
+        acts in the last week; one starting later never does. Only interventions a person just placed are
+        checked, named by the context ``{"placed": "all" | set of indices}``: shortening a valid scenario
+        (``--weeks 5``, an experiment's ``weeks``) cuts later ones off on purpose, and a stored scenario
+        read back (no context) is what ran.
+        """
+        placed = (info.context or {}).get("placed")
+        for number, item in enumerate(self.interventions):
+            if placed is None or (placed != "all" and number not in placed):
+                continue
+            if item.start > self.weeks:
+                raise ValueError(
+                    f"interventions.{number}: '{item.type}' starts in week {item.start}, after the run's last week "
+                    f"(weeks = {self.weeks}), so it would never act; start it earlier or run longer"
                 )
         return self
 

@@ -152,7 +152,7 @@ def test_a_bad_file_stops_the_command_with_one_line_per_problem_and_runs_nothing
     assert "did you mean 'tolerance'" in result.output and "did you mean 'w_safety'" in result.output
     assert not out.exists()
     missing = invoke("--patterns", str(tmp_path / "nothing.toml"), "--check")
-    assert missing.exit_code == 1 and "nothing.toml: 1 problem" in missing.output and "no such file" in missing.output
+    assert missing.exit_code == 1 and "nothing.toml: no such file" in missing.output
 
 
 def test_check_prints_the_plan_and_runs_nothing(tmp_path):

@@ -13,16 +13,28 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from sim.fields import Name, Text, numbers_are_numbers
 from sim.metrics import COLUMNS, GROUPED, HEADLINE
 from sim.runner.outcomes import OUTCOMES
-from sim.scenario import LEVELS, Scenario, flat_parameter_names
-from sim.scenario_files import Problem, ScenarioError, explain, load_scenario, read_toml, suggest, with_overrides
+from sim.scenario import LEVELS, SEED_MAX, Scenario, flat_parameter_names
+from sim.scenario_files import (
+    Problem,
+    ScenarioError,
+    explain,
+    load_scenario,
+    read_toml,
+    shorten,
+    suggest,
+    unusable_path,
+    with_overrides,
+)
 
 #: Where shipped experiments live, so ``kshare sweep intervention_comparison`` finds them by name.
 EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
 DESIGNS = ("grid", "latin_hypercube", "sobol", "morris")
+EMPTY_EXPERIMENT = "is empty; an experiment names at least its scenarios (see docs/experiments.md)"
 
 
 class ExperimentError(ScenarioError):
@@ -30,7 +42,14 @@ class ExperimentError(ScenarioError):
 
 
 class _Strict(BaseModel):
+    """Unknown keys are refused, and so are quoted numbers, as in a scenario file."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_are_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        return numbers_are_numbers(cls, value, info)
 
 
 class Span(_Strict):
@@ -80,9 +99,9 @@ class Analysis(_Strict):
 class Experiment(_Strict):
     """A whole experiment file."""
 
-    name: str = Field(min_length=1)
-    description: str = ""
-    seed: int = Field(0, ge=0, le=2**63 - 1, description="the one seed every run's seed is derived from")
+    name: Name = Field(min_length=1)
+    description: Text = ""
+    seed: int = Field(0, ge=0, le=SEED_MAX, description="the one seed every run's seed is derived from")
     replications: int = Field(10, ge=1, le=100_000)
     weeks: int | None = Field(None, ge=1, le=5200, description="weeks per run (default: each scenario's)")
     scenarios: list[str] = Field(["baseline"], min_length=1, max_length=100)
@@ -143,10 +162,15 @@ def experiment_names() -> list[str]:
 def resolve(source: str | Path) -> Path:
     """A path as given, or a shipped experiment by name."""
     path = Path(source)
-    if path.is_file():
-        return path
-    if path.suffix != ".toml" and (EXPERIMENTS_DIR / f"{source}.toml").is_file():
-        return EXPERIMENTS_DIR / f"{source}.toml"
+    try:
+        if path.is_file():
+            return path
+        if path.suffix != ".toml" and (EXPERIMENTS_DIR / f"{source}.toml").is_file():
+            return EXPERIMENTS_DIR / f"{source}.toml"
+    except (OSError, ValueError) as error:  # a name too long for the file system, or holding a NUL
+        raise ExperimentError(
+            str(source)[:60], [Problem("", f"not a usable file name: {unusable_path(error)}")]
+        ) from None
     known = experiment_names()
     raise ExperimentError(
         str(source),
@@ -164,7 +188,7 @@ def load_experiment(source: str | Path) -> LoadedExperiment:
     """Read and check an experiment file; raise ExperimentError listing every problem."""
     path = resolve(source)
     try:
-        raw = read_toml(path)
+        raw = read_toml(path, empty=EMPTY_EXPERIMENT)
     except ScenarioError as error:
         raise ExperimentError(error.source, error.problems) from None
     raw.setdefault("name", path.stem)
@@ -224,7 +248,7 @@ def _scenarios(loaded: LoadedExperiment, base_dir: Path) -> list[Problem]:
         try:
             scenario = load_scenario(source)
         except ScenarioError as error:
-            problems += [Problem(f"scenarios.{number}", f"'{entry}': {p}") for p in error.problems]
+            problems += [Problem(f"scenarios.{number}", f"'{shorten(entry)}': {p}") for p in error.problems]
             continue
         label = Path(entry).stem
         if label in loaded.scenarios:
