@@ -13,14 +13,21 @@ type keeps the extra ones as they are; the row edits the first.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from sim.files import UnsafeName, safe_stem, unsafe_reason
 from sim.interventions import FAMILIES, TYPE_NAMES
 from sim.scenario import Scenario
-from sim.scenario_files import Problem, ScenarioError, load_scenario, validate, with_overrides
+from sim.scenario_files import (
+    EMPTY_SCENARIO,
+    Problem,
+    ScenarioError,
+    load_scenario,
+    parse_toml,
+    validate,
+    with_overrides,
+)
 
 #: Family class by type name.
 FAMILY = dict(zip(TYPE_NAMES, FAMILIES))
@@ -45,14 +52,9 @@ def edit(scenario: Scenario, **overrides: Any) -> Scenario:
 
 def from_upload(name: str, content: bytes | str) -> Scenario:
     """A scenario from an uploaded file, validated exactly as ``kshare run`` and ``kshare validate`` would."""
-    try:
-        text = content.decode("utf-8") if isinstance(content, bytes) else content
-    except UnicodeDecodeError:
-        raise ScenarioError(name, [Problem("", "cannot be read: not UTF-8 text")]) from None
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(name, [Problem("", f"not valid TOML: {error}")]) from None
+    data = parse_toml(content, name)  # the command line's parser and limits: encodings, depth, number sizes
+    if not data:  # an empty upload would otherwise replace the user's settings with the defaults
+        raise ScenarioError(name, [Problem("", EMPTY_SCENARIO)])
     stem = Path(name).stem
     data.setdefault("name", stem if stem and unsafe_reason(stem) is None else "uploaded")
     scenario = validate(data, name)
