@@ -45,6 +45,18 @@ def _printable(multiline: bool):
 
 #: A name or label: one line, at most NAME_MAX characters, no control characters.
 Name = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_printable(multiline=False))]
+def _safe_as_folder(value: str) -> str:
+    """A scenario's or experiment's name becomes its results folder; refused here, so `validate` says so too."""
+    from sim.files import unsafe_reason
+
+    reason = unsafe_reason(value)
+    if reason:
+        raise ValueError(f"cannot be used as a file or folder name: {reason}; give a plain name")
+    return value
+
+
+#: The name of a scenario or an experiment: a Name that is also safe as a folder name (sim.files.safe_stem).
+FolderName = Annotated[Name, AfterValidator(_safe_as_folder)]
 #: A description or notice: at most TEXT_MAX characters; line breaks and tabs allowed, other control characters not.
 Text = Annotated[str, Field(max_length=TEXT_MAX), AfterValidator(_printable(multiline=True))]
 

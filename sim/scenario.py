@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
-from sim.fields import Name, Text, numbers_are_numbers
+from sim.fields import FolderName, Text, numbers_are_numbers
 from sim.interventions import FAMILIES, Intervention
 
 #: The largest seed: numpy's generators and TOML's integers are 64-bit, and the command line takes the same range.
@@ -188,7 +188,7 @@ class Behaviour(_Section):
 class Scenario(_Section):
     """A whole scenario: organisation, starting culture, mechanism parameters, interventions."""
 
-    name: Name = Field("custom", min_length=1, description="short name")
+    name: FolderName = Field("custom", min_length=1, description="short name")
     description: Text = Field("", description="one line on what the scenario shows")
     notice: Text = Field("", description="what a trainer should point out while it runs")
     weeks: int = Field(104, ge=1, le=5200, description="weeks to simulate")

@@ -107,3 +107,12 @@ def test_a_starting_share_is_refused_where_the_warm_up_would_forget_it():
     assert started.culture.initial_sharers == 0.1
     # The default is the warm-up's own starting point, so an exported scenario that spells it out still loads.
     assert load_scenario("baseline", initial_sharers=0.5).warmup == 104
+
+
+@pytest.mark.parametrize("name", ["../../ESCAPED", "/tmp/abs", "..", ".hidden", "a\\b"])
+def test_validate_refuses_a_name_that_would_escape_its_folder(tmp_path, name):
+    path = tmp_path / "bad.toml"
+    path.write_text(f"name = '{name}'\n")  # a TOML literal string: the backslash stays one backslash
+    problems = check_file(path)
+    assert [p.key for p in problems] == ["name"], problems
+    assert "cannot be used as a file or folder name" in str(problems[0])

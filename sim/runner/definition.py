@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from sim.fields import Name, Text, numbers_are_numbers
+from sim.fields import FolderName, Text, numbers_are_numbers
 from sim.metrics import COLUMNS, GROUPED, HEADLINE
 from sim.runner.outcomes import OUTCOMES
 from sim.scenario import LEVELS, SEED_MAX, Scenario, flat_parameter_names
@@ -99,7 +99,7 @@ class Analysis(_Strict):
 class Experiment(_Strict):
     """A whole experiment file."""
 
-    name: Name = Field(min_length=1)
+    name: FolderName = Field(min_length=1)
     description: Text = ""
     seed: int = Field(0, ge=0, le=SEED_MAX, description="the one seed every run's seed is derived from")
     replications: int = Field(10, ge=1, le=100_000)
