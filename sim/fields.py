@@ -45,6 +45,8 @@ def _printable(multiline: bool):
 
 #: A name or label: one line, at most NAME_MAX characters, no control characters.
 Name = Annotated[str, Field(max_length=NAME_MAX), AfterValidator(_printable(multiline=False))]
+
+
 def _safe_as_folder(value: str) -> str:
     """A scenario's or experiment's name becomes its results folder; refused here, so `validate` says so too."""
     from sim.files import unsafe_reason
