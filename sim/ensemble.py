@@ -15,6 +15,7 @@ ensemble gives the same numbers on one process or many.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,8 +109,12 @@ def run_ensemble(
     if workers == 1 or n == 1:
         frames = [_one(task) for task in tasks]
     else:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["sim.model"])
-        with ProcessPoolExecutor(min(workers, n), mp_context=context) as pool:
+        from sim.runner import lifeline  # the workers and their fork server die with this process, as a sweep's do
+
+        context = lifeline.forkserver_context(["sim.model"])
+        pool = ProcessPoolExecutor(
+            min(workers, n), mp_context=context, initializer=lifeline.tie_to_parent, initargs=(os.getpid(),)
+        )
+        with pool:
             frames = list(pool.map(_one, tasks, chunksize=max(1, n // (4 * workers))))
     return Ensemble(params, sets, seeds, frames, found.source)

@@ -9,7 +9,6 @@ worker dies it fails the runs in flight and reports the pool broken, where
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
@@ -17,7 +16,6 @@ from collections.abc import Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from contextlib import contextmanager
-from multiprocessing import forkserver
 from typing import Self
 
 from sim.runner import lifeline
@@ -132,13 +130,7 @@ class ProcessPool(Engine):
         # none is forked from a parent that holds threads (progress bar, Dask).
         # The fork server is started here, in this thread, with the sweep's id in its environment: it ties
         # itself to this process when it imports the lifeline (see ``sim.runner.lifeline``).
-        self.context = multiprocessing.get_context("forkserver")
-        self.context.set_forkserver_preload(["sim.runner.lifeline", "sim.runner.worker"])
-        os.environ[lifeline.PARENT] = str(os.getpid())
-        try:
-            forkserver.ensure_running()
-        finally:
-            del os.environ[lifeline.PARENT]
+        self.context = lifeline.forkserver_context(["sim.runner.worker"])
         self.restart()
 
     def restart(self) -> None:

@@ -19,6 +19,7 @@ ends the worker once its parent is gone.
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -86,10 +87,34 @@ def start_worker(sweep: int) -> None:
     worker ends now.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tie_to_parent(sweep)
+
+
+def tie_to_parent(parent: int) -> None:
+    """A pool worker's initializer where Ctrl-C should end the workers too (an ensemble): the tie alone."""
     die_with_parent()
     watch_parent()
-    if not alive(sweep):
+    if not alive(parent):
         os._exit(1)
+
+
+def forkserver_context(preload: list[str]) -> multiprocessing.context.ForkServerContext:
+    """A fork-server context whose server, started here and now, dies with this process.
+
+    Every pool that forks workers from a fork server uses this (a sweep's
+    process pool, an ensemble), so that none of them outlives a killed parent.
+    Pass ``initializer=start_worker`` (or ``tie_to_parent``) with ``initargs=(os.getpid(),)`` to the pool.
+    """
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["sim.runner.lifeline", *preload])
+    os.environ[PARENT] = str(os.getpid())
+    try:
+        forkserver.ensure_running()
+    finally:
+        del os.environ[PARENT]
+    return context
 
 
 def _in_fork_server() -> None:
