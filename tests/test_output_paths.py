@@ -80,16 +80,18 @@ def test_unsafe_scenario_name_is_refused_and_writes_nothing(tmp_path, work, name
 def test_unsafe_name_from_set_is_refused_and_names_set(tmp_path, work, name):
     before = files_under(tmp_path)
     result = CliRunner().invoke(main, ["run", "baseline", *SMALL, "--set", f"name={name}"])
-    assert_one_line_refusal(result, "--set name", repr(name))
+    assert_one_line_refusal(result, "command line", "key 'name'", "cannot be used as a file or folder name")
     assert files_under(tmp_path) == before
     assert not Path(UNSAFE["absolute"]).exists()
 
 
-def test_unsafe_name_is_harmless_with_out(tmp_path, work):
+def test_an_unsafe_name_is_refused_even_with_out(tmp_path, work):
+    """The name is checked when the scenario is validated, not only when it becomes a folder: a scenario that
+    passes here is safe for whoever runs it next without --out (an exported file, a shared one)."""
+    before = files_under(tmp_path)
     result = CliRunner().invoke(main, ["run", "baseline", *SMALL, "--set", "name=../../ESCAPED", "--out", "mine"])
-    assert result.exit_code == 0, result.output
-    mine = Path("a/work/mine")
-    assert files_under(tmp_path) == {Path("a"), Path("a/work"), mine, *(mine / f for f in result_set.RESULT_FILES)}
+    assert_one_line_refusal(result, "key 'name'", "cannot be used as a file or folder name")
+    assert files_under(tmp_path) == before
 
 
 def test_unsafe_experiment_name_is_refused_and_writes_nothing(tmp_path, work):
@@ -99,7 +101,7 @@ def test_unsafe_experiment_name_is_refused_and_writes_nothing(tmp_path, work):
     )
     before = files_under(tmp_path)
     result = CliRunner().invoke(main, ["sweep", "exp.toml", "--workers", "1"])
-    assert_one_line_refusal(result, "exp.toml: name", "'../../ESCAPED'")
+    assert_one_line_refusal(result, "exp.toml", "key 'name'", "cannot be used as a file or folder name")
     assert files_under(tmp_path) == before
 
 
