@@ -443,3 +443,25 @@ def test_csv_has_kshare_runs_columns():
     frame = pd.read_csv(io.StringIO(dash.export_csv()))
     assert list(frame.columns) == list(dash.run.model.timeseries().columns)
     assert frame["week"].tolist() == [0, 1]
+
+
+def test_an_end_week_means_what_a_files_end_means_and_never_is_a_switch():
+    from sim.dashboard.controls import InterventionRow
+
+    def row_of(dash, kind):
+        return next(row for row in choices.intervention_rows(dash.scenario.value) if row["type"] == kind)
+
+    dash = small("recognition_programme")  # weeks 10 to 60
+    _box, rc = solara.render(InterventionRow(dash, row_of(dash, "recognition_programme")), handle_error=False)
+    never = rc.find(v.Checkbox, label="never ends").widget
+    never.v_model = True  # "never" is a missing end, as in a file, not a week number
+    assert dash.scenario.value.interventions[0].end is None
+    _box, rc = solara.render(InterventionRow(dash, row_of(dash, "recognition_programme")), handle_error=False)
+    assert not rc.find(v.TextField, label="End week").widgets  # nothing to set while it never ends
+    rc.find(v.Checkbox, label="never ends").widget.v_model = False
+    assert dash.scenario.value.interventions[0].end == 62  # a year after its start
+    # A negative event must end, as in a file: it has no switch to make it last for ever.
+    dash = small("blame_culture")
+    _box, rc = solara.render(InterventionRow(dash, row_of(dash, "blame_incident")), handle_error=False)
+    assert not rc.find(v.Checkbox, label="never ends").widgets
+    rc.find(v.TextField, label="End week").assert_single()

@@ -613,3 +613,21 @@ def test_signals_during_a_dask_cluster_start_wait_for_it_then_stop_the_sweep():
         start()
     assert finished == ["the start went on"]
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_too_little_free_space_is_refused_before_anything_is_written(experiment, tmp_path, monkeypatch):
+    import shutil
+    from typing import NamedTuple
+
+    class usage(NamedTuple):  # what shutil.disk_usage returns
+        total: int
+        used: int
+        free: int
+
+    # 12 runs need about 12 x (30 KB + 200 B a recorded week): 300 KB free is not enough, 10 MB is.
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9, 300_000))
+    with pytest.raises(SweepError, match=r"only 0\.3 MB free, and 12 runs need about 0\.\d MB") as caught:
+        run_sweep(experiment(), tmp_path / "out", workers=1)
+    assert "\n" not in str(caught.value) and not (tmp_path / "out").exists()
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 0, 10_000_000))
+    assert run_sweep(experiment(), tmp_path / "out", workers=1).complete

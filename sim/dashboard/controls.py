@@ -195,7 +195,12 @@ def InterventionRow(dash: Dashboard, row: dict):
         dash.set_intervention(kind, start=value)
 
     def set_end(value: int) -> None:
-        dash.set_intervention(kind, end=value or None)
+        # The week means what `end` means in a file; 0 or a week before the start is refused as a file's is.
+        dash.set_intervention(kind, end=value)
+
+    def set_never(never: bool) -> None:
+        # "Never ends" is a file's missing `end`, not a week number; switching it off ends a year after the start.
+        dash.set_intervention(kind, end=None if never else min(row["start"] + 52, dash.scenario.value.weeks))
 
     if row["on"]:
         with solara.Column(gap="0px", classes=["kshare-intervention-settings"]):
@@ -214,12 +219,10 @@ def InterventionRow(dash: Dashboard, row: dict):
                     continuous_update=False,
                     on_value=set_start,
                 )
-                solara.InputInt(
-                    "End week (0: never)",
-                    value=row["end"] or 0,
-                    continuous_update=False,
-                    on_value=set_end,
-                )
+                if row["end"] is not None:
+                    solara.InputInt("End week", value=row["end"], continuous_update=False, on_value=set_end)
+            if not row["event"]:  # a negative event must end, as in a file
+                solara.Checkbox(label="never ends", value=row["end"] is None, on_value=set_never)
             if row["extra"]:
                 solara.Text(
                     f"and {row['extra']} more of this type from the scenario file, unchanged",

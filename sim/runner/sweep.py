@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -41,7 +42,7 @@ from tqdm import tqdm
 from sim.files import PARTIAL_GLOB, atomic_write_bytes
 from sim.runner.definition import ExperimentError, LoadedExperiment, load_experiment
 from sim.runner.engines import Engine, EngineError, Sequential, choose
-from sim.runner.plan import MAX_RUNS, RunSpec, plan, size
+from sim.runner.plan import MAX_RUNS, RunSpec, plan, run_bytes, size
 from sim.runner.worker import RunResult, execute, execute_batch, provenance_of, verify
 from sim.scenario_files import Problem
 from sim.versions import versions
@@ -309,8 +310,15 @@ class _Folder:
         try:
             with tempfile.TemporaryFile(dir=where):
                 pass
+            free = shutil.disk_usage(where).free
         except OSError as error:
             raise self.refused(f"cannot be written ({error.strerror or error}). Nothing was written.") from None
+        need = sum(run_bytes(spec) for spec in self.runs)
+        if free < need:
+            raise self.refused(
+                f"has only {free / 1e6:,.1f} MB free, and {len(self.runs):,} runs need about {need / 1e6:,.1f} MB. "
+                "Nothing was written."
+            )
 
     def _verify(self) -> None:
         """The planned runs whose file is whole and this sweep's; the others go in ``rejected`` to run again."""
