@@ -92,6 +92,11 @@ def validate(file: Path) -> None:
 @click.option(
     "--workers", type=click.IntRange(1, 4096), default=None, help="With --ensemble: processes (default: all cores)."
 )
+@click.option(
+    "--no-reference",
+    is_flag=True,
+    help="Do not also run the same organisation and seed without interventions for the chart's reference line.",
+)
 def run(
     scenario: str,
     weeks: int | None,
@@ -102,6 +107,7 @@ def run(
     ensemble: int | None,
     posterior: Path | None,
     workers: int | None,
+    no_reference: bool,
 ) -> None:
     """Run SCENARIO (a preset name or a scenario file) and write its results.
 
@@ -137,7 +143,14 @@ def run(
         leave=False,
     ) as bar:
         model.run(progress=bar.update)
-    paths = write_run(model, out, source=scenario)
+    reference = None
+    if params.interventions and not no_reference:
+        # The same organisation and seed without any intervention: without it a reader cannot tell a
+        # programme's effect, or what of it stays, from the run's own ups and downs.
+        alone = KnowledgeSharingModel(params.model_copy(update={"interventions": []}), rng=model.seed)
+        alone.run()
+        reference = alone.timeseries()["sharing_rate"]
+    paths = write_run(model, out, source=scenario, reference=reference)
     elapsed = time.perf_counter() - started
     final = model.metrics
     click.echo(f"{params.name}: {model.org.n:,} employees, {model.week} weeks, seed {model.seed} ({elapsed:.1f} s)")
@@ -149,6 +162,8 @@ def run(
     )
     for path in paths.values():
         click.echo(f"  wrote {path}")
+    if params.notice:
+        click.echo(f"  what to notice: {params.notice}")
 
 
 def _run_ensemble(

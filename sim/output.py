@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -81,8 +82,13 @@ def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path
     return _write(frame, info, summary, out, lambda p: sharing_chart(frame, ensemble.scenario, p, None, runs))
 
 
-def write_run(model: KnowledgeSharingModel, out: Path, source: str) -> dict[str, Path]:
-    """A run's weekly table, its summary with provenance, and its chart, as one result set in ``out``."""
+def write_run(
+    model: KnowledgeSharingModel, out: Path, source: str, reference: pd.Series | None = None
+) -> dict[str, Path]:
+    """A run's weekly table, its summary with provenance, and its chart, as one result set in ``out``.
+
+    ``reference``, the weekly sharing rate of the same organisation and seed without interventions, is drawn on
+    the chart only: the table and summary are this run's alone."""
     frame = model.timeseries()
     info = provenance(model, source)
     rate = frame["sharing_rate"].to_numpy()[1:]
@@ -92,7 +98,9 @@ def write_run(model: KnowledgeSharingModel, out: Path, source: str) -> dict[str,
         "final": {name: float(frame[name].iloc[-1]) for name in HEADLINE},
         "mean_sharing_rate": float(rate.mean()) if len(rate) else float("nan"),
     }
-    return _write(frame, info, summary, out, lambda p: sharing_chart(frame, model.params, p, model.seed))
+    return _write(
+        frame, info, summary, out, lambda p: sharing_chart(frame, model.params, p, model.seed, reference=reference)
+    )
 
 
 def _write(frame, info: dict, summary: dict, out: Path, chart) -> dict[str, Path]:

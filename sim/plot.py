@@ -46,16 +46,26 @@ def shade_interventions(ax, scenario: Scenario, weeks: int) -> None:
 
 
 def sharing_chart(
-    frame: pd.DataFrame, scenario: Scenario, path: Path, seed: int | None, runs: int | None = None
+    frame: pd.DataFrame,
+    scenario: Scenario,
+    path: Path,
+    seed: int | None,
+    runs: int | None = None,
+    reference: pd.Series | None = None,
 ) -> None:
     """One run's sharing over time; or, with ``runs``, an ensemble's mean and the band of the middle 95 % of its
-    runs (``sharing_rate_low`` and ``sharing_rate_high``)."""
+    runs (``sharing_rate_low`` and ``sharing_rate_high``). ``reference``, the same organisation and seed without
+    interventions, is drawn as a 4-week average beside the run's."""
     weeks = int(frame["week"].iloc[-1])
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[3, 2], layout="constrained")
     if runs is None:
         top.plot(frame["week"], 100 * frame["sharing_rate"], color="#000000", lw=1.0, alpha=0.35, label="each week")
         smooth = frame["sharing_rate"].rolling(4, min_periods=1).mean()
         top.plot(frame["week"], 100 * smooth, color=ACTIVE, lw=2.5, label="4-week average")
+        if reference is not None:
+            alone = 100 * reference.rolling(4, min_periods=1).mean()
+            top.plot(frame["week"], alone.to_numpy()[: len(frame)], color="#555555", lw=1.8, ls="--",
+                     label="same organisation and seed, no intervention")  # fmt: skip
         highest = frame["sharing_rate"].max()
         who = f"seed {seed}"
     else:

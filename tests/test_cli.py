@@ -117,3 +117,23 @@ def test_installed_command_runs_in_a_real_process(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "wrote" in result.stdout and "week/s" not in result.stderr
+
+
+def test_run_draws_the_same_organisation_without_interventions_and_prints_the_notice(tmp_path, monkeypatch):
+    import sim.output
+    from sim import simulate
+
+    drawn = []
+    monkeypatch.setattr(sim.output, "sharing_chart", lambda *args, **kwargs: drawn.append(kwargs.get("reference")))
+    small = ["--employees", "150", "--weeks", "30", "--seed", "3"]
+    out = tmp_path / "with"
+    result = CliRunner().invoke(main, ["run", "recognition_programme", *small, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "what to notice: Sharing rises while recognition is given" in result.output
+    # The reference is the run's own organisation and seed with the interventions taken out, week by week.
+    alone = simulate("recognition_programme", employees=150, weeks=30, seed=3, interventions=[])
+    assert drawn[-1] is not None and list(drawn[-1]) == list(alone["sharing_rate"])
+    result = CliRunner().invoke(main, ["run", "recognition_programme", *small, "--no-reference", "--out", str(out)])
+    assert result.exit_code == 0 and drawn[-1] is None
+    result = CliRunner().invoke(main, ["run", "baseline", *small, "--out", str(tmp_path / "b")])
+    assert result.exit_code == 0 and drawn[-1] is None  # nothing to take out
