@@ -93,6 +93,13 @@ def validate(file: Path) -> None:
     "--workers", type=click.IntRange(1, 4096), default=None, help="With --ensemble: processes (default: all cores)."
 )
 @click.option(
+    "--ylim",
+    type=click.FloatRange(1, 100),
+    default=None,
+    metavar="PERCENT",
+    help="Top of the chart's sharing axis, in percent (e.g. 100), so that charts set side by side compare.",
+)
+@click.option(
     "--no-reference",
     is_flag=True,
     help="Do not also run the same organisation and seed without interventions for the chart's reference line.",
@@ -107,6 +114,7 @@ def run(
     ensemble: int | None,
     posterior: Path | None,
     workers: int | None,
+    ylim: float | None,
     no_reference: bool,
 ) -> None:
     """Run SCENARIO (a preset name or a scenario file) and write its results.
@@ -150,7 +158,7 @@ def run(
         alone = KnowledgeSharingModel(params.model_copy(update={"interventions": []}), rng=model.seed)
         alone.run()
         reference = alone.timeseries()["sharing_rate"]
-    paths = write_run(model, out, source=scenario, reference=reference)
+    paths = write_run(model, out, source=scenario, reference=reference, top_percent=ylim)
     elapsed = time.perf_counter() - started
     final = model.metrics
     click.echo(f"{params.name}: {model.org.n:,} employees, {model.week} weeks, seed {model.seed} ({elapsed:.1f} s)")

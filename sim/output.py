@@ -83,7 +83,11 @@ def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path
 
 
 def write_run(
-    model: KnowledgeSharingModel, out: Path, source: str, reference: pd.Series | None = None
+    model: KnowledgeSharingModel,
+    out: Path,
+    source: str,
+    reference: pd.Series | None = None,
+    top_percent: float | None = None,
 ) -> dict[str, Path]:
     """A run's weekly table, its summary with provenance, and its chart, as one result set in ``out``.
 
@@ -98,9 +102,11 @@ def write_run(
         "final": {name: float(frame[name].iloc[-1]) for name in HEADLINE},
         "mean_sharing_rate": float(rate.mean()) if len(rate) else float("nan"),
     }
-    return _write(
-        frame, info, summary, out, lambda p: sharing_chart(frame, model.params, p, model.seed, reference=reference)
-    )
+
+    def chart(path: Path) -> None:
+        sharing_chart(frame, model.params, path, model.seed, reference=reference, top_percent=top_percent)
+
+    return _write(frame, info, summary, out, chart)
 
 
 def _write(frame, info: dict, summary: dict, out: Path, chart) -> dict[str, Path]:

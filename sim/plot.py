@@ -52,10 +52,15 @@ def sharing_chart(
     seed: int | None,
     runs: int | None = None,
     reference: pd.Series | None = None,
+    top_percent: float | None = None,
 ) -> None:
     """One run's sharing over time; or, with ``runs``, an ensemble's mean and the band of the middle 95 % of its
     runs (``sharing_rate_low`` and ``sharing_rate_high``). ``reference``, the same organisation and seed without
-    interventions, is drawn as a 4-week average beside the run's."""
+    interventions, is drawn as a 4-week average beside the run's. ``top_percent`` fixes the sharing axis's top,
+    so that charts set side by side compare. A barter run draws knowledge instead (``knowledge_chart``)."""
+    if scenario.behaviour.decision == "barter":
+        knowledge_chart(frame, scenario, path, seed)
+        return
     weeks = int(frame["week"].iloc[-1])
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[3, 2], layout="constrained")
     if runs is None:
@@ -76,7 +81,7 @@ def sharing_chart(
         who = f"{runs} posterior draws"
     shade_interventions(top, scenario, weeks)
     top.set_ylabel("employees sharing this week (%)")
-    top.set_ylim(0, max(5.0, 100 * highest * 1.25))
+    top.set_ylim(0, top_percent or max(5.0, 100 * highest * 1.25))
     top.legend(loc="upper right", frameon=False)
     top.grid(alpha=0.3)
     top.set_title(
@@ -110,3 +115,28 @@ def shade_interventions_lines(ax, scenario: Scenario, weeks: int) -> None:
         ax.axvline(start, color=colour, lw=1, ls="--")
         if end < weeks:
             ax.axvline(end, color=colour, lw=1, ls=":")
+
+
+def knowledge_chart(frame: pd.DataFrame, scenario: Scenario, path: Path, seed: int | None) -> None:
+    """A barter run's result is knowledge, not sharing (Cowan & Jonard 2004): its mean and its spread over time.
+
+    Every agent trades whenever a pair can, so a "sharing rate" there is a share of traders, not of people who
+    chose to share; the chart draws what the paper reports instead.
+    """
+    weeks = int(frame["week"].iloc[-1])
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6), sharex=True, layout="constrained")
+    top.plot(frame["week"], frame["knowledge_mean"], color=ACTIVE, lw=2.5)
+    top.set_ylabel("mean knowledge")
+    top.grid(alpha=0.3)
+    top.set_title(
+        f"{scenario.name}: knowledge over {weeks} weeks of barter "
+        f"({scenario.organisation.employees:,} agents, seed {seed})",
+        loc="left",
+    )
+    bottom.plot(frame["week"], frame["knowledge_cv"], color=LAPSED, lw=2.5)
+    bottom.set_ylabel("coefficient of variation")
+    bottom.set_xlabel("week")
+    bottom.set_xlim(0, weeks)
+    bottom.grid(alpha=0.3)
+    fig.savefig(path, dpi=120, format="png")
+    plt.close(fig)

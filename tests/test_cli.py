@@ -137,3 +137,29 @@ def test_run_draws_the_same_organisation_without_interventions_and_prints_the_no
     assert result.exit_code == 0 and drawn[-1] is None
     result = CliRunner().invoke(main, ["run", "baseline", *small, "--out", str(tmp_path / "b")])
     assert result.exit_code == 0 and drawn[-1] is None  # nothing to take out
+
+
+def test_ylim_fixes_the_charts_top_and_a_barter_run_draws_knowledge(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    import sim.output
+    import sim.plot
+    from sim import load_scenario
+
+    seen = []
+    monkeypatch.setattr(sim.output, "sharing_chart", lambda *args, **kwargs: seen.append(kwargs))
+    small = ["--employees", "150", "--weeks", "20", "--no-reference"]
+    result = CliRunner().invoke(main, ["run", "baseline", *small, "--ylim", "100", "--out", str(tmp_path / "a")])
+    assert result.exit_code == 0 and seen[-1]["top_percent"] == 100
+    monkeypatch.undo()
+    # The chart itself: a fixed top is kept, and a barter run's figure is knowledge's mean and spread.
+    axes = []
+    monkeypatch.setattr(plt.Figure, "savefig", lambda fig, *a, **k: axes.append(fig.axes))
+    model = sim.KnowledgeSharingModel("baseline", employees=150, weeks=20)
+    model.run()
+    sim.plot.sharing_chart(model.timeseries(), model.params, tmp_path / "x.png", 1, top_percent=100)
+    assert axes[-1][0].get_ylim()[1] == 100
+    barter = sim.KnowledgeSharingModel("cowan_jonard", employees=100, weeks=5)
+    barter.run()
+    sim.plot.sharing_chart(barter.timeseries(), load_scenario("cowan_jonard"), tmp_path / "y.png", 1)
+    assert [ax.get_ylabel() for ax in axes[-1]] == ["mean knowledge", "coefficient of variation"]
