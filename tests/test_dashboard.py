@@ -465,3 +465,23 @@ def test_an_end_week_means_what_a_files_end_means_and_never_is_a_switch():
     _box, rc = solara.render(InterventionRow(dash, row_of(dash, "blame_incident")), handle_error=False)
     assert not rc.find(v.Checkbox, label="never ends").widgets
     rc.find(v.TextField, label="End week").assert_single()
+
+
+def test_the_run_line_follows_a_new_run_made_at_week_0():
+    """Issue 12: choosing a preset, uploading or changing the seed or size at week 0 left the line stale."""
+    from sim.dashboard.controls import RunControls
+
+    def line(rc) -> str:
+        texts = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets if "Week" in w.unsafe_innerHTML]
+        assert len(texts) == 1, texts
+        return texts[0]
+
+    dash = small("recognition_programme")
+    _box, rc = solara.render(RunControls(dash), handle_error=False)
+    assert "Week 0 of 130" in line(rc) and "seed 42" in line(rc)
+    dash.load_preset("baseline")
+    assert "Week 0 of 104" in line(rc)
+    assert dash.apply(seed=7, employees=300)
+    assert "seed 7" in line(rc) and "300 employees" in line(rc)
+    assert dash.load_upload("ours.toml", b'name = "ours"\nweeks = 20\n[organisation]\nemployees = 150\n')
+    assert "Week 0 of 20" in line(rc) and "150 employees" in line(rc)

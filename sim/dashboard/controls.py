@@ -254,6 +254,9 @@ def InterventionRows(dash: Dashboard):
 def RunControls(dash: Dashboard, large: bool = False):
     """Play, pause, step, reset, speed; the week and the seed."""
     week, playing = dash.week.value, dash.playing.value
+    # A new run (a preset, an upload, a changed seed or size) leaves the week at 0, so reading the week alone
+    # would not redraw this line; the run's serial number changes with every new run.
+    _ = dash.serial.value
     run = dash.run
     size = {"x_large": True} if large else {}
     with solara.Row(classes=["kshare-controls"], style={"align-items": "center", "flex-wrap": "wrap"}):
