@@ -316,6 +316,9 @@ def test_difference_in_words_mentions_what_lasts_after_the_programme():
         "recognition against no programme: +18 points of sharing at week 52, "
         "still +9 one year after the programme ended (week 112)."
     )
+    # A negative event is not a programme: the sentence says what ended.
+    blamed = compare.Item("blame", load_scenario("blame_culture", weeks=130), 0.40 - lifted)  # ends at week 26
+    assert "one year after the event ended (week 78)" in compare.describe(reference, blamed, [52], 130)
 
 
 def test_compare_asks_for_two_to_four_scenarios():

@@ -28,6 +28,7 @@ import numpy as np
 
 from sim.calibration.posterior import Posterior, PosteriorError, load_posterior
 from sim.dashboard.charts import smooth
+from sim.dashboard.choices import EVENTS
 from sim.ensemble import draws_and_seeds
 from sim.model import KnowledgeSharingModel
 from sim.runner.statistics import interval
@@ -153,7 +154,10 @@ def describe(reference: Item, other: Item, chosen_weeks: list[int], weeks: int, 
         later = mean[end + YEAR]
         first = next((mean[w] for w in chosen_weeks if w <= weeks), None)
         still = "still " if first is not None and np.sign(first) == np.sign(round(later)) != 0 else ""
-        text = f"{still}{_points(later)} one year after the programme ended (week {end + YEAR})"
+        # A blame incident or a workload spike is not a programme: say what ended.
+        events = all(item.type in EVENTS for item in other.scenario.interventions)
+        what = "the event" if events else "the programme"
+        text = f"{still}{_points(later)} one year after {what} ended (week {end + YEAR})"
         if abs(later) <= half[end + YEAR]:
             text += f", within {noise}"
         parts.append(text)
