@@ -11,8 +11,11 @@ whole result, so whoever owns the folder may delete it.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import shutil
+import tempfile
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -45,6 +48,22 @@ def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """``data`` as the file ``path``, whole or not at all (see ``atomic_write``)."""
     atomic_write(path, lambda tmp: tmp.write_bytes(data))
+
+
+def free_space_for(folder: Path) -> int:
+    """Free bytes where ``folder`` is or will be made, once that place is proved writable.
+
+    Checked before any simulating, so that a read-only or full disk costs no
+    run time: ``folder``'s nearest existing ancestor (itself if it exists) gets
+    a temporary file made and removed, and nothing else is created. Raises
+    ``OSError``; ``NotADirectoryError`` if that ancestor is a file.
+    """
+    where = next(place for place in (folder.absolute(), *folder.absolute().parents) if place.exists())
+    if not where.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(where))
+    with tempfile.TemporaryFile(dir=where):
+        pass
+    return shutil.disk_usage(where).free
 
 
 # ----------------------------------------------------------------------------------------- names as file names

@@ -16,7 +16,6 @@ deleted by the next run into the same folder once its process is gone.
 
 from __future__ import annotations
 
-import errno
 import glob
 import os
 import secrets
@@ -27,7 +26,8 @@ from pathlib import Path
 
 import click
 
-from sim.files import PARTIAL_GLOB
+from sim.files import PARTIAL_GLOB, free_space_for
+from sim.runner.lifeline import alive
 
 #: Every file a result set may hold; an existing folder holding anything else is not replaced.
 RESULT_FILES = ("timeseries.parquet", "timeseries.csv", "summary.json", "sharing.png")
@@ -72,12 +72,8 @@ def check_folder(out: Path, weeks: int) -> None:
                 f"output folder '{out}': holds {foreign[0]!r}{more}, which is not part of a result set; "
                 f"kshare run replaces the whole folder, so give a new or empty one"
             )
-    existing = next(folder for folder in out.absolute().parents if folder.exists())
     try:
-        if not existing.is_dir():
-            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(existing))
-        _temporary(existing / out.name).rmdir()
-        free = shutil.disk_usage(existing).free
+        free = free_space_for(out.absolute().parent)
     except OSError as error:
         raise _failed(out, error) from None
     if free < needed_bytes(weeks):
@@ -141,18 +137,8 @@ def _remove_stale(out: Path) -> None:
     """Delete what killed runs left beside ``out``: temporary folders whose process (the pid in the name) is gone."""
     for path in out.parent.glob(f".{glob.escape(out.name)}.*.partial"):
         pid = path.name[len(out.name) + 2 :].split(".")[0]
-        if pid.isdigit() and not _alive(int(pid)):
+        if pid.isdigit() and not alive(int(pid)):
             shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OverflowError):
-        return pid < 2**31  # another user's process (or a number no process can have)
-    return True
 
 
 def _failed(out: Path, error: OSError) -> ResultSetError:

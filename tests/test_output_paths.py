@@ -8,6 +8,7 @@ runs differed by its timestamp.
 import errno
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -190,10 +191,11 @@ def never_simulate(monkeypatch):
 def test_read_only_disk_is_refused_before_simulating(tmp_path, monkeypatch):
     never_simulate(monkeypatch)
 
-    def read_only(out):
-        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(out))
+    def read_only(*args, dir=None, **kwargs):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(dir))
 
-    monkeypatch.setattr(result_set, "_temporary", read_only)
+    # The probe of sim.files.free_space_for: the first thing the disk is asked to do.
+    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
     result = run(tmp_path / "out")
     assert_one_line_refusal(result, "Read-only file system")
     assert not (tmp_path / "out").exists()

@@ -56,7 +56,9 @@ def alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        return True  # another user's process
+    except OverflowError:
+        return False  # a number no process can have (read from a file name, say)
     return True
 
 

@@ -21,10 +21,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
 import traceback
@@ -39,7 +37,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from sim.files import PARTIAL_GLOB, atomic_write_bytes
+from sim.files import PARTIAL_GLOB, atomic_write_bytes, free_space_for
 from sim.runner.definition import ExperimentError, LoadedExperiment, load_experiment
 from sim.runner.engines import Engine, EngineError, Sequential, choose
 from sim.runner.plan import MAX_RUNS, RunSpec, plan, run_bytes, size
@@ -302,15 +300,10 @@ class _Folder:
 
     def _check_writable(self) -> None:
         """Refuse a folder that cannot be written, by making (and removing) a file where the sweep will write."""
-        where = self.out
-        while not where.exists():
-            where = where.parent
-        if not where.is_dir():
-            raise self.refused(f"cannot be made: {where} is a file, not a folder")
         try:
-            with tempfile.TemporaryFile(dir=where):
-                pass
-            free = shutil.disk_usage(where).free
+            free = free_space_for(self.out)
+        except NotADirectoryError as error:
+            raise self.refused(f"cannot be made: {error.filename} is a file, not a folder") from None
         except OSError as error:
             raise self.refused(f"cannot be written ({error.strerror or error}). Nothing was written.") from None
         need = sum(run_bytes(spec) for spec in self.runs)
