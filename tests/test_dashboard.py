@@ -22,10 +22,11 @@ from sim.calibration.posterior import load_posterior, write_posterior
 from sim.cli import main
 from sim.dashboard import charts, choices, compare, export, network, offline
 from sim.dashboard.app import Page, Player
+from sim.dashboard.compare_view import CompareView
 from sim.dashboard.explain import why
 from sim.dashboard.session import Run, baseline_of
 from sim.dashboard.state import Dashboard
-from sim.dashboard.views import CompareView, DemoView, EmployeePanel, LiveView
+from sim.dashboard.views import DemoView, EmployeePanel, LiveView
 from sim.scenario_files import load_scenario, preset_names, with_overrides
 
 JPEG = b"\xff\xd8\xff"  # live frames are JPEG; downloads are PNG

@@ -18,6 +18,7 @@ from sim.dashboard import offline
 
 offline.configure()
 
+from sim.dashboard.compare_view import CompareView  # noqa: E402
 from sim.dashboard.controls import (  # noqa: E402
     CulturePanel,
     InterventionsPanel,
@@ -27,7 +28,6 @@ from sim.dashboard.controls import (  # noqa: E402
 )
 from sim.dashboard.state import VIEWS, Dashboard  # noqa: E402
 from sim.dashboard.views import (  # noqa: E402
-    CompareView,
     DemoView,
     ExperiencesView,
     ExportView,
