@@ -14,7 +14,7 @@ import time
 import reacton.core
 import solara
 
-from sim.dashboard import offline
+from sim.dashboard import link, offline
 
 offline.configure()
 
@@ -34,24 +34,44 @@ from sim.dashboard.views import (  # noqa: E402
     LiveView,
     SpreadView,
 )
-from sim.dashboard.widgets import Prose  # noqa: E402
+from sim.dashboard.widgets import PageSetup, Prose, Tabs  # noqa: E402
 
 CSS = """
-.kshare-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(560px, 1fr)); gap: 12px; width: 100%; }
-.kshare-wide { max-width: 940px; width: 100%; }
-.kshare-demo .kshare-wide { max-width: 100%; }
-.kshare-sidebar { max-height: calc(100vh - 24px); overflow-y: auto; position: sticky; top: 12px; }
+html, body { font-size: 16px; }
+strong, b, h1, h2, h3 { font-weight: 700; }
+.kshare-page { display: grid; grid-template-columns: 340px minmax(0, 1fr);
+  grid-template-rows: auto 1fr;
+  grid-template-areas: "side header" "side main"; column-gap: 24px; padding: 0 20px 24px 16px; align-items: start; }
+.kshare-header { grid-area: header; display: flex; align-items: center; justify-content: space-between; gap: 12px;
+  flex-wrap: wrap; padding-top: 8px; }
+.kshare-header h1 { font-size: 1.45rem; margin: 0; }
+.kshare-main { grid-area: main; min-width: 0; }
+.kshare-sidebar { grid-area: side; position: sticky; top: 0; max-height: 100vh; overflow-y: auto;
+  padding: 12px 6px 24px 0; }
+.kshare-grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(440px, 1fr)); gap: 16px; width: 100%;
+  align-items: start; }
+.kshare-slider-block { margin-bottom: 6px; }
+.kshare-slider-label { font-size: 0.95rem; }
+.kshare-slider-value { font-weight: 700; font-variant-numeric: tabular-nums; padding-left: 8px; }
+.kshare-slider .v-slider { margin-left: 0 !important; margin-right: 0 !important; }
 .kshare-intervention { margin-top: 6px !important; }
-.kshare-intervention .v-messages__message { font-size: 12px; line-height: 1.3; }
+.kshare-intervention .v-messages__message { font-size: 13px; line-height: 1.3; }
 .kshare-intervention-settings { border-left: 3px solid #0072B2; padding-left: 8px; margin-bottom: 6px; }
-.kshare-demo { font-size: 22px; line-height: 1.35; }
-.kshare-demo h1 { font-size: 1.7em; margin: 0; }
-.kshare-demo .kshare-chart { max-height: calc(100vh - 330px); width: auto; max-width: 100%; margin: 0 auto; }
-.kshare-demo .kshare-story { font-size: 1.15em; max-width: 70em; }
-.kshare-demo .v-btn { font-size: 20px !important; }
-.kshare-demo .kshare-demo-choice .v-btn { height: 52px !important; min-width: 150px !important; }
-.kshare-demo .v-slider__thumb-label { font-size: 16px; }
+.kshare-tabs { margin: 8px 0; }
+.kshare-tabs .v-btn[aria-selected="true"] { background: #0072B2 !important; color: #fff !important; }
 .kshare-error .v-alert__content { white-space: pre-wrap; font-family: monospace; }
+:focus-visible, .v-btn:focus-visible, .kshare-chart:focus-visible, input:focus-visible {
+  outline: 3px solid #D55E00 !important; outline-offset: 2px !important; }
+.v-input--selection-controls__input input:focus-visible ~ .v-input--selection-controls__ripple {
+  outline: 3px solid #D55E00; }
+.v-btn:focus::before { opacity: 0.18 !important; }
+.kshare-demo { font-size: 22px; line-height: 1.3; height: 100vh; display: flex; flex-direction: column;
+  padding: 6px 14px; box-sizing: border-box; overflow: hidden; }
+.kshare-demo h1 { font-size: 1.5em; margin: 0; }
+.kshare-demo .kshare-story { font-size: 1em; }
+.kshare-demo .kshare-fill { flex: 1 1 auto; min-height: 0; }
+.kshare-demo .v-btn { font-size: 19px !important; }
+.kshare-demo .kshare-demo-choice .v-btn { height: 46px !important; }
 """
 
 
@@ -75,22 +95,32 @@ def Player(dash: Dashboard):
 
 
 @solara.component
-def Tabs(options: dict[str, str], chosen: solara.Reactive[str]):
-    """Buttons that switch between views by label; only the chosen view is drawn at all."""
-    keys = {label: key for key, label in options.items()}
-    solara.ToggleButtonsSingle(
-        value=options[chosen.value],
-        values=list(options.values()),
-        on_value=lambda label: chosen.set(keys[label]),
-        classes=["kshare-tabs"],
-    )
+def LinkSync(dash: Dashboard):
+    """Keeps the page's address in step with what is chosen (``sim.dashboard.link``): read once when the page
+    opens, written whenever a setting, the view or the selection changes."""
+    router = solara.use_router()
+    started = solara.use_ref(False)
+    query = link.encode(dash)
+
+    def restore() -> None:
+        ignored = link.restore(dash, router.search or "")
+        if ignored:
+            dash.error.value = "Parts of the link were not used:\n" + "\n".join(f"- {item}" for item in ignored)
+        started.current = True
+
+    def write() -> None:
+        if router.set_path is None:  # drawn without a server (tests, the benchmark): no address to keep
+            return
+        if started.current and query != (router.search or ""):
+            router.push(f"{router.path or '/'}?{query}" if query else (router.path or "/"))
+
+    solara.use_effect(restore, [])
+    solara.use_effect(write, [query])
 
 
 @solara.component
-def Header(dash: Dashboard):
-    with solara.Row(style={"align-items": "center", "justify-content": "space-between", "flex-wrap": "wrap"}):
-        Prose("kshare: how knowledge sharing grows, stalls or dies", tag="h2")
-        solara.Switch(label="Demonstration mode", value=dash.demo.value, on_value=dash.demo.set)
+def DemoSwitch(dash: Dashboard):
+    solara.Switch(label="Demonstration mode", value=dash.demo.value, on_value=dash.demo.set)
 
 
 @solara.component
@@ -107,21 +137,22 @@ def _bind(dash: Dashboard) -> None:
 
 @solara.component
 def DashboardPage(dash: Dashboard):
+    """The header, the run and its views, then the settings: the settings are drawn on the left but come last
+    in the page, so that the keyboard reaches Play in two steps rather than after every setting."""
     _bind(dash)
     solara.Title("kshare dashboard")
     solara.Style(CSS)
+    PageSetup()
+    LinkSync(dash)
     Player(dash)
     if dash.demo.value:
         DemoView(dash)
         return
-    Header(dash)
-    with solara.Columns([1, 3], gutters_dense=True):
-        with solara.Column(classes=["kshare-sidebar"]):
-            ScenarioPanel(dash)
-            OrganisationPanel(dash)
-            CulturePanel(dash)
-            InterventionsPanel(dash)
-        with solara.Column():
+    with solara.Div(classes=["kshare-page"]):
+        with solara.v.Html(tag="header", class_="kshare-header"):
+            Prose("kshare: how knowledge sharing grows, stalls or dies", tag="h1")
+            DemoSwitch(dash)
+        with solara.v.Html(tag="main", class_="kshare-main"):
             RunControls(dash)
             Tabs(VIEWS, dash.view)
             view = dash.view.value
@@ -135,3 +166,8 @@ def DashboardPage(dash: Dashboard):
                 CompareView(dash)
             else:
                 ExportView(dash)
+        with solara.v.Html(tag="aside", class_="kshare-sidebar", attributes={"aria-label": "Settings"}):
+            ScenarioPanel(dash)
+            OrganisationPanel(dash)
+            CulturePanel(dash)
+            InterventionsPanel(dash)

@@ -44,26 +44,35 @@ def CommitSlider(
     disabled: bool = False,
     hint: str = "",
 ):
-    """A slider that reports its value once, when released."""
-    slider = rv.Slider(
-        v_model=value,
-        label=label,
-        min=min,
-        max=max,
-        step=step,
-        thumb_label=True,
-        hide_details=not hint,
-        hint=hint,
-        persistent_hint=bool(hint),
-        disabled=disabled,
-        class_="kshare-slider",
-    )
+    """A slider that reports its value once, when released, with its label and value above the whole-width track.
 
-    def changed(widget, event, data):
-        on_commit(round(float(data), 4))
+    Vuetify puts a slider's label on the track's line, where a long label leaves the track a few pixels
+    wide in a narrow sidebar; here the label and the value have their own line, so the track always
+    spans the column and the value is readable without dragging.
+    """
+    with solara.Column(gap="0px", classes=["kshare-slider-block"]) as block:
+        with solara.Row(justify="space-between", style={"align-items": "baseline"}):
+            solara.Text(label, classes=["kshare-slider-label"])
+            solara.Text(f"{value:.2f}", classes=["kshare-slider-value"])
+        slider = rv.Slider(
+            v_model=value,
+            min=min,
+            max=max,
+            step=step,
+            thumb_label=True,
+            hide_details=not hint,
+            hint=hint,
+            persistent_hint=bool(hint),
+            disabled=disabled,
+            class_="kshare-slider",
+            attributes={"aria-label": label},
+        )
 
-    rv.use_event(slider, "change", changed)  # type: ignore[arg-type]  # reacton's type has 1 arg, ipyvue passes 3
-    return slider
+        def changed(widget, event, data):
+            on_commit(round(float(data), 4))
+
+        rv.use_event(slider, "change", changed)  # type: ignore[arg-type]  # reacton's type has 1 arg, ipyvue passes 3
+    return block
 
 
 @solara.component

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sim.dashboard import charts
-from sim.dashboard.live import ChartCache, LiveChart, png
+from sim.dashboard.live import SCREEN_DPI, ChartCache, LiveChart, png
 from sim.dashboard.network import NetworkChart, layout_for
 from sim.dashboard.session import Run
 
@@ -35,6 +35,8 @@ class Shown:
     selected: int | None = None  # ringed in the network; the employee of the drivers chart
     grouping: tuple[str, int] = ("level", 0)  # by level or department, and how many departments
     quantity: str = "satisfaction"  # the experience shown by group
+    dpr: float = 1.0  # the screen's pixels per CSS pixel: the chart is drawn that much finer
+    sized: bool = False  # ``style`` is the size of the chart's box on the page, not the chart's standard size
 
 
 class Pictures:
@@ -47,37 +49,39 @@ class Pictures:
         """The chart ``which`` of ``run``, brought up to its current week: the one kept for the live view, or
         with ``fresh`` a new one. Call with ``run.lock`` held."""
         style = shown.style
+        wide = style if shown.sized else style.wide()
         if which == "sharing":
             ceiling = charts.SharingChart.ceiling(run.history, run.baseline_history)
             sharing = self._kept(
                 f"sharing{style.font}",
-                (run.serial, style, ceiling),
+                (run.serial, style, ceiling, shown.dpr),
                 lambda: charts.SharingChart(
                     run.scenario, style, baseline=run.baseline is not None, ceiling=ceiling, seed=run.seed
                 ),
                 fresh,
+                shown.dpr,
             )
             return sharing.update(run.history, run.baseline_history)
         if which == "network":
-            return self.network(run, style, fresh).update(run.model, shown.selected)
+            return self.network(run, style, fresh, shown.dpr).update(run.model, shown.selected)
         if which == "experiences":
-            wide = style.wide()
             group_by, departments = shown.grouping
             experiences = self._kept(
                 f"experiences{wide.font}",
-                (run.serial, wide, shown.grouping, shown.quantity),
+                (run.serial, wide, shown.grouping, shown.quantity, shown.dpr),
                 lambda: charts.ExperiencesChart(run.scenario, group_by, shown.quantity, departments, wide),
                 fresh,
+                shown.dpr,
             )
             return experiences.update(run.history)
         if which == "spread":
-            wide = style.wide()
             ceiling = charts.SpreadChart.knowledge_ceiling(run.history)
             spread = self._kept(
                 f"spread{wide.font}",
-                (run.serial, wide, ceiling),
+                (run.serial, wide, ceiling, shown.dpr),
                 lambda: charts.SpreadChart(run.scenario, ceiling, wide),
                 fresh,
+                shown.dpr,
             )
             return spread.update(run.history)
         if which == "drivers" and shown.selected is not None:
@@ -86,28 +90,41 @@ class Pictures:
             limit = charts.DriversChart.limit(rows)
             drivers = self._kept(  # in the normal style always: demonstration mode does not show it
                 "drivers",
-                (run.serial, employee, limit),
-                lambda: charts.DriversChart(run.scenario, list(rows[-1]), limit),
+                (run.serial, employee, limit, style, shown.dpr),
+                lambda: charts.DriversChart(run.scenario, list(rows[-1]), limit, style),
                 fresh,
+                shown.dpr,
             )
             info = run.describe(employee)
             title = f"Employee {employee} ({info['level']}, department {info['department']}, team {info['team']})"
             return drivers.update(weeks, rows, title)
         raise ValueError(f"no chart '{which}'")
 
-    def network(self, run: Run, style: charts.Style, fresh: bool = False) -> NetworkChart:
+    def network(self, run: Run, style: charts.Style, fresh: bool = False, dpr: float = 1.0) -> NetworkChart:
         """The network chart of ``run`` as last drawn (clicks on it are mapped through it)."""
         layout = layout_for(run.model)
         height = style.height * (1.05 if style.annotate else 1.0)  # room for the larger legend
         return self._kept(
             f"network{style.font}",
-            (run.serial, layout.serial, style),
+            (run.serial, layout.serial, style, dpr),
             lambda: NetworkChart(run.model, layout, width=style.width, height=height, font=style.font),
             fresh,
+            dpr,
         )
 
-    def _kept(self, slot: str, key: Hashable, build: Callable[[], Any], fresh: bool) -> Any:
-        return build() if fresh else self.cache.get(slot, key, build)
+    def _kept(self, slot: str, key: Hashable, build: Callable[[], Any], fresh: bool, dpr: float = 1.0) -> Any:
+        """The chart kept in ``slot`` while ``key`` holds (or a fresh one), drawn ``dpr`` times finer than
+        its size in CSS pixels, for a screen with that many pixels per CSS pixel."""
+        if fresh:
+            return build()
+
+        def sharp() -> Any:
+            chart = build()
+            if dpr != 1.0:
+                chart.live.fig.set_dpi(SCREEN_DPI * dpr)
+            return chart
+
+        return self.cache.get(slot, key, sharp)
 
 
 def comparison_png(result: Result, style: charts.Style, dpi: int) -> bytes:

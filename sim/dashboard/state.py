@@ -15,11 +15,13 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 import solara
 
 from sim.dashboard import charts, choices, export
+from sim.dashboard.live import SCREEN_DPI
 from sim.dashboard.narratives import narrative
 from sim.dashboard.network import NetworkChart
 from sim.dashboard.pictures import DOWNLOADS, Pictures, Shown, comparison_png
@@ -46,6 +48,8 @@ DEMO_CHARTS = {"sharing": "Sharing", "network": "Who shares", "experiences": "Ex
 MAX_SPEED = 20
 #: Views whose pictures change every week (and report when they are on screen).
 LIVE_VIEWS = ("live", "experiences", "spread")
+#: Charts are drawn between these widths in CSS pixels, whatever box the browser reports.
+MIN_CHART_PX, MAX_CHART_PX = 320, 2400
 _FRAMES = 1_000_000  # frame number = run serial * _FRAMES + week
 
 
@@ -71,6 +75,9 @@ class Dashboard:
         self.group_by = solara.reactive("level")
         self.quantity = solara.reactive("satisfaction")
         self.compare_result: solara.Reactive[Result | None] = solara.reactive(None)
+        #: Each chart's box on the page as the browser last reported it: (width, height, pixel density); a
+        #: height of 0 means the chart's own proportions decide it. Charts are drawn at that size.
+        self.sizes: solara.Reactive[dict[str, tuple[int, int, float]]] = solara.reactive({})
         self.pictures = Pictures()
         self.run = Run(scenario, scenario.seed)
         self.last_update_ms = 0.0
@@ -106,6 +113,10 @@ class Dashboard:
         self._replace(scenario, source=f"file '{name}'", preset="", edited=False)
         self.notice.value = f"Loaded {name}: {scenario.name}."
         return True
+
+    def restore(self, scenario: Scenario, preset: str = "") -> None:
+        """Settings from a link (``sim.dashboard.link``): edited from ``preset``, or from a file if none."""
+        self._replace(scenario, source="preset" if preset else "a link", preset=preset, edited=bool(preset))
 
     def apply(self, **overrides: Any) -> bool:
         """Change settings by bare parameter name (``employees=800``, ``psychological_safety=0.3``, ``seed=7``)."""
@@ -219,18 +230,64 @@ class Dashboard:
         group_by = self.group_by.value if departments else "level"
         return group_by, departments if group_by == "department" else 0
 
-    def _chosen(self, selected: int | None = None) -> Shown:
-        """What the charts show besides the run; ``selected`` in place of the employee selected."""
+    def resized(self, which: str, size: dict) -> None:
+        """The browser reports the box a chart is shown in; charts are then drawn at that size.
+
+        Widths and heights are kept to 10 px steps so that a window being dragged wider rebuilds
+        a chart a few times, not at every pixel.
+        """
+        width = int(min(MAX_CHART_PX, max(MIN_CHART_PX, round(float(size.get("width", 0)) / 10) * 10)))
+        height = int(min(MAX_CHART_PX, round(float(size.get("height", 0) or 0) / 10) * 10))
+        height = max(MIN_CHART_PX // 2, height) if height else 0
+        dpr = min(2.0, max(1.0, round(float(size.get("dpr", 1) or 1), 2)))
+        if self.sizes.value.get(which) != (width, height, dpr):
+            self.sizes.value = {**self.sizes.value, which: (width, height, dpr)}
+
+    def style_for(self, which: str) -> tuple[charts.Style, float]:
+        """The style of chart ``which`` at the size its box was reported at, and the pixel density to draw at."""
+        base = self.style()
+        reported = self.sizes.value.get(which)
+        if reported is None:
+            return (base if which in ("sharing", "network", "drivers") else base.wide()), 1.0
+        width, height, dpr = reported
+        if which not in ("sharing", "network", "drivers"):
+            base = base.wide()
+        inches = width / SCREEN_DPI
+        tall = height / SCREEN_DPI if height else inches * base.height / base.width
+        return replace(base, width=inches, height=tall), dpr
+
+    def shown_width(self, which: str) -> int:
+        """The width in CSS pixels chart ``which`` is drawn for."""
+        style, _ = self.style_for(which)
+        return round(style.width * SCREEN_DPI)
+
+    def _chosen(self, selected: int | None = None, which: str = "", sized: bool = True) -> Shown:
+        """What the charts show besides the run; ``selected`` in place of the employee selected.
+
+        ``sized``: at the size the page shows chart ``which``; otherwise at its standard size (downloads).
+        """
         employee = self.selected.value if selected is None else selected
-        return Shown(self.style(), employee, self.grouping(), self.quantity.value)
+        style, dpr = self.style_for(which) if sized and which else (self.style(), 1.0)
+        return Shown(style, employee, self.grouping(), self.quantity.value, dpr, sized and bool(which))
 
     def _frame(self, which: str, selected: int | None = None) -> bytes:
         """This week of the live chart ``which``, as a frame for the page (see ``pictures``)."""
         with self.run.lock:
-            return self.pictures.chart(which, self.run, self._chosen(selected)).frame()
+            return self.pictures.chart(which, self.run, self._chosen(selected, which)).frame()
 
     def _network(self) -> NetworkChart:
-        return self.pictures.network(self.run, self.style())
+        shown = self._chosen(which="network")
+        return self.pictures.network(self.run, shown.style, dpr=shown.dpr)
+
+    def hover(self, which: str) -> dict | None:
+        """What pointing at chart ``which`` shows (its weeks and values), while the run is paused; None while it
+        plays, when the values would be stale by the next frame and only add to every week's message."""
+        if self.playing.value:
+            return None
+        with self.run.lock:
+            chart = self.pictures.chart(which, self.run, self._chosen(which=which))
+            values = getattr(chart, "hover", None)
+            return values() if values is not None else None
 
     def sharing_frame(self) -> bytes:
         return self._frame("sharing")
@@ -267,7 +324,7 @@ class Dashboard:
                 return comparison_png(self.compare_result.value, self.style(), dpi)
             if which not in DOWNLOADS:
                 raise ValueError(f"no chart '{which}'")
-            return self.pictures.chart(which, self.run, self._chosen(), fresh=True).png(dpi)
+            return self.pictures.chart(which, self.run, self._chosen(sized=False), fresh=True).png(dpi)
 
     def file_stem(self) -> str:
         return f"{export.file_stem(self.run.scenario)}_seed{self.run.seed}_week{self.run.week}"

@@ -17,7 +17,7 @@ from sim.dashboard.explain import why
 from sim.dashboard.live import data_url
 from sim.dashboard.pictures import DOWNLOADS
 from sim.dashboard.state import DEMO_CHARTS, Dashboard
-from sim.dashboard.widgets import ChartImage, Prose
+from sim.dashboard.widgets import ChartImage, Prose, Tabs
 
 
 def follow(*values) -> None:
@@ -34,33 +34,44 @@ def _alt_sharing(dash: Dashboard) -> str:
 
 
 @solara.component
-def Downloads(dash: Dashboard, which: str, label: str = "PNG"):
-    """Save this chart as a PNG, at print resolution."""
+def Downloads(dash: Dashboard, which: str, label: str = ""):
+    """Save this chart as a PNG, at print resolution; the button says which chart, for a screen reader too."""
     solara.FileDownload(
         lambda: dash.export_png(which),
         filename=f"{dash.file_stem()}_{which}.png",
-        label=label,
+        label=label or f"Save the {DOWNLOADS.get(which, which).lower()} chart (PNG)",
         icon_name="mdi-image-outline",
         mime_type="image/png",
     )
 
 
 def live_image(dash: Dashboard, name: str, picture: bytes, alt: str, **options: Any) -> None:
-    """A chart that changes every week, which reports each week back once it is on screen (``Dashboard.drawn``)."""
-    ChartImage(src=data_url(picture), name=name, alt=alt, frame=dash.frame(), event_drawn=dash.drawn, **options)
+    """A chart that changes every week, which reports each week back once it is on screen (``Dashboard.drawn``),
+    and the size of its box, at which the next picture is drawn (``Dashboard.resized``)."""
+    ChartImage(
+        src=data_url(picture),
+        name=name,
+        alt=alt,
+        frame=dash.frame(),
+        width=dash.shown_width(name),
+        fill=dash.demo.value,
+        event_drawn=dash.drawn,
+        event_resize=lambda size: dash.resized(name, size),
+        **options,
+    )
 
 
 @solara.component
 def SharingView(dash: Dashboard):
-    follow(dash.week.value, dash.serial.value, dash.demo.value)
-    live_image(dash, "sharing", dash.sharing_frame(), _alt_sharing(dash))
+    follow(dash.week.value, dash.serial.value, dash.demo.value, dash.sizes.value, dash.playing.value)
+    live_image(dash, "sharing", dash.sharing_frame(), _alt_sharing(dash), hover=dash.hover("sharing"))
     if not dash.run.scenario.interventions:
         solara.Info("This scenario has no intervention: switch one on to see it against this baseline.", dense=True)
 
 
 @solara.component
 def NetworkView(dash: Dashboard):
-    follow(dash.week.value, dash.serial.value, dash.selected.value, dash.demo.value)
+    follow(dash.week.value, dash.serial.value, dash.selected.value, dash.demo.value, dash.sizes.value)
     n = dash.run.model.org.n
     live_image(
         dash,
@@ -114,7 +125,7 @@ def LiveView(dash: Dashboard):
 
 @solara.component
 def ExperiencesView(dash: Dashboard):
-    follow(dash.week.value, dash.serial.value)
+    follow(dash.week.value, dash.serial.value, dash.sizes.value, dash.playing.value)
     departments = dash.run.scenario.organisation.departments
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
         solara.ToggleButtonsSingle(value=dash.grouping()[0], values=["level", "department"], on_value=dash.group_by.set)
@@ -134,13 +145,14 @@ def ExperiencesView(dash: Dashboard):
             dash.experiences_frame(),
             "Line charts of the four experiences, satisfaction and psychological safety over time, "
             f"and {charts.QUANTITY_LABELS[dash.quantity.value]} by {dash.grouping()[0]}.",
+            hover=dash.hover("experiences"),
         )
     Downloads(dash, "experiences")
 
 
 @solara.component
 def SpreadView(dash: Dashboard):
-    follow(dash.week.value, dash.serial.value)
+    follow(dash.week.value, dash.serial.value, dash.sizes.value, dash.playing.value)
     with solara.Div(classes=["kshare-wide"]):
         live_image(
             dash,
@@ -148,6 +160,7 @@ def SpreadView(dash: Dashboard):
             dash.spread_frame(),
             "Line charts of participation inequality, knowledge inequality, knowledge held, "
             "and knowledge flows across team and department lines.",
+            hover=dash.hover("spread"),
         )
     Downloads(dash, "spread")
 
@@ -188,30 +201,30 @@ def ExportView(dash: Dashboard):
 
 @solara.component
 def DemoView(dash: Dashboard):
-    """Demonstration mode: large type, one chart at a time, the preset's story, interventions annotated."""
+    """Demonstration mode: large type, one chart at a time, the preset's story, interventions annotated.
+
+    The page is exactly the window's height: the chart takes what the title, the story, the controls and
+    a selected person's explanation leave, and is drawn at that size, so nothing needs scrolling on a
+    projector's 1024×768.
+    """
     scenario = dash.scenario.value
-    with solara.Column(classes=["kshare-demo"]):
+    with solara.Column(classes=["kshare-demo"], gap="6px"):
         with solara.Row(style={"align-items": "center", "justify-content": "space-between"}):
             Prose(human(scenario.name).capitalize(), tag="h1")
             solara.Switch(label="Demonstration mode", value=dash.demo.value, on_value=dash.demo.set)
         Prose(dash.story(), classes=["kshare-story"])
-        keys = {label: key for key, label in DEMO_CHARTS.items()}
-        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-            solara.ToggleButtonsSingle(
-                value=DEMO_CHARTS[dash.demo_chart.value],
-                values=list(DEMO_CHARTS.values()),
-                on_value=lambda label: dash.demo_chart.set(keys[label]),
-                classes=["kshare-demo-choice"],
-            )
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="8px"):
+            Tabs(DEMO_CHARTS, dash.demo_chart, label="Chart", classes=["kshare-demo-choice"])
             RunControls(dash, large=True)
         which = dash.demo_chart.value
-        if which == "sharing":
-            SharingView(dash)
-        elif which == "network":
-            NetworkView(dash)
-            if dash.selected.value is not None:
-                Prose(why(dash.run.describe(dash.selected.value)), classes=["kshare-story"])
-        elif which == "experiences":
-            ExperiencesView(dash)
-        else:
-            SpreadView(dash)
+        with solara.Div(classes=["kshare-fill"]):
+            if which == "sharing":
+                SharingView(dash)
+            elif which == "network":
+                NetworkView(dash)
+            elif which == "experiences":
+                ExperiencesView(dash)
+            else:
+                SpreadView(dash)
+        if which == "network" and dash.selected.value is not None:
+            Prose(why(dash.run.describe(dash.selected.value)), classes=["kshare-story", "kshare-why"])

@@ -28,10 +28,25 @@ def ChartImage(
     clickable: bool = False,
     hint: str = "",
     frame: int = -1,
+    width: int = 0,
+    fill: bool = False,
+    hover: dict | None = None,
     event_pick: Callable[[dict], None] | None = None,
     event_drawn: Callable[[int], None] | None = None,
+    event_resize: Callable[[dict], None] | None = None,
 ):
-    """``frame`` (if >= 0) is reported back through ``event_drawn`` once the picture is on screen."""
+    """``frame`` (if >= 0) is reported back through ``event_drawn`` once the picture is on screen.
+
+    ``width`` is the width in CSS pixels the picture was drawn for (0: the box's width); ``fill``
+    makes the box take the height its container gives it and report it through ``event_resize``
+    with its width and the screen's pixel density. ``hover`` is a chart's ``hover()``: the week
+    and values under the pointer, or under the arrow keys once the picture has focus.
+    """
+
+
+@solara.component_vue("page_setup.vue")
+def PageSetup(lang: str = "en"):
+    """Sets the page's language (``<html lang>``), which Solara's template leaves out."""
 
 
 @solara.component_vue("upload.vue")
@@ -55,3 +70,29 @@ def markup(text: str) -> str:
 def Prose(text: str, tag: str = "div", classes: list[str] | None = None, style: str | dict | None = None):
     """Text with a little emphasis (see ``markup``), in any HTML tag."""
     return solara.HTML(tag=tag, unsafe_innerHTML=markup(text), classes=classes or [], style=style)
+
+
+@solara.component
+def Tabs(options: dict[str, str], chosen: solara.Reactive[str], label: str = "Views", classes: list[str] | None = None):
+    """Buttons that switch between views (``options``: key to label); only the chosen view is drawn at all.
+
+    They are marked up as a tab list (``role=tab`` with ``aria-selected``), so a screen reader says which
+    view is showing, and the chosen one is filled where the others are outlined.
+    """
+    with (
+        solara.v.Html(
+            tag="div",
+            class_=" ".join(["kshare-tabs", *(classes or [])]),
+            attributes={"role": "tablist", "aria-label": label},
+        ),
+        solara.Row(gap="4px", style={"flex-wrap": "wrap"}),
+    ):
+        for key, text in options.items():
+            picked = key == chosen.value
+            solara.Button(
+                text,
+                on_click=lambda key=key: chosen.set(key),
+                outlined=not picked,
+                color="primary",
+                attributes={"role": "tab", "aria-selected": "true" if picked else "false"},
+            )
