@@ -191,8 +191,7 @@ def page(browser, server):
 def test_offline_page_picks_a_preset_switches_an_intervention_on_and_plays(page, shots):
     p = page.page
     # pick a preset
-    p.get_by_label("Preset scenario").click(force=True)
-    p.get_by_role("option", name="baseline", exact=True).click()
+    p.get_by_label("Preset scenario").select_option("baseline")
     p.get_by_text("Interventions (0 on)").wait_for()
     # switch a recognition programme on
     p.get_by_text("recognition programme", exact=True).click()
@@ -293,8 +292,7 @@ def test_comparison_in_words(page, shots):
 def test_demonstration_mode(browser, server, shots):
     offline = Offline(browser, server[0], width=1280, height=800)
     p = offline.page
-    p.get_by_label("Preset scenario").click(force=True)
-    p.get_by_role("option", name="blame_culture", exact=True).click()
+    p.get_by_label("Preset scenario").select_option("blame_culture")
     p.get_by_text("Interventions (1 on)").wait_for()
     p.get_by_text("Demonstration mode").click()
     p.get_by_text("An ordinary organisation, sharing as much as the baseline").wait_for(timeout=30_000)

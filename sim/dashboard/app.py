@@ -58,6 +58,13 @@ strong, b, h1, h2, h3 { font-weight: 700; }
 .kshare-intervention .v-messages__message { font-size: 13px; line-height: 1.3; }
 .kshare-intervention-settings { border-left: 3px solid #0072B2; padding-left: 8px; margin-bottom: 6px; }
 .kshare-tabs { margin: 8px 0; }
+.kshare-sidebar h2 { font-size: 1.2rem; margin: 4px 0; }
+.kshare-section { border-top: 1px solid #ddd; padding: 2px 0 6px; }
+.kshare-section-toggle { width: 100%; justify-content: space-between !important; text-transform: none !important;
+  font-size: 1rem !important; letter-spacing: normal !important; padding: 0 4px !important; }
+.kshare-section-toggle .v-btn__content { justify-content: space-between; flex-direction: row-reverse; width: 100%;
+  white-space: normal; text-align: left; }
+.kshare-section-body { padding: 0 4px; }
 .kshare-tabs .v-btn[aria-selected="true"] { background: #0072B2 !important; color: #fff !important; }
 .kshare-error .v-alert__content { white-space: pre-wrap; font-family: monospace; }
 :focus-visible, .v-btn:focus-visible, .kshare-chart:focus-visible, input:focus-visible {
@@ -152,7 +159,7 @@ def DashboardPage(dash: Dashboard):
         with solara.v.Html(tag="header", class_="kshare-header"):
             Prose("kshare: how knowledge sharing grows, stalls or dies", tag="h1")
             DemoSwitch(dash)
-        with solara.v.Html(tag="main", class_="kshare-main"):
+        with solara.v.Html(tag="div", class_="kshare-main"):  # Vuetify's own <main> holds the page
             RunControls(dash)
             Tabs(VIEWS, dash.view)
             view = dash.view.value
@@ -166,7 +173,7 @@ def DashboardPage(dash: Dashboard):
                 CompareView(dash)
             else:
                 ExportView(dash)
-        with solara.v.Html(tag="aside", class_="kshare-sidebar", attributes={"aria-label": "Settings"}):
+        with solara.v.Html(tag="section", class_="kshare-sidebar", attributes={"aria-label": "Settings"}):
             ScenarioPanel(dash)
             OrganisationPanel(dash)
             CulturePanel(dash)

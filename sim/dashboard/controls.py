@@ -8,6 +8,7 @@ run.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 
 import solara
@@ -15,7 +16,7 @@ from solara.alias import rv
 
 from sim.dashboard import choices
 from sim.dashboard.state import MAX_SPEED, Dashboard
-from sim.dashboard.widgets import Prose, ScenarioUpload
+from sim.dashboard.widgets import Prose, ScenarioUpload, Select
 from sim.scenario import Culture
 from sim.scenario_files import preset_names
 
@@ -75,36 +76,65 @@ def CommitSlider(
     return block
 
 
+_SECTIONS = itertools.count(1)
+
+
 @solara.component
 def Section(title: str, content: Callable[[], None], expand: bool = False):
     """A collapsible section whose content exists only while it is open.
 
-    Solara's ``Details`` keeps its content's widgets even when closed, and every
-    widget on the page is revisited at each weekly redraw; closed sections here cost
-    nothing while a run plays.
+    Solara's ``Details`` keeps its content's widgets even when closed, and every widget on the
+    page is revisited at each weekly redraw; closed sections here cost nothing while a run plays.
+    It is a plain button with ``aria-expanded`` over the content it controls, the pattern screen
+    readers know (Vuetify's expansion panels put ``aria-expanded`` on a ``div``, which they ignore).
     """
     is_open, set_open = solara.use_state(expand)
-    with (
-        rv.ExpansionPanels(v_model=0 if is_open else None, on_v_model=lambda model: set_open(model == 0)) as panels,
-        rv.ExpansionPanel(),
-    ):
-        rv.ExpansionPanelHeader(children=[title])
-        with rv.ExpansionPanelContent():
+    ident = solara.use_memo(lambda: f"kshare-section-{next(_SECTIONS)}", [])
+    with solara.Div(classes=["kshare-section"]) as section:
+        solara.Button(
+            title,
+            icon_name="mdi-chevron-up" if is_open else "mdi-chevron-down",
+            text=True,
+            on_click=lambda: set_open(not is_open),
+            classes=["kshare-section-toggle"],
+            attributes={"aria-expanded": "true" if is_open else "false", "aria-controls": ident},
+        )
+        with solara.v.Html(tag="div", attributes={"id": ident}, class_="kshare-section-body"):
             if is_open:
                 content()
-    return panels
+    return section
+
+
+@solara.component
+def Refused(dash: Dashboard, part: str):
+    """Why the last change in this part of the page was refused, shown beside the fields it concerns.
+
+    A file's problems keep the file's keys and layout (monospace, one per line); a field's are in words.
+    """
+    if not dash.error.value or dash.error_at.value != part:
+        return
+    style = {"white-space": "pre-wrap", "font-size": "0.9em"}
+    if part == "scenario":
+        style |= {"font-family": "monospace", "font-size": "0.85em"}
+    solara.Error(dash.error.value, classes=["kshare-error"] if part == "scenario" else [], style=style, dense=True)
+
+
+def fresh(dash: Dashboard, name: str) -> str:
+    """A field's key that changes when a change is refused: the field is drawn again with the value in force,
+    rather than keeping the refused text the run is not using."""
+    return f"{name}-{dash.refusals.value}"
 
 
 @solara.component
 def ScenarioPanel(dash: Dashboard):
     scenario = dash.scenario.value
-    Prose("Scenario", tag="h3")
+    Prose("Scenario", tag="h2")
 
     def choose(name: str | None) -> None:
         if name is not None:
             dash.load_preset(name)
 
-    solara.Select("Preset scenario", value=dash.preset.value or None, values=preset_names(), on_value=choose)
+    Select(label="Preset scenario", value=dash.preset.value or None, values=preset_names(), event_pick=choose)
     origin = dash.source.value + (", edited" if dash.edited.value else "")
     Prose(f"**{scenario.name}** ({origin})\n{scenario.description}")
     if scenario.notice:
@@ -114,12 +144,7 @@ def ScenarioPanel(dash: Dashboard):
         dash.load_upload(data["name"], data["text"])
 
     ScenarioUpload(label="Upload a scenario file", event_upload=upload)
-    if dash.error.value:
-        solara.Error(
-            dash.error.value,
-            classes=["kshare-error"],
-            style={"white-space": "pre-wrap", "font-family": "monospace", "font-size": "0.85em"},
-        )
+    Refused(dash, "scenario")
     if dash.notice.value:
         solara.Success(dash.notice.value, dense=True)
 
@@ -133,29 +158,21 @@ def OrganisationPanel(dash: Dashboard):
 def OrganisationFields(dash: Dashboard):
     scenario = dash.scenario.value
     org = scenario.organisation
-    with solara.Column(gap="0px"):
-        solara.InputInt(
-            "Employees",
-            value=org.employees,
-            continuous_update=False,
-            on_value=applies(dash, "employees"),
+
+    def field(label: str, value: int, setting: str):
+        return solara.InputInt(label, value=value, continuous_update=False, on_value=applies(dash, setting)).key(
+            fresh(dash, setting)
         )
+
+    with solara.Column(gap="0px"):
+        field("Employees", org.employees, "employees")
         with solara.Row():
-            solara.InputInt(
-                "Departments",
-                value=org.departments,
-                continuous_update=False,
-                on_value=applies(dash, "departments"),
-            )
-            solara.InputInt(
-                "People per team",
-                value=org.team_size,
-                continuous_update=False,
-                on_value=applies(dash, "team_size"),
-            )
+            field("Departments", org.departments, "departments")
+            field("People per team", org.team_size, "team_size")
         with solara.Row():
-            solara.InputInt("Weeks", value=scenario.weeks, continuous_update=False, on_value=applies(dash, "weeks"))
-            solara.InputInt("Seed", value=scenario.seed, continuous_update=False, on_value=applies(dash, "seed"))
+            field("Weeks", scenario.weeks, "weeks")
+            field("Seed", scenario.seed, "seed")
+        Refused(dash, "organisation")
 
 
 #: The starting-culture sliders: parameter, label.
@@ -184,6 +201,7 @@ def CultureFields(dash: Dashboard):
                 on_commit=lambda value, key=key: dash.apply(**{key: value}),
                 hint=Culture.model_fields[key].description,
             )
+        Refused(dash, "culture")
 
 
 @solara.component
@@ -227,9 +245,11 @@ def InterventionRow(dash: Dashboard, row: dict):
                     value=row["start"],
                     continuous_update=False,
                     on_value=set_start,
-                )
+                ).key(fresh(dash, f"{kind}-start"))
                 if row["end"] is not None:
-                    solara.InputInt("End week", value=row["end"], continuous_update=False, on_value=set_end)
+                    solara.InputInt("End week", value=row["end"], continuous_update=False, on_value=set_end).key(
+                        fresh(dash, f"{kind}-end")
+                    )
             if not row["event"]:  # a negative event must end, as in a file
                 solara.Checkbox(label="never ends", value=row["end"] is None, on_value=set_never)
             if row["extra"]:
@@ -257,6 +277,7 @@ def InterventionRows(dash: Dashboard):
         for row in rows:
             if row["event"]:
                 InterventionRow(dash, row)
+        Refused(dash, "interventions")
 
 
 @solara.component
@@ -303,4 +324,8 @@ def RunControls(dash: Dashboard, large: bool = False):
                 f"last week's update: {dash.last_update_ms:.0f} ms", style={"color": "#666", "font-size": "0.85em"}
             )
     if not large:
-        solara.ProgressLinear(value=100 * week / max(1, run.weeks), color="primary")
+        rv.ProgressLinear(
+            value=100 * week / max(1, run.weeks),
+            color="primary",
+            attributes={"aria-label": f"Week {week} of {run.weeks}"},
+        )

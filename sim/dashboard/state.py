@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import solara
 
-from sim.dashboard import charts, choices, export
+from sim.dashboard import charts, choices, export, messages
 from sim.dashboard.live import SCREEN_DPI
 from sim.dashboard.narratives import narrative
 from sim.dashboard.network import NetworkChart
@@ -63,6 +63,11 @@ class Dashboard:
         self.source = solara.reactive("preset")
         self.edited = solara.reactive(False)
         self.error = solara.reactive("")
+        #: Which part of the page the error concerns ("scenario", "organisation", "culture", "interventions"),
+        #: so that it is shown beside the field that was refused.
+        self.error_at = solara.reactive("scenario")
+        #: Counts refused changes: a field redraws with the value in force, not the one that was refused.
+        self.refusals = solara.reactive(0)
         self.notice = solara.reactive("")  # a short confirmation, e.g. after an upload
         self.week = solara.reactive(0)
         self.serial = solara.reactive(0)  # which run: charts are rebuilt when it changes
@@ -99,6 +104,7 @@ class Dashboard:
     def load_preset(self, name: str) -> None:
         if name not in preset_names():
             self.error.value = f"no preset named '{name}'"
+            self.error_at.value = "scenario"
             return
         self._replace(choices.preset(name), source="preset", preset=name, edited=False)
 
@@ -108,6 +114,7 @@ class Dashboard:
             scenario = choices.from_upload(name, content)
         except ScenarioError as error:
             self.error.value = str(error)
+            self.error_at.value = "scenario"
             self.notice.value = ""
             return False
         self._replace(scenario, source=f"file '{name}'", preset="", edited=False)
@@ -120,16 +127,21 @@ class Dashboard:
 
     def apply(self, **overrides: Any) -> bool:
         """Change settings by bare parameter name (``employees=800``, ``psychological_safety=0.3``, ``seed=7``)."""
-        return self._try(lambda: choices.edit(self.scenario.value, **overrides))
+        part = "culture" if set(overrides) & set(choices.CULTURE_KEYS) else "organisation"
+        return self._try(lambda: choices.edit(self.scenario.value, **overrides), part)
 
     def set_intervention(self, type_name: str, on: bool | None = None, **fields: Any) -> bool:
-        return self._try(lambda: choices.set_intervention(self.scenario.value, type_name, on, **fields))
+        change = lambda: choices.set_intervention(self.scenario.value, type_name, on, **fields)  # noqa: E731
+        return self._try(change, "interventions", type_name)
 
-    def _try(self, change) -> bool:
+    def _try(self, change, part: str, intervention: str = "") -> bool:
         try:
             scenario = change()
         except ScenarioError as error:
-            self.error.value = str(error)
+            with self.batch():
+                self.error.value = messages.for_settings(error, intervention)
+                self.error_at.value = part
+                self.refusals.value += 1
             return False
         self._replace(scenario, edited=True)
         return True
@@ -204,7 +216,10 @@ class Dashboard:
     def select(self, employee: int | None) -> None:
         if employee is not None and not 0 <= employee < self.run.model.org.n:
             last = self.run.model.org.n - 1
-            self.error.value = f"there is no employee {employee}: employees are numbered 0 to {last}"
+            with self.batch():
+                self.error.value = f"There is no employee {employee}: employees are numbered 0 to {last:,}."
+                self.error_at.value = "employee"
+                self.refusals.value += 1
             return
         self.error.value = ""
         if employee is not None:

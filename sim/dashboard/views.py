@@ -17,7 +17,7 @@ from sim.dashboard.explain import why
 from sim.dashboard.live import data_url
 from sim.dashboard.pictures import DOWNLOADS
 from sim.dashboard.state import DEMO_CHARTS, Dashboard
-from sim.dashboard.widgets import ChartImage, Prose, Tabs
+from sim.dashboard.widgets import ChartImage, Prose, Select, Tabs
 
 
 def follow(*values) -> None:
@@ -97,8 +97,10 @@ def EmployeePanel(dash: Dashboard):
             continuous_update=False,
             on_value=dash.select,
             style={"max-width": "220px"},
-        )
+        ).key(f"employee-{dash.refusals.value}")
         solara.Text(f"0 to {n - 1:,}; or click someone in the network.")
+    if dash.error.value and dash.error_at.value == "employee":
+        solara.Error(dash.error.value, dense=True)
     if selected is None:
         return
     Prose(why(dash.run.describe(selected)), style={"font-size": "1.05em"})
@@ -128,13 +130,13 @@ def ExperiencesView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value, dash.sizes.value, dash.playing.value)
     departments = dash.run.scenario.organisation.departments
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.ToggleButtonsSingle(value=dash.grouping()[0], values=["level", "department"], on_value=dash.group_by.set)
-        solara.Select(
-            "Shown by group",
+        Tabs({"level": "By level", "department": "By department"}, dash.group_by, label="Group by")
+        Select(
+            label="Shown by group",
             value=dash.quantity.value,
             values=list(charts.QUANTITY_LABELS),
-            on_value=dash.quantity.set,
-            style={"max-width": "320px"},
+            labels=list(charts.QUANTITY_LABELS.values()),
+            event_pick=dash.quantity.set,
         )
         if departments > 50:
             solara.Text("(by department only up to 50 departments)")

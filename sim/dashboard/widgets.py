@@ -44,6 +44,19 @@ def ChartImage(
     """
 
 
+@solara.component_vue("native_select.vue")
+def Select(
+    label: str,
+    value: str | None,
+    values: list[str],
+    labels: list[str] | None = None,
+    placeholder: str = "choose…",
+    event_pick: Callable[[str], None] | None = None,
+):
+    """The browser's own drop-down list, labelled; each value shown by its label (if given), and
+    ``event_pick`` gets the chosen value."""
+
+
 @solara.component_vue("page_setup.vue")
 def PageSetup(lang: str = "en"):
     """Sets the page's language (``<html lang>``), which Solara's template leaves out."""

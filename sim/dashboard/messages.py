@@ -1,0 +1,54 @@
+"""A refused setting explained in the page's own words: the field's label, not the file's key.
+
+The dashboard validates every change as a scenario file is validated, so a
+refusal arrives as a ``ScenarioError`` that names keys (``organisation.team_size``,
+``interventions.0``) and the limits of 64-bit numbers. Someone who typed into a
+field called "People per team" needs that name back, and a limit they can read.
+Errors in an uploaded file keep the file's keys: that is what its author wrote.
+"""
+
+from __future__ import annotations
+
+import re
+
+from sim.scenario_files import ScenarioError
+
+#: The label of each field the page edits, by the key a scenario file gives it.
+FIELD_LABELS = {
+    "organisation.employees": "Employees",
+    "organisation.departments": "Departments",
+    "organisation.team_size": "People per team",
+    "weeks": "Weeks",
+    "seed": "Seed",
+    "culture.recognition": "Recognition",
+    "culture.reciprocation": "Reciprocation",
+    "culture.ease": "Ease",
+    "culture.feedback": "Self-efficacy (difference made)",
+    "culture.psychological_safety": "Psychological safety",
+}
+INTERVENTION_FIELDS = {"start": "start week", "end": "end week", "intensity": "intensity"}
+LARGEST = str(2**63 - 1)
+
+
+def readable(message: str) -> str:
+    """Limits a person can read: "0 or more" for the largest whole number, thousands separated."""
+    message = re.sub(rf"from (-?\d+(?:\.\d+)?) to {LARGEST}", r"\1 or more", message)
+    return re.sub(r"(?<![\d.])\d{5,}(?![\d.])", lambda m: f"{int(m.group()):,}", message)
+
+
+def for_settings(error: ScenarioError, intervention: str = "") -> str:
+    """The problems of a refused change, each under the label of the field it concerns.
+
+    ``intervention`` is the family being edited, which a problem keyed ``interventions.N`` is about.
+    """
+    lines = []
+    for problem in error.problems:
+        key = problem.key
+        label = FIELD_LABELS.get(key, "")
+        if not label and key.startswith("interventions"):
+            field = key.split(".")[2] if key.count(".") >= 2 else ""
+            name = intervention.replace("_", " ") or "intervention"
+            label = f"{name}, {INTERVENTION_FIELDS.get(field, field)}" if field else name
+        text = readable(problem.message)
+        lines.append(f"{label}: {text}" if label else text)
+    return "\n".join(lines)
