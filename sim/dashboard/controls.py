@@ -119,10 +119,46 @@ def Refused(dash: Dashboard, part: str):
     solara.Error(dash.error.value, classes=["kshare-error"] if part == "scenario" else [], style=style, dense=True)
 
 
-def fresh(dash: Dashboard, name: str) -> str:
-    """A field's key that changes when a change is refused: the field is drawn again with the value in force,
-    rather than keeping the refused text the run is not using."""
-    return f"{name}-{dash.refusals.value}"
+@solara.component
+def WholeNumberField(
+    label: str,
+    value: int | None,
+    on_commit: Callable[[int | None], bool | None],
+    on_refuse: Callable[[str], None],
+    optional: bool = False,
+    width: str = "",
+):
+    """A whole-number field that applies its value on Enter or on leaving it, and that shows the value in
+    force again when the value is refused, so the box never holds a number the run is not using.
+
+    ``on_commit`` returns False when it refuses the value (and says why itself); text that is not a
+    whole number is refused here, through ``on_refuse``.
+    """
+    shown = "" if value is None else str(value)
+    field = rv.TextField(
+        label=label, v_model=shown, attributes={"inputmode": "numeric"}, style_=f"max-width: {width}" if width else ""
+    )
+
+    def commit(widget, event, data) -> None:
+        text = str(widget.v_model or "").strip().replace(",", "").replace("_", "")
+        if text == shown:
+            return
+        number: int | None
+        if not text and optional:
+            number = None
+        else:
+            try:
+                number = int(text)
+            except ValueError:
+                on_refuse(f"{label}: expected a whole number, got '{text}'")
+                widget.v_model = shown
+                return
+        if on_commit(number) is False:
+            widget.v_model = shown
+
+    rv.use_event(field, "focusout", commit)  # type: ignore[arg-type]  # reacton's type has 1 arg, ipyvue passes 3
+    rv.use_event(field, "keyup.enter", commit)  # type: ignore[arg-type]
+    return field
 
 
 @solara.component
@@ -160,8 +196,11 @@ def OrganisationFields(dash: Dashboard):
     org = scenario.organisation
 
     def field(label: str, value: int, setting: str):
-        return solara.InputInt(label, value=value, continuous_update=False, on_value=applies(dash, setting)).key(
-            fresh(dash, setting)
+        WholeNumberField(
+            label,
+            value,
+            on_commit=lambda number: dash.apply(**{setting: number}),
+            on_refuse=lambda message: dash.refuse("organisation", message),
         )
 
     with solara.Column(gap="0px"):
@@ -218,12 +257,15 @@ def InterventionRow(dash: Dashboard, row: dict):
         class_="kshare-intervention",
     )
 
-    def set_start(value: int) -> None:
-        dash.set_intervention(kind, start=value)
+    def set_start(value: int | None) -> bool:
+        return dash.set_intervention(kind, start=value)
 
-    def set_end(value: int) -> None:
+    def set_end(value: int | None) -> bool:
         # The week means what `end` means in a file; 0 or a week before the start is refused as a file's is.
-        dash.set_intervention(kind, end=value)
+        return dash.set_intervention(kind, end=value)
+
+    def refuse(message: str) -> None:
+        dash.refuse("interventions", f"{human(kind)}, {message[0].lower()}{message[1:]}")
 
     def set_never(never: bool) -> None:
         # "Never ends" is a file's missing `end`, not a week number; switching it off ends a year after the start.
@@ -240,16 +282,9 @@ def InterventionRow(dash: Dashboard, row: dict):
                 on_commit=lambda value: dash.set_intervention(kind, intensity=value),
             )
             with solara.Row():
-                solara.InputInt(
-                    "Start week",
-                    value=row["start"],
-                    continuous_update=False,
-                    on_value=set_start,
-                ).key(fresh(dash, f"{kind}-start"))
+                WholeNumberField("Start week", row["start"], on_commit=set_start, on_refuse=refuse)
                 if row["end"] is not None:
-                    solara.InputInt("End week", value=row["end"], continuous_update=False, on_value=set_end).key(
-                        fresh(dash, f"{kind}-end")
-                    )
+                    WholeNumberField("End week", row["end"], on_commit=set_end, on_refuse=refuse)
             if not row["event"]:  # a negative event must end, as in a file
                 solara.Checkbox(label="never ends", value=row["end"] is None, on_value=set_never)
             if row["extra"]:

@@ -138,13 +138,17 @@ class Dashboard:
         try:
             scenario = change()
         except ScenarioError as error:
-            with self.batch():
-                self.error.value = messages.for_settings(error, intervention)
-                self.error_at.value = part
-                self.refusals.value += 1
+            self.refuse(part, messages.for_settings(error, intervention))
             return False
         self._replace(scenario, edited=True)
         return True
+
+    def refuse(self, part: str, message: str) -> None:
+        """Say why a change in ``part`` of the page was refused; the settings stay as they were."""
+        with self.batch():
+            self.error.value = message
+            self.error_at.value = part
+            self.refusals.value += 1
 
     def _replace(
         self, scenario: Scenario, source: str | None = None, preset: str | None = None, edited: bool = True
@@ -213,18 +217,17 @@ class Dashboard:
             self.reset()
         self.playing.value = not self.playing.value
 
-    def select(self, employee: int | None) -> None:
+    def select(self, employee: int | None) -> bool:
+        """Show one employee's drivers and story (None: nobody); False if there is no such employee."""
         if employee is not None and not 0 <= employee < self.run.model.org.n:
             last = self.run.model.org.n - 1
-            with self.batch():
-                self.error.value = f"There is no employee {employee}: employees are numbered 0 to {last:,}."
-                self.error_at.value = "employee"
-                self.refusals.value += 1
-            return
+            self.refuse("employee", f"There is no employee {employee}: employees are numbered 0 to {last:,}.")
+            return False
         self.error.value = ""
         if employee is not None:
             self.run.watch(employee)
         self.selected.value = employee
+        return True
 
     def pick(self, fx: float, fy: float) -> None:
         """A click on the network picture at figure fractions (from the left, from the top)."""

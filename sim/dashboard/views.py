@@ -12,7 +12,7 @@ from typing import Any
 import solara
 
 from sim.dashboard import charts
-from sim.dashboard.controls import RunControls, human
+from sim.dashboard.controls import RunControls, WholeNumberField, human
 from sim.dashboard.explain import why
 from sim.dashboard.live import data_url
 from sim.dashboard.pictures import DOWNLOADS
@@ -90,14 +90,14 @@ def EmployeePanel(dash: Dashboard):
     selected = dash.selected.value
     n = dash.run.model.org.n
     with solara.Row(style={"align-items": "center"}):
-        solara.InputInt(
+        WholeNumberField(
             "Employee number",
-            value=selected,
+            selected,
+            on_commit=dash.select,
+            on_refuse=lambda message: dash.refuse("employee", message),
             optional=True,
-            continuous_update=False,
-            on_value=dash.select,
-            style={"max-width": "220px"},
-        ).key(f"employee-{dash.refusals.value}")
+            width="220px",
+        )
         solara.Text(f"0 to {n - 1:,}; or click someone in the network.")
     if dash.error.value and dash.error_at.value == "employee":
         solara.Error(dash.error.value, dense=True)
