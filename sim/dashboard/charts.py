@@ -166,14 +166,15 @@ def annotate_windows(ax, scenario: Scenario, weeks: int, style: Style) -> list:
     notes = []
     for number, (start, end, names) in enumerate(windows(scenario, weeks)):
         colour = OKABE_ITO[number % len(OKABE_ITO)]
-        height = top * (0.97 - 0.27 * (number % 3))
+        height = top * (0.97 - 0.5 * (number % 2))
         label = textwrap.fill(names.replace(" + ", ", "), 24) + f"\nstarts in week {start}"
         marks = [(start, height, label)]
         if end < weeks:
             ax.axvline(end, color=colour, lw=1.5, ls=":")
-            narrow = (end - start) / weeks < 0.3  # the start label would reach the end line: go below it
-            below = (label.count("\n") + 1.8) * style.small * 1.25 / 72 / (0.6 * style.height) * top
-            marks.append((end, height - (below if narrow else 0.0), f"ends in week {end}"))
+            # The end's note goes below the start's, which would otherwise reach it in a short window or
+            # when the end's note reads leftwards.
+            below = (label.count("\n") + 1.9) * style.small * 1.25 / 72 / (0.6 * style.height) * top
+            marks.append((end, height - below, f"ends in week {end}"))
         for week, y, text in marks:
             leftwards = week > 0.6 * weeks
             notes.append(
@@ -266,7 +267,8 @@ class SharingChart(Hovered):
         fig = style.figure()
         ax = self.ax = fig.add_subplot()
         ax.set_xlim(0, weeks)
-        ax.set_ylim(0, ceiling)
+        notes_room = style.annotate and bool(windows(scenario, weeks))
+        ax.set_ylim(0, ceiling / NOTES_BELOW if notes_room else ceiling)
         self.base = None
         if baseline:
             (self.base,) = ax.plot([], [], color=BASELINE_COLOUR, lw=style.line * 0.8, ls="--", label=BASELINE_LABEL)
@@ -316,6 +318,9 @@ class SharingChart(Hovered):
         return [(self.ax, "%", shown)]
 
 
+#: Where the notes of annotated interventions end, as a fraction of the axes' height: the sharing axis of an
+#: annotated chart reaches this far up, so that its lines stay under the notes.
+NOTES_BELOW = 0.55
 #: The sharing chart's lines; the title says the baseline is the same organisation and seed.
 BASELINE_LABEL = "no intervention (4-week average)"
 WEEKLY_LABEL = "this scenario, each week"
