@@ -185,7 +185,7 @@ def info(status: str, shares: int) -> dict:
 def test_someone_who_lapsed_before_week_0_is_not_said_to_have_stopped_with_nothing_shared():
     text = why(info("lapsed", 0))
     assert "before the run began" in text and "no one since week 0" in text and "0 shares" not in text
-    assert "has shared with 12 colleagues since week 0" in why(info("lapsed", 12))
+    assert "has stopped sharing (lapsed); since week 0 they have shared with 12 colleagues." in why(info("lapsed", 12))
     assert "has never shared" in why(info("never", 0))
 
 

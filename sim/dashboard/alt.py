@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.dashboard import charts, labels
-from sim.dashboard.explain import moves, points
+from sim.dashboard.explain import NEGLIGIBLE, listed, points
 
 if TYPE_CHECKING:
     from sim.dashboard.compare import Result
@@ -81,10 +81,15 @@ def drivers(run: Run, employee: int) -> str:
     if drivers_now is None:
         return f"No drivers for employee {employee}: in this scenario nobody decides whether to share."
     effects = sorted(points(drivers_now).items(), key=lambda item: -abs(item[1]))
-    said = "; ".join(f"{labels.DRIVER_LABELS[name]} {moves(value)}" for name, value in effects)
+    named = [(labels.DRIVER_LABELS[name], value) for name, value in effects]
+    sides = [
+        listed([effect for effect in named if effect[1] >= NEGLIGIBLE]),
+        listed([effect for effect in named if effect[1] <= -NEGLIGIBLE]),
+    ]
+    said = "; ".join(side for side in sides if side) or "no driver moves it by half a point or more"
     return (
         f"Bar chart of what raises or lowers employee {employee}'s chance to share in week {run.week} "
-        f"({100 * drivers_now['chance_to_share']:.0f} %), in percentage points, strongest first: {said}."
+        f"({100 * drivers_now['chance_to_share']:.0f} %), in percentage points: {said}."
     )
 
 
