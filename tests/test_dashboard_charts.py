@@ -10,6 +10,8 @@ import math
 
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.text import Text
 
@@ -77,12 +79,24 @@ def test_demonstration_notes_of_other_interventions_fit_too(preset):
     fits_a_projector(chart(other, "sharing", demo=True))
 
 
-def fits_a_projector(made) -> None:
+def test_demonstration_by_department_and_the_comparison_fit_too(dash):
+    dash.group_by.value = "department"
+    try:
+        fits_a_projector(chart(dash, "experiences", demo=True).live.fig)
+    finally:
+        dash.group_by.value = "level"
+    fig = charts.comparison(small_result(4), charts.DEMO.wide())
+    FigureCanvasAgg(fig).draw()
+    fits_a_projector(fig)
+
+
+def fits_a_projector(fig) -> None:
     """At most 980 x 440 px, every text at least 18 px, inside the image and clear of every other text."""
-    fig = made.live.fig
+    if not isinstance(fig, Figure):
+        fig = fig.live.fig
     width, height = np.round(fig.get_size_inches() * fig.dpi)
     assert width <= 980 and height <= 440
-    renderer = made.live.canvas.get_renderer()
+    renderer = fig.canvas.get_renderer()
     shown = texts(fig)
     assert shown
     for text in shown:
@@ -252,11 +266,18 @@ def test_hover_of_the_experiences_and_spread_panels(dash):
     assert same(top["10 % of employees"][1:], 100 * history["top10_share"][1:])
 
 
-def test_hover_of_the_comparison():
+def small_result(count: int = 2) -> Result:
+    """A comparison of ``count`` made-up scenarios over 20 weeks."""
     rng = np.random.default_rng(1)
     scenario = load_scenario("baseline")
-    items = [Item(name, scenario, rng.uniform(0.1, 0.3, (3, 21))) for name in ("baseline", "other")]
-    result = Result(items, np.arange(21), 3, 100, [1, 2, 3], [10])
+    names = ["baseline", "other", "recognition programme", "a longer name for a fourth scenario"][:count]
+    items = [Item(name, scenario, rng.uniform(0.1, 0.3, (3, 21))) for name in names]
+    return Result(items, np.arange(21), 3, 100, [1, 2, 3], [10, 15])
+
+
+def test_hover_of_the_comparison():
+    result = small_result()
+    items = result.items
     hovered = charts.comparison_hover(result, charts.NORMAL.wide())
     fig = charts.comparison(result, charts.NORMAL.wide())
     fig.draw_without_rendering()

@@ -26,6 +26,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.arrays import offsets
@@ -121,7 +122,7 @@ def percent_ceiling(peak: float) -> float:
 def _axes_style(ax, style: Style, xlabel: str, ylabel: str) -> None:
     ax.set_xlabel(xlabel, fontsize=style.font)
     ax.set_ylabel(ylabel, fontsize=style.font)
-    ax.tick_params(labelsize=style.small)
+    ax.tick_params(labelsize=style.small, pad=style.small * 0.4)  # the corner's 0 and 0.0 apart in large type
     ax.grid(alpha=0.3)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
@@ -140,9 +141,22 @@ def legend_above(ax, style: Style, title: str = "", ncols: int = 3):
         fontsize=style.small,
         title_fontsize=style.font,
         frameon=False,
-        handlelength=2.5,
-        columnspacing=1.2,
+        handlelength=2.0,
+        columnspacing=0.9,
     )
+
+
+def fitted_legend(ax, style: Style, title: str, width: float):
+    """``legend_above`` in as many columns as fit in ``width`` inches, measured (a legend's size depends only on
+    its text): a legend wider than its panel would make the layout squeeze the axes."""
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    count = len(ax.get_legend_handles_labels()[0])
+    for ncols in range(count, 1, -1):
+        legend = legend_above(ax, style, title, ncols)
+        if legend.get_window_extent(renderer).width <= width * ax.figure.dpi:
+            return legend
+        legend.remove()
+    return legend_above(ax, style, title, 1)
 
 
 def legend_below(fig: Figure, style: Style, ncols: int = 3):
@@ -340,7 +354,9 @@ class ExperiencesChart(Hovered):
     ):
         weeks = scenario.weeks
         fig = style.figure()
-        self.axes = left, right = fig.subplots(1, 2, width_ratios=[1.15, 1])
+        ratio = 1.3  # the left panel holds six lines and the longer legend
+        self.axes = left, right = fig.subplots(1, 2, width_ratios=[ratio, 1])
+        share = (style.width - 1.4) / (ratio + 1)  # inches per unit of width ratio, less the y labels
         self.lines_shown = {}
         for column, colour, dash in EXPERIENCES:
             (self.lines_shown[column],) = left.plot(
@@ -349,20 +365,20 @@ class ExperiencesChart(Hovered):
         left.set(xlim=(0, weeks), ylim=(0, 1))
         shade_quiet(left, scenario, weeks)
         _axes_style(left, style, "Week", "Mean over employees (0–1)")
-        legend_above(left, style, "The four experiences, satisfaction, safety", ncols=2 if style.annotate else 3)
+        fitted_legend(left, style, "The four experiences, satisfaction, safety", ratio * share)
 
         self.scale = 100.0 if quantity == "sharing_rate" else 1.0
         self.quantity = quantity
         self.groups = {}
-        names = group_names(group_by, departments)
-        for number, (suffix, label) in enumerate(names):
+        groups = group_names(group_by, departments)
+        for number, (suffix, label) in enumerate(groups):
             (self.groups[f"{quantity}[{suffix}]"],) = right.plot(
                 [],
                 [],
                 color=LINE_COLOURS[number % len(LINE_COLOURS)],
                 ls=DASHES[number % 4],
                 lw=style.line * 0.8,
-                label=label,
+                label=label.removeprefix("department "),  # the title says "by department"
             )
         right.set(xlim=(0, weeks), ylim=(0, 100 if self.scale == 100 else 1))
         shade_quiet(right, scenario, weeks)
@@ -371,8 +387,7 @@ class ExperiencesChart(Hovered):
         _axes_style(right, style, "Week", unit)
         title = f"{name} by {group_by}"
         if len(self.groups) <= 12:
-            wide = group_by == "department"
-            legend_above(right, style, title, ncols=(3 if wide else 2) if style.annotate else (6 if wide else 4))
+            fitted_legend(right, style, title, share)
         else:
             right.set_title(title, loc="left", fontsize=style.font)
         self.history = None
