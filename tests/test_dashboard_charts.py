@@ -270,8 +270,8 @@ def small_result(count: int = 2) -> Result:
     """A comparison of ``count`` made-up scenarios over 20 weeks."""
     rng = np.random.default_rng(1)
     scenario = load_scenario("baseline")
-    names = ["baseline", "other", "recognition programme", "a longer name for a fourth scenario"][:count]
-    items = [Item(name, scenario, rng.uniform(0.1, 0.3, (3, 21))) for name in names]
+    names = ["baseline", "other", "recognition programme", "a much longer name for a fourth scenario, with notes"]
+    items = [Item(name, scenario, rng.uniform(0.1, 0.3, (3, 21))) for name in names[:count]]
     return Result(items, np.arange(21), 3, 100, [1, 2, 3], [10, 15])
 
 
@@ -285,4 +285,6 @@ def test_hover_of_the_comparison():
     series = {line["label"]: line["values"] for line in hovered["panels"][0]["series"]}
     assert same(series["other (mean)"], 100 * items[1].mean)
     assert same(series["baseline (95 % band, high)"], 100 * items[0].high)
-    assert "other 2" in alt.comparison(result) or f"other {100 * items[1].mean[-1]:.0f} %" in alt.comparison(result)
+    other = items[1]
+    said = f"other {100 * other.mean[-1]:.0f} % ({100 * other.low[-1]:.0f} to {100 * other.high[-1]:.0f} %)"
+    assert "at week 20:" in alt.comparison(result) and said in alt.comparison(result)

@@ -160,8 +160,17 @@ def fitted_legend(ax, style: Style, title: str, width: float):
 
 
 def legend_below(fig: Figure, style: Style, ncols: int = 3):
-    """The figure's legend in a row under everything, outside the axes (the layout makes room for it)."""
-    return fig.legend(loc="outside lower center", ncols=ncols, fontsize=style.small, frameon=False, handlelength=2.5)
+    """The figure's legend in rows under everything, outside the axes (the layout makes room for it), in at
+    most ``ncols`` columns and no more than fit the figure's width, measured."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for count in range(ncols, 0, -1):
+        legend = fig.legend(
+            loc="outside lower center", ncols=count, fontsize=style.small, frameon=False, handlelength=2.5
+        )
+        if count == 1 or legend.get_window_extent(renderer).width <= fig.bbox.width:
+            return legend
+        legend.remove()
+    raise AssertionError("unreachable")
 
 
 def shade_quiet(ax, scenario: Scenario, weeks: int) -> None:
@@ -558,7 +567,7 @@ def comparison(result, style: Style = NORMAL) -> Figure:
             color=colour,
             ls=DASHES[number % 4],
             lw=style.line,
-            label=f"{item.label} (mean, 95 % band)",
+            label=item.label,
         )
     ax.set_xlim(0, week[-1])
     ax.set_ylim(0, percent_ceiling(max(100 * item.high.max() for item in result.items)))
@@ -575,12 +584,16 @@ def comparison(result, style: Style = NORMAL) -> Figure:
             color="#444444",
         )
     _axes_style(ax, style, "Week", "Employees sharing (%)")
-    legend_below(fig, style, ncols=min(len(result.items), 2))
-    ax.set_title(
-        f"Sharing, mean over {result.runs_over} each ({result.uncertainty}; "
-        f"{result.employees:,} employees, seeds {result.seeds[0]}–{result.seeds[-1]})",
-        loc="left",
-        fontsize=style.font,
+    legend_below(fig, style, ncols=len(result.items))
+    title = f"Mean sharing and 95 % band over {result.runs_over} each ({result.uncertainty})"
+    fits = int(style.width * 72 / (0.55 * style.font))  # characters of the title's size in the figure's width
+    ax.set_title(textwrap.fill(title, fits), loc="left", fontsize=style.font)
+    fig.suptitle(
+        f"{result.employees:,} employees, seeds {result.seeds[0]}–{result.seeds[-1]}",
+        x=0.01,
+        ha="left",
+        fontsize=style.small,
+        color="#444444",
     )
     return fig
 
