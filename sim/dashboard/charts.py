@@ -14,6 +14,12 @@ different threads never share a current figure. Colours are Okabe-Ito
 differ in dash pattern so that they can be told apart in grey. Every axis is
 labelled with its unit. ``Style`` sets sizes: ``NORMAL`` for a laptop, ``DEMO``
 for a projector at the back of a room, with interventions annotated.
+
+Legends sit above a panel (with its title) or under the figure, never inside
+the axes, where a line would one day run under them; their columns are as many
+as fit, measured. Names of quantities come from ``labels``. The over-time
+charts report their values and where their axes are drawn (``hover``), for the
+page to show the week and values under the mouse.
 """
 
 from __future__ import annotations
