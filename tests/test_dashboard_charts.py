@@ -100,7 +100,7 @@ def fits_a_projector(fig) -> None:
     shown = texts(fig)
     assert shown
     for text in shown:
-        assert float(text.get_fontsize()) * 100 / 72 >= 18, f"{text.get_text()!r} is {text.get_fontsize()} pt"
+        assert float(text.get_fontsize()) >= charts.DEMO_SMALLEST, f"{text.get_text()!r} is {text.get_fontsize()} pt"
         box = extent(text, renderer)
         assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= width + 0.5 and box.y1 <= height + 0.5, text.get_text()
     for one, other in itertools.combinations(shown, 2):
