@@ -14,35 +14,46 @@ different threads never share a current figure. Colours are Okabe-Ito
 differ in dash pattern so that they can be told apart in grey. Every axis is
 labelled with its unit. ``Style`` sets sizes: ``NORMAL`` for a laptop, ``DEMO``
 for a projector at the back of a room, with interventions annotated.
+
+Legends sit above a panel (with its title) or under the figure, never inside
+the axes, where a line would one day run under them; their columns are as many
+as fit, measured. Names of quantities come from ``labels``. The over-time
+charts report their values and where their axes are drawn (``hover``), for the
+page to show the week and values under the mouse.
 """
 
 from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, replace
+from typing import Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from sim.arrays import offsets
+from sim.dashboard import labels
+from sim.dashboard.explain import points, signed_points
 from sim.dashboard.live import LiveChart, LiveFigure, figure
 from sim.plot import ACTIVE, OKABE_ITO, shade_interventions, windows
 from sim.scenario import LEVELS, Scenario
 
 BASELINE_COLOUR = "#000000"
-#: The six quantities of the experiences chart: column, label, colour, dash.
+#: The six quantities of the experiences chart: column, colour, dash (names from ``labels``).
 EXPERIENCES = (
-    ("experienced_recognition", "recognition", OKABE_ITO[4], "-"),
-    ("experienced_reciprocation", "reciprocation", OKABE_ITO[0], "--"),
-    ("experienced_ease", "ease of sharing", OKABE_ITO[2], "-."),
-    ("self_efficacy", "self-efficacy", OKABE_ITO[6], ":"),
-    ("satisfaction", "satisfaction", OKABE_ITO[5], "-"),
-    ("perceived_safety", "psychological safety", OKABE_ITO[7], "--"),
+    ("experienced_recognition", OKABE_ITO[4], "-"),
+    ("experienced_reciprocation", OKABE_ITO[0], "--"),
+    ("experienced_ease", OKABE_ITO[2], "-."),
+    ("self_efficacy", OKABE_ITO[6], ":"),
+    ("satisfaction", OKABE_ITO[5], "-"),
+    ("perceived_safety", OKABE_ITO[7], "--"),
 )
-QUANTITY_LABELS = {"sharing_rate": "sharing", **{column: label for column, label, _, _ in EXPERIENCES}}
+QUANTITY_LABELS = labels.QUANTITY_LABELS
+DRIVER_LABELS = labels.DRIVER_LABELS
 DASHES = ("-", "--", "-.", ":")
 #: Colours for lines that are not the experiences: Okabe-Ito without its yellow, too pale on white.
 LINE_COLOURS = [OKABE_ITO[i] for i in (4, 5, 2, 6, 0, 7, 1)]
@@ -50,25 +61,38 @@ LINE_COLOURS = [OKABE_ITO[i] for i in (4, 5, 2, 6, 0, 7, 1)]
 
 @dataclass(frozen=True)
 class Style:
-    """Sizes of one presentation: figure size in inches at 100 dpi, font size, line width."""
+    """Sizes of one presentation: figure size in inches at 100 dpi (1 inch is 100 pixels of the image, shown at
+    its natural size), the font of titles and axis labels and the smaller one of everything else (ticks,
+    legends, notes), in points, and the line width.
 
-    width: float = 6.4
+    ``wide_width`` is the width of a chart that has the page's content width to itself (``wide``).
+    """
+
+    width: float = 6.0
     height: float = 3.7
     font: float = 9.5
+    small: float = 8.5
     line: float = 2.0
     annotate: bool = False
+    wide_width: float = 10.8
+    wide_height: float = 4.2
 
     def figure(self, height: float | None = None) -> Figure:
         return figure(self.width, height or self.height)
 
     def wide(self) -> Style:
         """The same for a chart that has the page's width to itself (panels side by side)."""
-        return replace(self, width=max(self.width, 9.0), height=max(self.height, 4.2))
+        return replace(self, width=max(self.width, self.wide_width), height=max(self.height, self.wide_height))
 
 
+#: A laptop at 1440x900: the sharing chart beside the network in a panel about 600 px wide; the experiences
+#: and spread charts across the content width, about 1080 px.
 NORMAL = Style()
-#: Demonstration mode: one big chart, type readable at projector distance, interventions annotated.
-DEMO = Style(width=13.0, height=6.4, font=17.0, line=4.0, annotate=True)
+#: Demonstration mode, for a projector at 1024x768: a chart about 980 px wide and at most 440 px tall at its
+#: natural size, every text at least 18 px (13.5 pt at 100 dpi), interventions annotated.
+DEMO = Style(width=9.8, height=4.4, font=15.0, small=13.5, line=3.5, annotate=True, wide_width=9.8, wide_height=4.4)
+#: The smallest type a demonstration chart may use, in points: 18 px at 100 dpi.
+DEMO_SMALLEST = 18 * 72 / 100
 
 
 # ----------------------------------------------------------------- helpers
@@ -101,13 +125,58 @@ def percent_ceiling(peak: float) -> float:
     return next((top for top in PERCENT_CEILINGS if peak * 1.15 <= top), 100.0)
 
 
-def _axes_style(ax, style: Style, xlabel: str, ylabel: str, ylabel_size: float = 1.0) -> None:
+def _axes_style(ax, style: Style, xlabel: str, ylabel: str) -> None:
     ax.set_xlabel(xlabel, fontsize=style.font)
-    ax.set_ylabel(ylabel, fontsize=style.font * ylabel_size)
-    ax.tick_params(labelsize=style.font * 0.9)
+    ax.set_ylabel(ylabel, fontsize=style.font)
+    ax.tick_params(labelsize=style.small, pad=style.small * 0.4)  # the corner's 0 and 0.0 apart in large type
     ax.grid(alpha=0.3)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+
+
+def legend_above(ax, style: Style, title: str = "", ncols: int = 3):
+    """The panel's title and its legend as one block above the axes, where no line can run under them; the
+    layout makes room for it."""
+    return ax.legend(
+        title=title or None,
+        loc="lower left",
+        bbox_to_anchor=(0.0, 1.01),
+        borderaxespad=0.0,
+        ncols=ncols,
+        alignment="left",
+        fontsize=style.small,
+        title_fontsize=style.font,
+        frameon=False,
+        handlelength=2.0,
+        columnspacing=0.9,
+    )
+
+
+def fitted_legend(ax, style: Style, title: str, width: float):
+    """``legend_above`` in as many columns as fit in ``width`` inches, measured (a legend's size depends only on
+    its text): a legend wider than its panel would make the layout squeeze the axes."""
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
+    count = len(ax.get_legend_handles_labels()[0])
+    for ncols in range(count, 1, -1):
+        legend = legend_above(ax, style, title, ncols)
+        if legend.get_window_extent(renderer).width <= width * ax.figure.dpi:
+            return legend
+        legend.remove()
+    return legend_above(ax, style, title, 1)
+
+
+def legend_below(fig: Figure, style: Style, ncols: int = 3):
+    """The figure's legend in rows under everything, outside the axes (the layout makes room for it), in at
+    most ``ncols`` columns and no more than fit the figure's width, measured."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    for count in range(ncols, 0, -1):
+        legend = fig.legend(
+            loc="outside lower center", ncols=count, fontsize=style.small, frameon=False, handlelength=2.5
+        )
+        if count == 1 or legend.get_window_extent(renderer).width <= fig.bbox.width:
+            return legend
+        legend.remove()
+    raise AssertionError("unreachable")
 
 
 def shade_quiet(ax, scenario: Scenario, weeks: int) -> None:
@@ -119,28 +188,32 @@ def shade_quiet(ax, scenario: Scenario, weeks: int) -> None:
 def annotate_windows(ax, scenario: Scenario, weeks: int, style: Style) -> list:
     """Where each intervention starts and ends, in words at the top of the chart: what a trainer points at.
 
-    Returns the annotations, so that a live chart can draw them above the lines.
+    A note on the right half of the chart reads leftwards from its arrow, so that it is never cut off at the
+    figure's edge. Returns the annotations, so that a live chart can draw them above the lines.
     """
     top = ax.get_ylim()[1]
     notes = []
     for number, (start, end, names) in enumerate(windows(scenario, weeks)):
         colour = OKABE_ITO[number % len(OKABE_ITO)]
-        height = top * (0.97 - 0.24 * (number % 3))
-        label = textwrap.fill(names.replace(" + ", ", "), 28) + f"\nstarts in week {start}"
+        height = top * (0.97 - 0.5 * (number % 2))
+        label = textwrap.fill(names.replace(" + ", ", "), 24) + f"\nstarts in week {start}"
         marks = [(start, height, label)]
         if end < weeks:
             ax.axvline(end, color=colour, lw=1.5, ls=":")
-            narrow = (end - start) / weeks < 0.25  # the start label would reach the end line
-            marks.append((end, height - (0.12 * top if narrow else 0.0), f"ends in week {end}"))
+            # The end's note goes below the start's, which would otherwise reach it in a short window or
+            # when the end's note reads leftwards.
+            below = (label.count("\n") + 1.9) * style.small * 1.25 / 72 / (0.6 * style.height) * top
+            marks.append((end, height - below, f"ends in week {end}"))
         for week, y, text in marks:
+            leftwards = week > 0.6 * weeks
             notes.append(
                 ax.annotate(
                     text,
                     xy=(week, y),
-                    xytext=(week + weeks * 0.025, y),
-                    fontsize=style.font * 0.8,
+                    xytext=(week + weeks * (-0.025 if leftwards else 0.025), y),
+                    fontsize=style.small,
                     va="top",
-                    ha="left",
+                    ha="right" if leftwards else "left",
                     color="#222222",
                     arrowprops={"arrowstyle": "-|>", "color": "#222222", "lw": 1.5, "shrinkA": 0, "shrinkB": 0},
                     bbox={"facecolor": "white", "edgecolor": colour, "alpha": 0.95, "pad": 3, "lw": 2},
@@ -156,8 +229,58 @@ def group_names(group_by: str, departments: int) -> list[tuple[str, str]]:
     return [(level, level) for level in LEVELS]
 
 
+# ------------------------------------------------------------------- hover
+def significant(value: float) -> float | None:
+    """A value for the page, to 3 significant digits; None where there is none (NaN)."""
+    return float(f"{value:.3g}") if np.isfinite(value) else None
+
+
+def box(ax) -> list[float]:
+    """The axes' box as fractions of the whole image from its top-left: [left, top, right, bottom]."""
+    where = ax.get_position()
+    return [round(float(v), 5) for v in (where.x0, 1 - where.y1, where.x1, 1 - where.y0)]
+
+
+def panel(ax, unit: str, lines: list[tuple[str, np.ndarray]]) -> dict:
+    """One panel of ``hover()``: where its axes are, their limits, and each line's value by week."""
+    return {
+        "box": box(ax),
+        "x": [float(v) for v in ax.get_xlim()],
+        "y": [float(v) for v in ax.get_ylim()],
+        "unit": unit,
+        "series": [{"label": label, "values": [significant(v) for v in values]} for label, values in lines],
+    }
+
+
+class Hovered(LiveChart):
+    """A live chart that tells the page what lies under the mouse (``hover``).
+
+    The axes' boxes are read once the figure has been drawn: constrained layout places the axes at the first
+    draw, and a live chart's later frames reuse that drawing, so the boxes stay right until it is rebuilt.
+    """
+
+    _boxes: list[list[float]] | None = None
+
+    def lines(self) -> list[tuple[Any, str, list[tuple[str, np.ndarray]]]]:
+        """Each panel's axes, unit, and lines (label, values from week 0 to the current week)."""
+        raise NotImplementedError
+
+    def hover(self) -> dict:
+        """The weeks and values of every line, and where each panel is in the image, for the page to show the
+        values under the mouse (JSON-serialisable)."""
+        if self.live._background is None:  # not drawn yet (or redrawn for a download): settle the layout
+            self.live.render()
+            self._boxes = None
+        panels = [panel(ax, unit, lines) for ax, unit, lines in self.lines()]
+        if self._boxes is None:
+            self._boxes = [item["box"] for item in panels]
+        for item, kept in zip(panels, self._boxes):
+            item["box"] = kept
+        return {"panels": panels}
+
+
 # ------------------------------------------------------------------ charts
-class SharingChart(LiveChart):
+class SharingChart(Hovered):
     """Sharing over time against the same organisation and seed with no intervention, windows shaded."""
 
     def __init__(
@@ -171,35 +294,29 @@ class SharingChart(LiveChart):
         self.scenario = scenario
         weeks = scenario.weeks
         fig = style.figure()
-        ax = fig.add_subplot()
+        ax = self.ax = fig.add_subplot()
         ax.set_xlim(0, weeks)
-        ax.set_ylim(0, ceiling)
+        notes_room = style.annotate and bool(windows(scenario, weeks))
+        ax.set_ylim(0, ceiling / NOTES_BELOW if notes_room else ceiling)
         self.base = None
         if baseline:
-            (self.base,) = ax.plot(
-                [],
-                [],
-                color=BASELINE_COLOUR,
-                lw=style.line * 0.8,
-                ls="--",
-                label="same organisation and seed, no intervention",
-            )
-        (self.weekly,) = ax.plot([], [], color=ACTIVE, lw=0.8, alpha=0.4, label="this scenario, each week")
-        (self.line,) = ax.plot([], [], color=ACTIVE, lw=style.line, label="this scenario (4-week average)")
+            (self.base,) = ax.plot([], [], color=BASELINE_COLOUR, lw=style.line * 0.8, ls="--", label=BASELINE_LABEL)
+        (self.weekly,) = ax.plot([], [], color=ACTIVE, lw=0.8, alpha=0.4, label=WEEKLY_LABEL)
+        (self.line,) = ax.plot([], [], color=ACTIVE, lw=style.line, label=AVERAGE_LABEL)
         notes = []
         if style.annotate:
             shade_quiet(ax, scenario, weeks)
             notes = annotate_windows(ax, scenario, weeks, style)
         else:
             shade_interventions(ax, scenario, weeks)
-        _axes_style(ax, style, "Week", "Employees sharing this week (%)")
-        ax.legend(loc="lower right", fontsize=style.font * 0.75, frameon=True, framealpha=0.9)
+        _axes_style(ax, style, "Week", "Employees sharing (%)")
+        handles = [line for line in (self.base, self.weekly, self.line) if line is not None]
+        legend_below(fig, style, ncols=2)
         size = f"{scenario.organisation.employees:,} employees" + (f", seed {seed}" if seed is not None else "")
-        fig.suptitle(f"{scenario.name} ({size})", x=0.01, ha="left", fontsize=style.font * 0.8, color="#444444")
-        self.title = ax.set_title(" ", loc="left", fontsize=style.font * 1.05)
-        self.live = LiveFigure(
-            fig, [line for line in (self.base, self.weekly, self.line) if line is not None] + [self.title, *notes]
-        )
+        fig.suptitle(f"{scenario.name} ({size})", x=0.01, ha="left", fontsize=style.small, color="#444444")
+        self.title = ax.set_title(" ", loc="left", fontsize=style.font)
+        self.history = self.baseline = None
+        self.live = LiveFigure(fig, [*handles, self.title, *notes])
 
     @staticmethod
     def ceiling(history, baseline) -> float:
@@ -209,6 +326,7 @@ class SharingChart(LiveChart):
         return percent_ceiling(100 * peak)
 
     def update(self, history, baseline) -> SharingChart:
+        self.history, self.baseline = history, baseline
         week = series(history, "week")
         rate = 100 * series(history, "sharing_rate")
         self.weekly.set_data(week, rate)
@@ -221,8 +339,24 @@ class SharingChart(LiveChart):
         self.title.set_text(text)
         return self
 
+    def lines(self):
+        rate = 100 * series(self.history, "sharing_rate")
+        shown = [(WEEKLY_LABEL, rate), (AVERAGE_LABEL, smooth(rate))]
+        if self.base is not None and self.baseline is not None:
+            shown.insert(0, (BASELINE_LABEL, smooth(100 * series(self.baseline, "sharing_rate"))))
+        return [(self.ax, "%", shown)]
 
-class ExperiencesChart(LiveChart):
+
+#: Where the notes of annotated interventions end, as a fraction of the axes' height: the sharing axis of an
+#: annotated chart reaches this far up, so that its lines stay under the notes.
+NOTES_BELOW = 0.55
+#: The sharing chart's lines; the title says the baseline is the same organisation and seed.
+BASELINE_LABEL = "no intervention (4-week average)"
+WEEKLY_LABEL = "this scenario, each week"
+AVERAGE_LABEL = "this scenario (4-week average)"
+
+
+class ExperiencesChart(Hovered):
     """The four experiences, satisfaction and psychological safety over time; one of them by level or department."""
 
     def __init__(
@@ -234,81 +368,98 @@ class ExperiencesChart(LiveChart):
         style: Style = NORMAL,
     ):
         weeks = scenario.weeks
-        fig = style.figure(style.height * 1.1)
-        left, right = fig.subplots(1, 2, width_ratios=[1.15, 1])
-        self.lines = {}
-        for column, label, colour, dash in EXPERIENCES:
-            (self.lines[column],) = left.plot([], [], color=colour, ls=dash, lw=style.line * 0.8, label=label)
+        fig = style.figure()
+        ratio = 1.3  # the left panel holds six lines and the longer legend
+        self.axes = left, right = fig.subplots(1, 2, width_ratios=[ratio, 1])
+        share = (style.width - 1.4) / (ratio + 1)  # inches per unit of width ratio, less the y labels
+        self.lines_shown = {}
+        for column, colour, dash in EXPERIENCES:
+            (self.lines_shown[column],) = left.plot(
+                [], [], color=colour, ls=dash, lw=style.line * 0.8, label=QUANTITY_LABELS[column]
+            )
         left.set(xlim=(0, weeks), ylim=(0, 1))
         shade_quiet(left, scenario, weeks)
-        _axes_style(left, style, "Week", "Mean across employees (0–1 scale)")
-        left.set_title("The four experiences, satisfaction, safety", loc="left", fontsize=style.font)
-        left.legend(loc="lower left", fontsize=style.font * 0.75, ncols=2, frameon=True, framealpha=0.9)
+        _axes_style(left, style, "Week", "Mean over employees (0–1)")
+        fitted_legend(left, style, "The four experiences, satisfaction, safety", ratio * share)
 
         self.scale = 100.0 if quantity == "sharing_rate" else 1.0
+        self.quantity = quantity
         self.groups = {}
-        for number, (suffix, label) in enumerate(group_names(group_by, departments)):
+        groups = group_names(group_by, departments)
+        for number, (suffix, label) in enumerate(groups):
             (self.groups[f"{quantity}[{suffix}]"],) = right.plot(
                 [],
                 [],
                 color=LINE_COLOURS[number % len(LINE_COLOURS)],
                 ls=DASHES[number % 4],
                 lw=style.line * 0.8,
-                label=label,
+                label=label.removeprefix("department "),  # the title says "by department"
             )
         right.set(xlim=(0, weeks), ylim=(0, 100 if self.scale == 100 else 1))
         shade_quiet(right, scenario, weeks)
-        unit = (
-            "Employees sharing this week (%)" if self.scale == 100 else f"Mean {QUANTITY_LABELS[quantity]} (0–1 scale)"
-        )
+        name = QUANTITY_LABELS[quantity]
+        unit = "Employees sharing (%)" if self.scale == 100 else f"Mean {labels.lower(name)} (0–1)"
         _axes_style(right, style, "Week", unit)
-        right.set_title(f"{QUANTITY_LABELS[quantity].capitalize()} by {group_by}", loc="left", fontsize=style.font)
+        title = f"{name} by {group_by}"
         if len(self.groups) <= 12:
-            right.legend(loc="lower left", fontsize=style.font * 0.75, ncols=2, frameon=True, framealpha=0.9)
-        self.live = LiveFigure(fig, [*self.lines.values(), *self.groups.values()])
+            fitted_legend(right, style, title, share)
+        else:
+            right.set_title(title, loc="left", fontsize=style.font)
+        self.history = None
+        self.live = LiveFigure(fig, [*self.lines_shown.values(), *self.groups.values()])
 
     def update(self, history) -> ExperiencesChart:
+        self.history = history
         week = series(history, "week")
-        for column, line in self.lines.items():
+        for column, line in self.lines_shown.items():
             line.set_data(week, series(history, column))
         for column, line in self.groups.items():
             line.set_data(week, self.scale * series(history, column))
         return self
 
+    def lines(self):
+        left, right = self.axes
+        return [
+            (left, "", [(line.get_label(), series(self.history, c)) for c, line in self.lines_shown.items()]),
+            (
+                right,
+                "%" if self.scale == 100 else "",
+                [(line.get_label(), self.scale * series(self.history, c)) for c, line in self.groups.items()],
+            ),
+        ]
+
 
 #: The spread panels: title, y label, y limits (None: grows with the data), and lines (column, label, scale).
 SPREAD_PANELS = (
     (
-        "Participation inequality",
-        "Share of all sharing done by (%)",
+        "Sharing done by the most active",
+        "% of sharing",
         (0, 100),
-        (("top10_share", "the most active 10 % of employees", 100), ("top1_share", "the most active 1 %", 100)),
+        (("top10_share", "10 % of employees", 100), ("top1_share", "1 %", 100)),
     ),
-    ("Knowledge inequality", "Gini (0 = equal, 1 = one knows all)", (0, 1), (("knowledge_gini", "knowledge Gini", 1),)),
-    ("Knowledge held", "Mean knowledge per employee (model units)", None, (("knowledge_mean", "mean knowledge", 1),)),
+    ("Knowledge inequality (0 = equal)", "Gini", (0, 1), (("knowledge_gini", "knowledge Gini", 1),)),
+    ("Knowledge held per employee", "Model units", None, (("knowledge_mean", "mean knowledge", 1),)),
     (
-        "Knowledge flows across boundaries",
-        "Share of knowledge flows (%)",
+        "Knowledge flows crossing",
+        "% of flows",
         (0, 100),
-        (
-            ("cross_team_flows", "crossing team lines", 100),
-            ("cross_department_flows", "crossing department lines", 100),
-        ),
+        (("cross_team_flows", "team lines", 100), ("cross_department_flows", "department lines", 100)),
     ),
 )
 #: Flows and shares are undefined before anyone has shared (week 0).
 _FROM_WEEK_ONE = {"cross_team_flows", "cross_department_flows", "top1_share", "top10_share"}
 
 
-class SpreadChart(LiveChart):
+class SpreadChart(Hovered):
     """Participation inequality and how far knowledge spreads."""
 
     def __init__(self, scenario: Scenario, knowledge_ceiling: float = 2.0, style: Style = NORMAL):
         weeks = scenario.weeks
-        fig = style.figure(style.height * 1.4)
-        axes = fig.subplots(2, 2, sharex=True).ravel()
-        self.lines = {}
+        fig = style.figure(style.height * (1.0 if style.annotate else 1.4))
+        self.axes = axes = fig.subplots(2, 2, sharex=True).ravel()
+        self.panels = []
         for number, (ax, (title, ylabel, limits, lines)) in enumerate(zip(axes, SPREAD_PANELS)):
+            shown = []
             for k, (column, label, scale) in enumerate(lines):
                 (line,) = ax.plot(
                     [],
@@ -318,95 +469,93 @@ class SpreadChart(LiveChart):
                     lw=style.line * 0.8,
                     label=label,
                 )
-                self.lines[column] = (line, scale)
+                shown.append((column, line, scale))
+            self.panels.append((ax, "%" if lines[0][2] == 100 else "", shown))
             ax.set_xlim(0, weeks)
             ax.set_ylim(*(limits or (0, knowledge_ceiling)))
             shade_quiet(ax, scenario, weeks)
-            _axes_style(ax, style, "Week" if number >= 2 else "", ylabel, ylabel_size=0.8)
-            ax.set_title(title, loc="left", fontsize=style.font)
+            _axes_style(ax, style, "Week" if number >= 2 else "", ylabel)
             if len(lines) > 1:
-                ax.legend(loc="upper right", fontsize=style.font * 0.72, frameon=True, framealpha=0.9)
-        self.live = LiveFigure(fig, [line for line, _ in self.lines.values()])
+                legend_above(ax, style, title, ncols=2)
+            else:
+                ax.set_title(title, loc="left", fontsize=style.font)
+        self.history = None
+        self.live = LiveFigure(fig, [line for *_, shown in self.panels for _, line, _ in shown])
 
     @staticmethod
     def knowledge_ceiling(history) -> float:
         return nice_ceiling(series(history, "knowledge_mean").max(initial=0), step=1.0, cap=None)
 
+    def _values(self, column: str, scale: float) -> np.ndarray:
+        values = scale * series(self.history, column)
+        if column in _FROM_WEEK_ONE:
+            values[:1] = np.nan
+        return values
+
     def update(self, history) -> SpreadChart:
+        self.history = history
         week = series(history, "week")
-        for column, (line, scale) in self.lines.items():
-            values = scale * series(history, column)
-            if column in _FROM_WEEK_ONE:
-                values[:1] = np.nan
-            line.set_data(week, values)
+        for *_, shown in self.panels:
+            for column, line, scale in shown:
+                line.set_data(week, self._values(column, scale))
         return self
 
-
-#: Drivers of one employee's intention, in logits, with plain-language names.
-DRIVER_LABELS = {
-    "disposition": "personal readiness",
-    "satisfaction": "satisfaction",
-    "self_efficacy": "self-efficacy",
-    "recognition": "expected recognition",
-    "reciprocation": "expected reciprocation",
-    "ease": "expected ease",
-    "psychological_safety": "psychological safety",
-    "colleagues_example": "colleagues' example",
-    "role": "role",
-}
+    def lines(self):
+        return [
+            (ax, unit, [(line.get_label(), self._values(column, scale)) for column, line, scale in shown])
+            for ax, unit, shown in self.panels
+        ]
 
 
 class DriversChart(LiveChart):
-    """One employee's drivers over time (top) and this week (bottom): what pushes them to share or holds them back."""
+    """What raises or lowers one employee's chance to share this week, each driver in percentage points of that
+    chance (``explain.points``): a bar chart that fits beside the network. The drivers' history is not drawn: a
+    panel of nine lines over time was unreadable at that size, and the sentence above the chart names the
+    strongest drivers."""
 
-    def __init__(self, scenario: Scenario, names: list[str], limit: float = 4.0, style: Style = NORMAL):
-        fig = style.figure(style.height * 2.0)
-        top, bottom = fig.subplots(2, 1, height_ratios=[1.3, 1])
+    def __init__(self, scenario: Scenario, names: list[str], limit: float = 20.0, style: Style = NORMAL):
+        fig = style.figure(max(style.height, 3.9))
+        ax = fig.add_subplot()
         self.names = [name for name in DRIVER_LABELS if name in names]
-        palette = [*LINE_COLOURS, "#666666", "#56B4E9"]
-        self.lines = {}
-        for number, name in enumerate(self.names):
-            (self.lines[name],) = top.plot(
-                [],
-                [],
-                color=palette[number % len(palette)],
-                ls=DASHES[number % 4],
-                lw=style.line * 0.8,
-                label=DRIVER_LABELS[name],
-            )
-        top.axhline(0, color="#000000", lw=0.8)
-        top.set(xlim=(0, scenario.weeks), ylim=(-limit, limit))
-        shade_quiet(top, scenario, scenario.weeks)
-        _axes_style(top, style, "Week", "Push on the intention\nto share (logits)", ylabel_size=0.9)
-        top.legend(loc="upper center", bbox_to_anchor=(0.5, -0.28), ncols=3, fontsize=style.font * 0.8, frameon=False)
-        self.title = top.set_title(" ", loc="left", fontsize=style.font)
-        labels = [DRIVER_LABELS[name] for name in self.names]
-        self.bars = bottom.barh(labels, [0.0] * len(labels), color=ACTIVE)
-        bottom.axvline(0, color="#000000", lw=0.8)
-        bottom.set_xlim(-limit, limit)
-        bottom.invert_yaxis()
-        bottom.tick_params(labelsize=style.font * 0.85)
-        bottom.set_xlabel("Push this week (logits): left holds back, right pushes to share", fontsize=style.font * 0.9)
-        bottom.grid(alpha=0.3, axis="x")
-        self.chance = bottom.set_title(" ", loc="left", fontsize=style.font)
-        self.live = LiveFigure(fig, [*self.lines.values(), *self.bars.patches, self.title, self.chance])
+        bar_labels = [DRIVER_LABELS[name] for name in self.names]
+        self.bars = ax.barh(bar_labels, [0.0] * len(bar_labels), color=ACTIVE, height=0.7)
+        ax.axvline(0, color="#000000", lw=0.8)
+        ax.set_xlim(-limit, limit)
+        ax.invert_yaxis()
+        ax.tick_params(labelsize=style.small)
+        ax.set_xlabel("Points of this week's chance to share: lowers it ← → raises it", fontsize=style.small)
+        ax.grid(alpha=0.3, axis="x")
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+        self.limit_points = limit
+        self.values = [
+            ax.text(0, k, "", va="center", fontsize=style.small, color="#222222") for k in range(len(self.names))
+        ]
+        self.title = ax.set_title(" \n ", loc="left", fontsize=style.font)
+        self.live = LiveFigure(fig, [*self.bars.patches, *self.values, self.title])
 
     @staticmethod
     def limit(rows: list[dict[str, float]]) -> float:
-        peak = max((abs(row[name]) for row in rows for name in DRIVER_LABELS if name in row), default=1.0)
-        return nice_ceiling(peak, step=2.0, cap=None)
+        """The x axis's half-width in points: the largest push so far, rounded up to a step of 10."""
+        peak = max((abs(v) for row in rows for v in points(row).values()), default=1.0)
+        return nice_ceiling(peak, step=10.0, cap=100.0)
 
     def update(self, weeks: np.ndarray, rows: list[dict[str, float]], title: str) -> DriversChart:
-        for name, line in self.lines.items():
-            line.set_data(weeks, [row[name] for row in rows])
-            line.set_marker("o" if len(rows) == 1 else "None")  # a single week is a point, not a line
+        chance = ""
         if rows:
-            now = rows[-1]
-            for name, bar in zip(self.names, self.bars.patches):
-                bar.set_width(now[name])
-                bar.set_color(ACTIVE if now[name] >= 0 else OKABE_ITO[5])
-            self.chance.set_text(f"Week {int(weeks[-1])}: {100 * now['chance_to_share']:.0f} % chance to share")
-        self.title.set_text(title)
+            now = points(rows[-1])
+            margin = 0.015 * 2 * self.limit_points
+            for name, bar, text in zip(self.names, self.bars.patches, self.values):
+                value = now.get(name, 0.0)
+                bar.set_width(value)
+                bar.set_color(ACTIVE if value >= 0 else OKABE_ITO[5])
+                text.set_text(signed_points(value))
+                inside = abs(value) > 0.75 * self.limit_points  # no room outside the bar: write on it
+                text.set_x(value - margin if (value >= 0) == inside else value + margin)
+                text.set_horizontalalignment("right" if (value >= 0) == inside else "left")
+                text.set_color("white" if inside else "#222222")
+            chance = f"Week {int(weeks[-1])}: {100 * rows[-1]['chance_to_share']:.0f} % chance to share"
+        self.title.set_text(f"{title}\n{chance}")
         return self
 
 
@@ -414,10 +563,9 @@ def comparison(result, style: Style = NORMAL) -> Figure:
     """Mean sharing of each scenario over its replications, with the 95 % confidence band."""
     fig = style.figure()
     ax = fig.add_subplot()
-    colours = [ACTIVE, OKABE_ITO[5], OKABE_ITO[2], OKABE_ITO[6]]
     week = result.weeks
     for number, item in enumerate(result.items):
-        colour = colours[number % 4]
+        colour = COMPARISON_COLOURS[number % 4]
         ax.fill_between(week, 100 * item.low, 100 * item.high, color=colour, alpha=0.2, lw=0)
         ax.plot(
             week,
@@ -425,7 +573,7 @@ def comparison(result, style: Style = NORMAL) -> Figure:
             color=colour,
             ls=DASHES[number % 4],
             lw=style.line,
-            label=f"{item.label} (mean, 95 % band)",
+            label=item.label,
         )
     ax.set_xlim(0, week[-1])
     ax.set_ylim(0, percent_ceiling(max(100 * item.high.max() for item in result.items)))
@@ -433,20 +581,42 @@ def comparison(result, style: Style = NORMAL) -> Figure:
         ax.axvline(chosen, color="#444444", lw=1, ls=":")
         ax.text(
             chosen,
-            0.99 - 0.06 * (number % 2),
+            0.99 - 0.08 * (number % 2),
             f" week {chosen}",
             transform=ax.get_xaxis_transform(),
             va="top",
             ha="left",
-            fontsize=style.font * 0.8,
+            fontsize=style.small,
             color="#444444",
         )
-    _axes_style(ax, style, "Week", "Employees sharing this week (%)")
-    ax.legend(loc="lower right", fontsize=style.font * 0.8, frameon=True, framealpha=0.9)
-    ax.set_title(
-        f"Sharing, mean over {result.runs_over} each ({result.uncertainty}; "
-        f"{result.employees:,} employees, seeds {result.seeds[0]}–{result.seeds[-1]})",
-        loc="left",
-        fontsize=style.font * 1.05,
+    _axes_style(ax, style, "Week", "Employees sharing (%)")
+    legend_below(fig, style, ncols=len(result.items))
+    title = f"Mean sharing and 95 % band over {result.runs_over} each ({result.uncertainty})"
+    fits = int(style.width * 72 / (0.55 * style.font))  # characters of the title's size in the figure's width
+    ax.set_title(textwrap.fill(title, fits), loc="left", fontsize=style.font)
+    fig.suptitle(
+        f"{result.employees:,} employees, seeds {result.seeds[0]}–{result.seeds[-1]}",
+        x=0.01,
+        ha="left",
+        fontsize=style.small,
+        color="#444444",
     )
     return fig
+
+
+COMPARISON_COLOURS = [ACTIVE, OKABE_ITO[5], OKABE_ITO[2], OKABE_ITO[6]]
+
+
+def comparison_hover(result, style: Style = NORMAL) -> dict:
+    """``hover()`` of the comparison figure ``comparison(result, style)`` (pass the style it is drawn at): each
+    scenario's mean and band by week, in %."""
+    fig = comparison(result, style)
+    fig.draw_without_rendering()  # constrained layout places the axes at a draw
+    lines = []
+    for item in result.items:
+        lines += [
+            (f"{item.label} (mean)", 100 * item.mean),
+            (f"{item.label} (95 % band, low)", 100 * item.low),
+            (f"{item.label} (95 % band, high)", 100 * item.high),
+        ]
+    return {"panels": [panel(fig.axes[0], "%", lines)]}
