@@ -135,10 +135,15 @@ def test_no_legend_lies_over_an_axes(dash, which, demo):
 # ------------------------------------------------------------------ labels
 def test_the_sidebar_and_the_charts_call_each_experience_by_one_name(dash):
     assert set(labels.CULTURE_LABELS) <= set(Culture.model_fields)
-    assert labels.CULTURE_LABELS["feedback"][0] == labels.experience("self_efficacy") == "Difference made"
+    # The ODD's names: the experience is self-efficacy; the culture's `feedback` is the word of use that feeds it.
+    assert labels.experience("self_efficacy") == "Self-efficacy"
+    assert (
+        labels.CULTURE_LABELS["feedback"][0] == "Feedback on use"
+        and "self-efficacy" in labels.CULTURE_LABELS["feedback"][1]
+    )
     words = chart_words(chart(dash, "experiences"))
-    assert "Difference made" in words and not any("efficacy" in word for word in words)
-    assert "difference made" in chart_words(chart(dash, "drivers"))
+    assert "Self-efficacy" in words and not any("difference made" in word.lower() for word in words)
+    assert "self-efficacy" in chart_words(chart(dash, "drivers"))
 
 
 def chart_words(made) -> list[str]:
@@ -210,7 +215,7 @@ def test_alt_texts_give_this_weeks_figures(dash):
     assert f"week {WEEKS} of 40: {rate:.0f} % this week" in alt.sharing(dash.run)
     assert "no intervention" in alt.sharing(dash.run)
     said = alt.experiences(history, "satisfaction", "level")
-    assert f"difference made {history['self_efficacy'][-1]:.2f}" in said
+    assert f"self-efficacy {history['self_efficacy'][-1]:.2f}" in said
     assert f"staff {history['satisfaction[staff]'][-1]:.2f}" in said
     assert f"knowledge Gini {history['knowledge_gini'][-1]:.2f}" in alt.spread(history)
     chance_now = 100 * dash.run.describe(7)["drivers"]["chance_to_share"]
@@ -257,7 +262,7 @@ def test_hover_of_the_experiences_and_spread_panels(dash):
     hovered = experiences.hover()
     check_hover(hovered, list(experiences.axes), WEEKS)
     left = {line["label"]: line["values"] for line in hovered["panels"][0]["series"]}
-    assert same(left["Difference made"], history["self_efficacy"])
+    assert same(left["Self-efficacy"], history["self_efficacy"])
     spread = chart(dash, "spread")
     hovered = spread.hover()
     check_hover(hovered, list(spread.axes), WEEKS)

@@ -41,6 +41,25 @@ def sharing(run: Run) -> str:
     return text + "."
 
 
+def network(run: Run) -> str:
+    """The network picture: how many are active, lapsed or never shared this week, and how it is drawn."""
+    from sim.dashboard.network import PERSON_LIMIT, statuses
+
+    with run.lock:
+        model = run.model
+        counts = np.bincount(statuses(model), minlength=3)
+        org = model.org
+    drawn = (
+        "one dot per employee round their manager, grouped by team and department"
+        if org.n <= PERSON_LIMIT
+        else "one cell per team, shaded by the share of the team active, grouped by department"
+    )
+    return (
+        f"Network of {org.n:,} employees in {org.n_teams:,} teams, {drawn}, week {model.week}: "
+        f"{counts[0]:,} active, {counts[1]:,} lapsed, {counts[2]:,} never shared."
+    )
+
+
 def experiences(history: History, quantity: str, group_by: str, departments: int = 0) -> str:
     """The experiences chart: each experience's mean this week, and ``quantity`` by level or department
     (``departments`` of them, as the chart is drawn)."""

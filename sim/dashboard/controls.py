@@ -15,9 +15,9 @@ import solara
 from solara.alias import rv
 
 from sim.dashboard import choices
+from sim.dashboard.labels import CULTURE_LABELS
 from sim.dashboard.state import MAX_SPEED, Dashboard
 from sim.dashboard.widgets import Prose, ScenarioUpload, Select
-from sim.scenario import Culture
 from sim.scenario_files import preset_names
 
 
@@ -214,16 +214,6 @@ def OrganisationFields(dash: Dashboard):
         Refused(dash, "organisation")
 
 
-#: The starting-culture sliders: parameter, label.
-CULTURE_SLIDERS = (
-    ("recognition", "Recognition: a share is recognised"),
-    ("reciprocation", "Reciprocation: colleagues share back"),
-    ("ease", "Ease: sharing is easy, little friction"),
-    ("feedback", "Difference made: sharers hear how it was used"),
-    ("psychological_safety", "Psychological safety"),
-)
-
-
 @solara.component
 def CulturePanel(dash: Dashboard):
     Section("Starting culture: the four experiences and psychological safety", lambda: CultureFields(dash))
@@ -233,12 +223,12 @@ def CulturePanel(dash: Dashboard):
 def CultureFields(dash: Dashboard):
     culture = dash.scenario.value.culture
     with solara.Column():
-        for key, label in CULTURE_SLIDERS:
+        for key, (label, hint) in CULTURE_LABELS.items():
             CommitSlider(
                 label,
                 getattr(culture, key),
                 on_commit=lambda value, key=key: dash.apply(**{key: value}),
-                hint=Culture.model_fields[key].description,
+                hint=hint,
             )
         Refused(dash, "culture")
 

@@ -71,7 +71,7 @@ def moves(value: float) -> str:
 
 
 def listed(effects: list[tuple[str, float]]) -> str:
-    """Drivers that move the chance the same way, strongest first, the verb said once: "difference made lowers
+    """Drivers that move the chance the same way, strongest first, the verb said once: "self-efficacy lowers
     the weekly chance of sharing by about 12 points, satisfaction by about 10"."""
     if not effects:
         return ""

@@ -2,8 +2,9 @@
 never call the same thing by two names.
 
 The names follow the ODD (docs/ODD.md): the four experiences that decide whether someone goes on sharing
-(recognition, reciprocation, ease of the process, and believing one's knowledge makes a difference, which the
-dashboard calls "difference made" and which hearing how a share was used feeds), satisfaction with sharing so
+(recognition, reciprocation, ease of the process, and self-efficacy: believing one's knowledge makes a
+difference, which hearing how a share was used feeds; the starting culture's ``feedback`` is that hearing,
+"feedback on use"), satisfaction with sharing so
 far, and psychological safety. Each name comes with a one-line hint for a tooltip or a slider.
 """
 
@@ -14,7 +15,7 @@ EXPERIENCE_LABELS: dict[str, tuple[str, str]] = {
     "recognition": ("Recognition", "believed chance that a share is recognised"),
     "reciprocation": ("Reciprocation", "believed readiness of colleagues to share back"),
     "ease": ("Ease", "how easy sharing is, the opposite of friction"),
-    "self_efficacy": ("Difference made", "believing one's knowledge makes a difference, fed by hearing how it is used"),
+    "self_efficacy": ("Self-efficacy", "believing one's knowledge makes a difference, fed by hearing how it is used"),
     "satisfaction": ("Satisfaction", "satisfaction with sharing so far"),
     "psychological_safety": ("Psychological safety", "feeling safe to speak up and show gaps in the team"),
 }
@@ -24,7 +25,7 @@ CULTURE_LABELS: dict[str, tuple[str, str]] = {
     "recognition": ("Recognition", "a share is recognised"),
     "reciprocation": ("Reciprocation", "colleagues share back"),
     "ease": ("Ease", "sharing is easy, little friction"),
-    "feedback": ("Difference made", "sharers hear how their knowledge was used"),
+    "feedback": ("Feedback on use", "sharers hear how their knowledge was used, which feeds self-efficacy"),
     "psychological_safety": ("Psychological safety", "the team's climate makes speaking up safe"),
 }
 
@@ -35,7 +36,7 @@ def experience(key: str) -> str:
 
 
 def lower(label: str) -> str:
-    """A label inside a sentence: "Difference made" -> "difference made"."""
+    """A label inside a sentence: "Self-efficacy" -> "self-efficacy"."""
     return label[:1].lower() + label[1:]
 
 

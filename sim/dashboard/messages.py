@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from sim.dashboard.labels import CULTURE_LABELS
 from sim.scenario_files import ScenarioError
 
 #: The label of each field the page edits, by the key a scenario file gives it.
@@ -20,11 +21,7 @@ FIELD_LABELS = {
     "organisation.team_size": "People per team",
     "weeks": "Weeks",
     "seed": "Seed",
-    "culture.recognition": "Recognition",
-    "culture.reciprocation": "Reciprocation",
-    "culture.ease": "Ease",
-    "culture.feedback": "Self-efficacy (difference made)",
-    "culture.psychological_safety": "Psychological safety",
+    **{f"culture.{key}": label for key, (label, _) in CULTURE_LABELS.items()},
 }
 INTERVENTION_FIELDS = {"start": "start week", "end": "end week", "intensity": "intensity"}
 LARGEST = str(2**63 - 1)

@@ -11,7 +11,7 @@ from typing import Any
 
 import solara
 
-from sim.dashboard import charts
+from sim.dashboard import alt, charts
 from sim.dashboard.controls import RunControls, WholeNumberField, human
 from sim.dashboard.explain import why
 from sim.dashboard.live import data_url
@@ -22,15 +22,6 @@ from sim.dashboard.widgets import ChartImage, Prose, Select, Tabs
 
 def follow(*values) -> None:
     """Read reactive values only to redraw when they change (a component re-renders when what it read changes)."""
-
-
-def _alt_sharing(dash: Dashboard) -> str:
-    history, base = dash.run.history, dash.run.baseline_history
-    rate = 100 * history["sharing_rate"][-1]
-    text = f"Line chart of the share of employees sharing each week, week {dash.run.week}: {rate:.0f} %"
-    if base is not None:
-        text += f"; the same organisation with no intervention: {100 * base['sharing_rate'][-1]:.0f} %"
-    return text + "."
 
 
 @solara.component
@@ -45,13 +36,13 @@ def Downloads(dash: Dashboard, which: str, label: str = ""):
     )
 
 
-def live_image(dash: Dashboard, name: str, picture: bytes, alt: str, **options: Any) -> None:
+def live_image(dash: Dashboard, name: str, picture: bytes, text: str, **options: Any) -> None:
     """A chart that changes every week, which reports each week back once it is on screen (``Dashboard.drawn``),
     and the size of its box, at which the next picture is drawn (``Dashboard.resized``)."""
     ChartImage(
         src=data_url(picture),
         name=name,
-        alt=alt,
+        alt=text,
         frame=dash.frame(),
         width=dash.shown_width(name),
         fill=dash.demo.value,
@@ -64,7 +55,7 @@ def live_image(dash: Dashboard, name: str, picture: bytes, alt: str, **options: 
 @solara.component
 def SharingView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value, dash.demo.value, dash.sizes.value, dash.playing.value)
-    live_image(dash, "sharing", dash.sharing_frame(), _alt_sharing(dash), hover=dash.hover("sharing"))
+    live_image(dash, "sharing", dash.sharing_frame(), alt.sharing(dash.run), hover=dash.hover("sharing"))
     if not dash.run.scenario.interventions:
         solara.Info("This scenario has no intervention: switch one on to see it against this baseline.", dense=True)
 
@@ -72,12 +63,11 @@ def SharingView(dash: Dashboard):
 @solara.component
 def NetworkView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value, dash.selected.value, dash.demo.value, dash.sizes.value)
-    n = dash.run.model.org.n
     live_image(
         dash,
         "network",
         dash.network_frame(),
-        f"Network of {n:,} employees grouped by team and department, coloured by whether they share.",
+        alt.network(dash.run),
         clickable=True,
         hint="Click an employee to see why they share or not",
         event_pick=lambda where: dash.pick(float(where["x"]), float(where["y"])),
@@ -109,7 +99,7 @@ def EmployeePanel(dash: Dashboard):
     ChartImage(
         src=data_url(dash.drivers_frame(selected)),
         name="drivers",
-        alt=f"Drivers of employee {selected}'s intention to share over time and this week.",
+        alt=alt.drivers(dash.run, selected),
     )
 
 
@@ -145,8 +135,7 @@ def ExperiencesView(dash: Dashboard):
             dash,
             "experiences",
             dash.experiences_frame(),
-            "Line charts of the four experiences, satisfaction and psychological safety over time, "
-            f"and {charts.QUANTITY_LABELS[dash.quantity.value]} by {dash.grouping()[0]}.",
+            alt.experiences(dash.run.history, dash.quantity.value, *dash.grouping()),
             hover=dash.hover("experiences"),
         )
     Downloads(dash, "experiences")
@@ -160,8 +149,7 @@ def SpreadView(dash: Dashboard):
             dash,
             "spread",
             dash.spread_frame(),
-            "Line charts of participation inequality, knowledge inequality, knowledge held, "
-            "and knowledge flows across team and department lines.",
+            alt.spread(dash.run.history),
             hover=dash.hover("spread"),
         )
     Downloads(dash, "spread")
