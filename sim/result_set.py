@@ -31,6 +31,8 @@ from sim.runner.lifeline import alive
 
 #: Every file a result set may hold; an existing folder holding anything else is not replaced.
 RESULT_FILES = ("timeseries.parquet", "timeseries.csv", "summary.json", "sharing.png")
+#: Files only some result sets hold: every replication's rows, from ``kshare run --replications``.
+OPTIONAL_FILES = ("replications.parquet",)
 #: Room a result set needs: the chart and summary, plus each week's row in Parquet and CSV (measured under
 #: 2 KB a week at every scale; the factor 2 leaves room for the old set while both exist).
 FIXED_BYTES = 2_000_000
@@ -108,7 +110,7 @@ def write_set(out: Path, writers: dict[str, Callable[[Path], object]]) -> dict[s
 
 def _ours(name: str) -> bool:
     """A file a result set holds, or a temporary file a killed write left (``sim.files.PARTIAL_GLOB``)."""
-    return name in RESULT_FILES or fnmatch(name, PARTIAL_GLOB)
+    return name in RESULT_FILES + OPTIONAL_FILES or fnmatch(name, PARTIAL_GLOB)
 
 
 def _temporary(out: Path) -> Path:
