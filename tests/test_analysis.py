@@ -131,14 +131,26 @@ def test_weeks_not_kept_move_to_the_nearest_kept_week_and_say_so():
     kept = [*range(0, 30, 4), 30]  # outputs.every = 4 keeps 0, 4, ..., 28 and the last week
     weeks = choose_weeks([10, 30, 6], kept)
     assert [(w.asked, w.used) for w in weeks] == [(10, 8), (30, 30), (6, 4)]  # a tie goes to the earlier week
-    assert weeks[0].note(4) == (
-        "week 10 was not kept (outputs.every = 4); week 8, the nearest kept week, is used instead"
+    assert weeks[0].note(4, kept) == (
+        "week 10 was not kept (outputs.every = 4); week 8, the nearest kept week, is used instead "
+        "(choose from the kept weeks: 0, 4, 8, …, 28, 30)"
     )
-    assert weeks[1].note(4) is None
+    assert weeks[1].note(4, kept) is None
     assert [w.used for w in choose_weeks([], kept)] == [16, 30]  # middle (15, nearest kept 16) and end
     assert [w.used for w in choose_weeks([], [104])] == [104]  # final week only: one week, no note
-    note = choose_weeks([52], [104])[0].note("final")
-    assert note is not None and "only the final week" in note
+    note = choose_weeks([52], [104])[0].note("final", [104])
+    assert note is not None and "only the final week" in note and "choose from the kept weeks: 104" in note
+
+
+def test_a_week_beyond_the_sweep_is_said_to_be_beyond_it_not_unkept():
+    """Issue 12: --weeks 300 on a 104-week sweep said week 300 'was not kept (outputs.every = 4)'."""
+    kept = [*range(0, 104, 4), 104]
+    note = choose_weeks([300], kept)[0].note(4, kept)
+    assert note == (
+        "week 300 is outside the sweep, whose runs went from week 0 to week 104; week 104, the nearest, is used "
+        "instead (choose from the kept weeks: 0, 4, 8, …, 100, 104)"
+    )
+    assert "not kept" not in note
 
 
 def test_sentence_in_plain_words():
