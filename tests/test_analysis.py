@@ -1,6 +1,7 @@
 """Analysis of a sweep: the statistics against hand computations, and the report built from real sweeps."""
 
 import base64
+import html
 import json
 import math
 import re
@@ -320,6 +321,8 @@ def test_sobol_report_from_a_tiny_real_sweep(tmp_path_factory):
     assert "Sobol indices" in text and "data:image/png;base64," in text and (page.parent / "sobol.svg").is_file()
     assert "late sharing (last quarter): most influential" in text
     assert not (page.parent / "effects.csv").exists()  # one scenario: nothing to compare against
+    # Issue 12: the polars line filtered week 52, which this sweep (16 weeks, the final one kept) does not have.
+    assert "== 16).collect()" in text and "== 52" not in text
 
 
 def test_windowed_outcomes_are_compared_with_the_baseline_over_the_same_weeks():
@@ -385,3 +388,45 @@ def test_a_manifest_of_the_wrong_shape_gives_one_line_and_no_report(tmp_path):
     result = invoke(tmp_path / "odd")
     assert result.exit_code == 1 and "not a kshare sweep's manifest" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "odd" / "report").exists()
+
+
+def test_over_time_captions_say_what_the_charts_draw_of_the_intervention_weeks(small):
+    """Issue 12: every over-time caption promised shaded intervention weeks; with several scenarios none were drawn."""
+    from sim.runner import figures
+    from sim.runner.report import _parameters, build
+
+    analysis = build(small)
+    params = _parameters(small, analysis)
+    drawn, shading = figures.draw(analysis, params)
+    assert shading["over_time_sharing_rate"] == figures.BARS  # blame_culture and recognition differ in their weeks
+    ax = drawn["over_time_sharing_rate"].axes[0]
+    bars = [patch for patch in ax.patches if patch.get_alpha() == 0.75]
+    assert len(bars) == 2  # one window each for blame_culture and recognition_programme, none for the baseline
+    text = analyse(small).read_text()
+    assert figures.BARS in html.unescape(text) and "Shaded" not in text
+    # One scenario with interventions: its weeks are shaded, and the caption says so.
+    only = {key: scenario for key, scenario in params.items() if key[0] == "recognition_programme"}
+    analysis.summary = analysis.summary[analysis.summary["scenario"] == "recognition_programme"]
+    drawn, shading = figures.draw(analysis, only)
+    assert shading["over_time_sharing_rate"] == figures.SHADED
+    assert "recognition programme" in [t.get_text() for t in drawn["over_time_sharing_rate"].axes[0].texts]
+
+
+def test_the_morris_chart_names_every_parameter():
+    """Issue 12: the scatter of mu* against sigma left about half its points unlabelled."""
+    from sim.runner import figures
+
+    names = [f"parameter_{k}" for k in range(12)]
+    table = pd.DataFrame(
+        {
+            "scenario": "baseline",
+            "outcome": "late_sharing_rate",
+            "parameter": names,
+            "mu_star": [0.1, 0.001, 0.0011, 0.0012, 0.0013, 0.002, 0.05, 0.0014, 0.0015, 0.02, 0.0016, 0.0017],
+            "mu_star_conf": 0.0005,
+            "sigma": [0.05, 0.001, 0.001, 0.001, 0.001, 0.001, 0.01, 0.001, 0.001, 0.01, 0.001, 0.001],
+        }
+    )
+    fig = figures._morris_chart(table)
+    shown = [label.get_text() for label in fig.axes[0].get_yticklabels()]
+    assert sorted(shown) == sorted(names) and shown[-1] == "parameter_0"  # every one, the most influential on top
