@@ -278,7 +278,7 @@ def _morris_chart(table: pd.DataFrame):
         ax.set_ylim(-0.6, len(rows) - 0.4)
         right = float(np.nanmax(np.concatenate([mu + err, sigma]))) * 1.08 or 1.0
         ax.set_xlim(-0.02 * right, right)  # a point at zero is drawn whole
-        ax.set_xlabel(f"effect on {noun(outcome)}\n({per_range(outcome)})")
+        ax.set_xlabel(f"effect ({per_range(outcome)})")  # the title names the outcome
         ax.set_title(f"{noun(outcome)}" + (f"\n{scenario}" if table["scenario"].nunique() > 1 else ""), loc="left")
         ax.grid(axis="x", alpha=0.3, lw=0.5)
     columns = len({outcome for _, (_, outcome) in panels})
