@@ -152,8 +152,7 @@ def run(
         out = results_folder(params.name, what)
     if ensemble is not None and replications is not None:
         raise click.UsageError("--ensemble and --replications: give one; an ensemble already varies the seed")
-    # A read-only, full or foreign folder is refused before anything runs; replications write N runs' rows.
-    check_folder(out, params.weeks * (1 + (replications or 0)))
+    check_folder(out, params.weeks, replications or 1)  # a read-only, full or foreign folder: before anything runs
     started = time.perf_counter()
     if replications is not None:
         _run_replications(scenario, params, replications, seed, workers, not no_reference, ylim, out, started)

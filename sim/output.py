@@ -99,7 +99,14 @@ def write_replications(
         "employees": found.scenario.organisation.employees,
         "weeks": int(frame["week"].iloc[-1]),
         "parameters": found.scenario.model_dump(mode="json"),
-        "replications": {"n": len(found.seeds), "seeds": found.seeds, "band": BAND, "reference": reference is not None},
+        "replications": {
+            "n": len(found.seeds),
+            "seeds": found.seeds,
+            "band": BAND,
+            "reference": reference is not None,
+            # Each run's last week: a barter run stops by itself, and is held at its last week in later means.
+            "last_weeks": [int(frame["week"].iloc[-1]) for frame in found.frames],
+        },
     }
     last = frame.iloc[-1]
     summary = {

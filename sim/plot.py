@@ -62,8 +62,9 @@ def sharing_chart(
     average for one run and as the mean over the same seeds for replications. ``top_percent`` fixes the sharing
     axis's top, so that charts set side by side compare. A barter run draws knowledge instead
     (``knowledge_chart``)."""
+    spread = f"middle 95 % of {runs} runs" if band == "ensemble" else "95 % interval of the mean"
     if scenario.behaviour.decision == "barter":
-        knowledge_chart(frame, scenario, path, _who(seed, runs, band))
+        knowledge_chart(frame, scenario, path, _who(seed, runs, band), spread if runs is not None else None)
         return
     weeks = int(frame["week"].iloc[-1])
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[3, 2], layout="constrained")
@@ -78,7 +79,6 @@ def sharing_chart(
         highest = frame["sharing_rate"].max()
     else:
         low, high = 100 * frame["sharing_rate_low"], 100 * frame["sharing_rate_high"]
-        spread = f"middle 95 % of {runs} runs" if band == "ensemble" else "95 % interval of the mean"
         top.fill_between(frame["week"], low, high, color=ACTIVE, alpha=0.25, lw=0, label=spread)
         top.plot(frame["week"], 100 * frame["sharing_rate"], color=ACTIVE, lw=2.5, label=f"mean of {runs} runs")
         if reference is not None:
@@ -135,20 +135,21 @@ def _who(seed: int | None, runs: int | None, band: str) -> str:
     return f"{runs} replications, seeds {seed}–{seed + runs - 1}"
 
 
-def knowledge_chart(frame: pd.DataFrame, scenario: Scenario, path: Path, who: str) -> None:
+def knowledge_chart(frame: pd.DataFrame, scenario: Scenario, path: Path, who: str, spread: str | None = None) -> None:
     """A barter run's result is knowledge, not sharing (Cowan & Jonard 2004): its mean and its spread over time.
 
     Every agent trades whenever a pair can, so a "sharing rate" there is a share of traders, not of people who
-    chose to share; the chart draws what the paper reports instead.
+    chose to share; the chart draws what the paper reports instead. Over runs, ``spread`` names the band.
     """
     weeks = int(frame["week"].iloc[-1])
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6), sharex=True, layout="constrained")
     for ax, column, colour in ((top, "knowledge_mean", ACTIVE), (bottom, "knowledge_cv", LAPSED)):
-        if f"{column}_low" in frame:  # over runs: the band as well
-            ax.fill_between(
-                frame["week"], frame[f"{column}_low"], frame[f"{column}_high"], color=colour, alpha=0.25, lw=0
-            )
-        ax.plot(frame["week"], frame[column], color=colour, lw=2.5)
+        if spread is not None:  # over runs: the band as well
+            low, high = frame[f"{column}_low"], frame[f"{column}_high"]
+            ax.fill_between(frame["week"], low, high, color=colour, alpha=0.25, lw=0, label=spread)
+        ax.plot(frame["week"], frame[column], color=colour, lw=2.5, label="mean of the runs")
+        if spread is not None:
+            ax.legend(loc="best", frameon=False)
     top.set_ylabel("mean knowledge")
     top.grid(alpha=0.3)
     top.set_title(

@@ -231,3 +231,23 @@ def test_replications_chart_draws_the_band_and_the_references_mean(tmp_path, mon
     args = ["run", "recognition_programme", *small, "--no-reference", "--out", str(tmp_path / "b")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0 and seen[-1][1]["reference"] is None
+
+
+def test_barter_replications_draw_knowledge_with_its_band_and_record_each_runs_last_week(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    axes = []
+    monkeypatch.setattr(plt.Figure, "savefig", lambda fig, path, *a, **k: (axes.append(fig.axes), path.touch()))
+    out = tmp_path / "barter"
+    args = ["run", "cowan_jonard", "--employees", "60", "--weeks", "30", "--replications", "2", "--workers", "1"]
+    result = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    top, bottom = axes[-1]
+    assert [top.get_ylabel(), bottom.get_ylabel()] == ["mean knowledge", "coefficient of variation"]
+    labels = [text.get_text() for text in top.get_legend().get_texts()]
+    assert labels == ["95 % interval of the mean", "mean of the runs"] and "seeds 1914–1915" in top.get_title(
+        loc="left"
+    )
+    summary = json.loads((out / "summary.json").read_text())
+    every = pd.read_parquet(out / "replications.parquet")
+    assert summary["replications"]["last_weeks"] == every.groupby("replication")["week"].max().tolist()
