@@ -430,3 +430,12 @@ def test_the_morris_chart_names_every_parameter():
     fig = figures._morris_chart(table)
     shown = [label.get_text() for label in fig.axes[0].get_yticklabels()]
     assert sorted(shown) == sorted(names) and shown[-1] == "parameter_0"  # every one, the most influential on top
+
+
+def test_half_width_is_the_t_intervals_over_replications_and_none_from_one():
+    from sim.runner.statistics import half_width
+
+    samples = np.array([[1.0, 10.0], [2.0, 10.0], [4.0, 10.0], [5.0, 10.0]])
+    expected = T_975_3 * samples[:, 0].std(ddof=1) / 2  # n = 4: sd / sqrt(4)
+    assert half_width(samples).tolist() == pytest.approx([expected, 0.0])
+    assert half_width(samples[:1]).tolist() == [0.0, 0.0]  # one replication: no width, the mean is still drawn
