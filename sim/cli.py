@@ -12,7 +12,7 @@ from tqdm import tqdm
 from sim.files import results_folder
 from sim.interventions import FAMILIES
 from sim.result_set import check_folder
-from sim.scenario import SEED_MAX
+from sim.scenario import SEED_MAX, Scenario
 from sim.scenario_files import (
     ScenarioError,
     command_line_overrides,
@@ -84,13 +84,24 @@ def validate(file: Path) -> None:
     "and report every output as a mean with a 95 % band.",
 )
 @click.option(
+    "--replications",
+    type=click.IntRange(1, 1000),
+    default=None,
+    metavar="N",
+    help="Run seeds SEED to SEED+N-1 (1 to 1000 runs), with the scenario's parameters, and report every output "
+    "as the mean with its 95 % interval; the chart shows the band.",
+)
+@click.option(
     "--posterior",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
     help="With --ensemble: a posterior from `kshare calibrate` (default: the one shipped with kshare).",
 )
 @click.option(
-    "--workers", type=click.IntRange(1, 4096), default=None, help="With --ensemble: processes (default: all cores)."
+    "--workers",
+    type=click.IntRange(1, 4096),
+    default=None,
+    help="With --ensemble or --replications: processes (default: all cores).",
 )
 @click.option(
     "--ylim",
@@ -112,6 +123,7 @@ def run(
     assignments: tuple[str, ...],
     out: Path | None,
     ensemble: int | None,
+    replications: int | None,
     posterior: Path | None,
     workers: int | None,
     ylim: float | None,
@@ -123,6 +135,8 @@ def run(
     (final figures with the version, parameters and seed that made them) and
     OUT/sharing.png. With --ensemble, every output has a _low and _high column
     (the middle 95 % of the runs) beside its mean, and the chart shows the band.
+    With --replications, the same columns hold the 95 % interval of the mean over
+    the seeds, and OUT/replications.parquet holds every replication's weekly rows.
     """
     from sim.model import KnowledgeSharingModel  # heavy: only when running
     from sim.output import write_run
@@ -136,8 +150,13 @@ def run(
     if out is None:
         what = "--set name" if "name" in overrides else f"{scenario}: name"
         out = results_folder(params.name, what)
-    check_folder(out, params.weeks)  # a read-only, full or foreign folder is refused before anything runs
+    if ensemble is not None and replications is not None:
+        raise click.UsageError("--ensemble and --replications: give one; an ensemble already varies the seed")
+    check_folder(out, params.weeks, replications or 1)  # a read-only, full or foreign folder: before anything runs
     started = time.perf_counter()
+    if replications is not None:
+        _run_replications(scenario, params, replications, seed, workers, not no_reference, ylim, out, started)
+        return
     if ensemble is not None:
         _run_ensemble(scenario, ensemble, posterior, seed, workers, overrides, out, started)
         return
@@ -168,10 +187,47 @@ def run(
         f"  sharing this week {final['sharing_rate']:.1%}; active {final['active']:,}, "
         f"lapsed {final['lapsed']:,}, never shared {final['never_shared']:,}"
     )
+    _wrote(paths, params.notice)
+
+
+def _wrote(paths: dict[str, Path], notice: str | None) -> None:
+    """The files a run wrote, then what to point out while it runs: said last, where a reader's eye ends."""
     for path in paths.values():
         click.echo(f"  wrote {path}")
-    if params.notice:
-        click.echo(f"  what to notice: {params.notice}")
+    if notice:
+        click.echo(f"  what to notice: {notice}")
+
+
+def _run_replications(
+    source: str,
+    params: Scenario,
+    n: int,
+    seed: int | None,
+    workers: int | None,
+    reference: bool,
+    ylim: float | None,
+    out: Path,
+    started: float,
+) -> None:
+    from sim.output import write_replications
+    from sim.replications import run_replications
+
+    try:
+        found = run_replications(params, n, seed=seed, workers=workers, reference=reference)
+    except ValueError as error:
+        raise click.UsageError(f"--{error}") from None
+    paths = write_replications(found, out, source=source, top_percent=ylim)
+    last = found.band().iloc[-1]
+    seeds = f"seed {found.seeds[0]}" if n == 1 else f"seeds {found.seeds[0]} to {found.seeds[-1]}"
+    click.echo(
+        f"{params.name}: {n} replications ({seeds}), {params.organisation.employees:,} employees, "
+        f"{int(last['week'])} weeks ({time.perf_counter() - started:.1f} s)"
+    )
+    click.echo(
+        f"  sharing in the last week: {last['sharing_rate']:.1%} on average, 95 % interval of the mean "
+        f"{last['sharing_rate_low']:.1%} to {last['sharing_rate_high']:.1%}"
+    )
+    _wrote(paths, params.notice)
 
 
 def _run_ensemble(

@@ -47,15 +47,25 @@ class Ensemble:
 
         Runs that stopped at a steady state early (the barter rule) are held at their last week.
         """
-        weeks = max(len(frame) for frame in self.frames)
-        columns = [column for column in self.frames[0].columns if column != "week"]
-        stacked = np.stack([_padded(frame[columns].to_numpy(dtype=np.float64), weeks) for frame in self.frames])
-        mean = stacked.mean(axis=0)
+        columns, stacked = stack(self.frames)
         low, high = np.percentile(stacked, BAND, axis=0)
-        out: dict[str, np.ndarray] = {"week": np.arange(weeks, dtype=np.float64)}
-        for k, column in enumerate(columns):
-            out |= {column: mean[:, k], f"{column}_low": low[:, k], f"{column}_high": high[:, k]}
-        return pd.DataFrame(out)
+        return band_frame(columns, stacked.mean(axis=0), low, high)
+
+
+def stack(frames: list[pd.DataFrame]) -> tuple[list[str], np.ndarray]:
+    """Every output but the week, as one array (run, week, output); runs that stopped at a steady state early
+    (the barter rule) are held at their last week, so that they still count in later weeks' means."""
+    weeks = max(len(frame) for frame in frames)
+    columns = [column for column in frames[0].columns if column != "week"]
+    return columns, np.stack([_padded(frame[columns].to_numpy(dtype=np.float64), weeks) for frame in frames])
+
+
+def band_frame(columns: list[str], mean: np.ndarray, low: np.ndarray, high: np.ndarray) -> pd.DataFrame:
+    """One row per week: each output's mean with ``<output>_low`` and ``<output>_high`` beside it."""
+    out: dict[str, np.ndarray] = {"week": np.arange(len(mean), dtype=np.float64)}
+    for k, column in enumerate(columns):
+        out |= {column: mean[:, k], f"{column}_low": low[:, k], f"{column}_high": high[:, k]}
+    return pd.DataFrame(out)
 
 
 def _padded(values: np.ndarray, weeks: int) -> np.ndarray:
@@ -105,16 +115,20 @@ def run_ensemble(
         (load_scenario(params, **{k: v for k, v in drawn.items() if k not in fixed}), {}, run_seed)
         for drawn, run_seed in zip(sets, seeds)
     ]
+    return Ensemble(params, sets, seeds, run_all(tasks, workers), found.source)
+
+
+def run_all(tasks: list[tuple[Scenario, dict[str, float], int]], workers: int | None) -> list[pd.DataFrame]:
+    """Each task's weekly table, in order, on ``workers`` processes (default: all cores; 1 runs them here)."""
+    n = len(tasks)
     workers = workers or multiprocessing.cpu_count()
     if workers == 1 or n == 1:
-        frames = [_one(task) for task in tasks]
-    else:
-        from sim.runner import lifeline  # the workers and their fork server die with this process, as a sweep's do
+        return [_one(task) for task in tasks]
+    from sim.runner import lifeline  # the workers and their fork server die with this process, as a sweep's do
 
-        context = lifeline.forkserver_context(["sim.model"])
-        pool = ProcessPoolExecutor(
-            min(workers, n), mp_context=context, initializer=lifeline.tie_to_parent, initargs=(os.getpid(),)
-        )
-        with pool:
-            frames = list(pool.map(_one, tasks, chunksize=max(1, n // (4 * workers))))
-    return Ensemble(params, sets, seeds, frames, found.source)
+    context = lifeline.forkserver_context(["sim.model"])
+    pool = ProcessPoolExecutor(
+        min(workers, n), mp_context=context, initializer=lifeline.tie_to_parent, initargs=(os.getpid(),)
+    )
+    with pool:
+        return list(pool.map(_one, tasks, chunksize=max(1, n // (4 * workers))))

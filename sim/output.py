@@ -25,6 +25,7 @@ from sim.ensemble import Ensemble
 from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
 from sim.plot import sharing_chart
+from sim.replications import BAND, Replications
 from sim.result_set import write_set
 from sim.versions import versions
 
@@ -82,6 +83,59 @@ def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path
     return _write(frame, info, summary, out, lambda p: sharing_chart(frame, ensemble.scenario, p, None, runs))
 
 
+def write_replications(
+    found: Replications, out: Path, source: str, top_percent: float | None = None
+) -> dict[str, Path]:
+    """Replications' weekly means and intervals (``timeseries``), every replication's weekly rows
+    (``replications.parquet``, with its number and seed), their provenance, and the chart with the band.
+
+    The references without interventions are drawn on the chart only, as for one run."""
+    frame = found.band()
+    reference = found.reference_band()
+    info = {
+        **versions(),
+        "scenario": found.scenario.name,
+        "source": source,
+        "employees": found.scenario.organisation.employees,
+        "weeks": int(frame["week"].iloc[-1]),
+        "parameters": found.scenario.model_dump(mode="json"),
+        "replications": {
+            "n": len(found.seeds),
+            "seeds": found.seeds,
+            "band": BAND,
+            "reference": reference is not None,
+            # Each run's last week: a barter run stops by itself, and is held at its last week in later means.
+            "last_weeks": [int(frame["week"].iloc[-1]) for frame in found.frames],
+        },
+    }
+    last = frame.iloc[-1]
+    summary = {
+        **info,
+        **_made(),
+        "final": {
+            name: {"mean": float(last[name]), "low": float(last[f"{name}_low"]), "high": float(last[f"{name}_high"])}
+            for name in HEADLINE
+        },
+    }
+    every = pa.Table.from_pandas(found.every_run(), preserve_index=False)
+    every = every.replace_schema_metadata({**(every.schema.metadata or {}), b"kshare": json.dumps(info).encode()})
+
+    def chart(path: Path) -> None:
+        sharing_chart(
+            frame,
+            found.scenario,
+            path,
+            found.seeds[0],
+            runs=len(found.seeds),
+            reference=None if reference is None else reference["sharing_rate"],
+            top_percent=top_percent,
+            band="replications",
+        )
+
+    paths = _write(frame, info, summary, out, chart, {"replications.parquet": lambda p: pq.write_table(every, p)})
+    return paths
+
+
 def write_run(
     model: KnowledgeSharingModel,
     out: Path,
@@ -109,7 +163,7 @@ def write_run(
     return _write(frame, info, summary, out, chart)
 
 
-def _write(frame, info: dict, summary: dict, out: Path, chart) -> dict[str, Path]:
+def _write(frame, info: dict, summary: dict, out: Path, chart, more: dict | None = None) -> dict[str, Path]:
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"kshare": json.dumps(info).encode()})
     files = {
@@ -117,11 +171,13 @@ def _write(frame, info: dict, summary: dict, out: Path, chart) -> dict[str, Path
         "timeseries.csv": lambda p: frame.to_csv(p, index=False, float_format="%.6g"),
         "sharing.png": chart,
         "summary.json": lambda p: p.write_text(json.dumps(summary, indent=2) + "\n"),
+        **(more or {}),
     }
     paths = write_set(out, files)
-    return {
-        "timeseries": paths["timeseries.parquet"],
-        "csv": paths["timeseries.csv"],
-        "summary": paths["summary.json"],
-        "chart": paths["sharing.png"],
+    named = {
+        "timeseries.parquet": "timeseries",
+        "timeseries.csv": "csv",
+        "summary.json": "summary",
+        "sharing.png": "chart",
     }
+    return {named.get(name, name.split(".")[0]): path for name, path in paths.items()}

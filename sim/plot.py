@@ -53,13 +53,18 @@ def sharing_chart(
     runs: int | None = None,
     reference: pd.Series | None = None,
     top_percent: float | None = None,
+    band: str = "ensemble",
 ) -> None:
-    """One run's sharing over time; or, with ``runs``, an ensemble's mean and the band of the middle 95 % of its
-    runs (``sharing_rate_low`` and ``sharing_rate_high``). ``reference``, the same organisation and seed without
-    interventions, is drawn as a 4-week average beside the run's. ``top_percent`` fixes the sharing axis's top,
-    so that charts set side by side compare. A barter run draws knowledge instead (``knowledge_chart``)."""
+    """One run's sharing over time; or, with ``runs``, a mean over runs with a band (``sharing_rate_low`` and
+    ``sharing_rate_high``): for an ensemble (``band="ensemble"``) the middle 95 % of its runs, for replications
+    on consecutive seeds from ``seed`` (``band="replications"``) the 95 % interval of their mean.
+    ``reference``, the same organisation and seed without interventions, is drawn beside the run's, as a 4-week
+    average for one run and as the mean over the same seeds for replications. ``top_percent`` fixes the sharing
+    axis's top, so that charts set side by side compare. A barter run draws knowledge instead
+    (``knowledge_chart``)."""
+    spread = f"middle 95 % of {runs} runs" if band == "ensemble" else "95 % interval of the mean"
     if scenario.behaviour.decision == "barter":
-        knowledge_chart(frame, scenario, path, seed)
+        knowledge_chart(frame, scenario, path, _who(seed, runs, band), spread if runs is not None else None)
         return
     weeks = int(frame["week"].iloc[-1])
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[3, 2], layout="constrained")
@@ -72,13 +77,15 @@ def sharing_chart(
             top.plot(frame["week"], alone.to_numpy()[: len(frame)], color="#555555", lw=1.8, ls="--",
                      label="same organisation and seed, no intervention")  # fmt: skip
         highest = frame["sharing_rate"].max()
-        who = f"seed {seed}"
     else:
         low, high = 100 * frame["sharing_rate_low"], 100 * frame["sharing_rate_high"]
-        top.fill_between(frame["week"], low, high, color=ACTIVE, alpha=0.25, lw=0, label=f"middle 95 % of {runs} runs")
-        top.plot(frame["week"], 100 * frame["sharing_rate"], color=ACTIVE, lw=2.5, label="mean of the runs")
+        top.fill_between(frame["week"], low, high, color=ACTIVE, alpha=0.25, lw=0, label=spread)
+        top.plot(frame["week"], 100 * frame["sharing_rate"], color=ACTIVE, lw=2.5, label=f"mean of {runs} runs")
+        if reference is not None:
+            top.plot(frame["week"], 100 * reference.to_numpy()[: len(frame)], color="#555555", lw=1.8, ls="--",
+                     label="same organisations and seeds, no intervention (mean)")  # fmt: skip
         highest = frame["sharing_rate_high"].max()
-        who = f"{runs} posterior draws"
+    who = _who(seed, runs, band)
     shade_interventions(top, scenario, weeks)
     top.set_ylabel("employees sharing this week (%)")
     top.set_ylim(0, top_percent or max(5.0, 100 * highest * 1.25))
@@ -117,23 +124,38 @@ def shade_interventions_lines(ax, scenario: Scenario, weeks: int) -> None:
             ax.axvline(end, color=colour, lw=1, ls=":")
 
 
-def knowledge_chart(frame: pd.DataFrame, scenario: Scenario, path: Path, seed: int | None) -> None:
+def _who(seed: int | None, runs: int | None, band: str) -> str:
+    """Which runs a chart draws, for its title: a reader must be able to make the same chart again."""
+    if runs is None:
+        return f"seed {seed}"
+    if band == "ensemble":
+        return f"{runs} posterior draws"
+    if runs == 1 or seed is None:
+        return f"seed {seed}" if runs == 1 else f"{runs} replications"
+    return f"{runs} replications, seeds {seed}–{seed + runs - 1}"
+
+
+def knowledge_chart(frame: pd.DataFrame, scenario: Scenario, path: Path, who: str, spread: str | None = None) -> None:
     """A barter run's result is knowledge, not sharing (Cowan & Jonard 2004): its mean and its spread over time.
 
     Every agent trades whenever a pair can, so a "sharing rate" there is a share of traders, not of people who
-    chose to share; the chart draws what the paper reports instead.
+    chose to share; the chart draws what the paper reports instead. Over runs, ``spread`` names the band.
     """
     weeks = int(frame["week"].iloc[-1])
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 6), sharex=True, layout="constrained")
-    top.plot(frame["week"], frame["knowledge_mean"], color=ACTIVE, lw=2.5)
+    for ax, column, colour in ((top, "knowledge_mean", ACTIVE), (bottom, "knowledge_cv", LAPSED)):
+        if spread is not None:  # over runs: the band as well
+            low, high = frame[f"{column}_low"], frame[f"{column}_high"]
+            ax.fill_between(frame["week"], low, high, color=colour, alpha=0.25, lw=0, label=spread)
+        ax.plot(frame["week"], frame[column], color=colour, lw=2.5, label="mean of the runs")
+        if spread is not None:
+            ax.legend(loc="best", frameon=False)
     top.set_ylabel("mean knowledge")
     top.grid(alpha=0.3)
     top.set_title(
-        f"{scenario.name}: knowledge over {weeks} weeks of barter "
-        f"({scenario.organisation.employees:,} agents, seed {seed})",
+        f"{scenario.name}: knowledge over {weeks} weeks of barter ({scenario.organisation.employees:,} agents, {who})",
         loc="left",
     )
-    bottom.plot(frame["week"], frame["knowledge_cv"], color=LAPSED, lw=2.5)
     bottom.set_ylabel("coefficient of variation")
     bottom.set_xlabel("week")
     bottom.set_xlim(0, weeks)

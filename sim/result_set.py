@@ -31,6 +31,8 @@ from sim.runner.lifeline import alive
 
 #: Every file a result set may hold; an existing folder holding anything else is not replaced.
 RESULT_FILES = ("timeseries.parquet", "timeseries.csv", "summary.json", "sharing.png")
+#: Files only some result sets hold: every replication's rows, from ``kshare run --replications``.
+OPTIONAL_FILES = ("replications.parquet",)
 #: Room a result set needs: the chart and summary, plus each week's row in Parquet and CSV (measured under
 #: 2 KB a week at every scale; the factor 2 leaves room for the old set while both exist).
 FIXED_BYTES = 2_000_000
@@ -46,7 +48,7 @@ def needed_bytes(weeks: int) -> int:
     return FIXED_BYTES + BYTES_PER_WEEK * (weeks + 1)
 
 
-def check_folder(out: Path, weeks: int) -> None:
+def check_folder(out: Path, weeks: int, runs: int = 1) -> None:
     """Refuse, before any simulating, a target that could not take a result set of ``weeks`` weeks.
 
     Proves the folder that will hold ``out`` writable by making and removing
@@ -76,10 +78,12 @@ def check_folder(out: Path, weeks: int) -> None:
         free = free_space_for(out.absolute().parent)
     except OSError as error:
         raise _failed(out, error) from None
-    if free < needed_bytes(weeks):
+    # Replications write every run's rows beside the table of their means and bands (three columns an output).
+    needed = needed_bytes(weeks if runs == 1 else weeks * (runs + 3))
+    if free < needed:
+        what = f"{weeks} weeks of results" if runs == 1 else f"{runs} runs of {weeks} weeks"
         raise ResultSetError(
-            f"output folder '{out}': only {free / 1e6:.1f} MB free there, and {weeks} weeks of results need about "
-            f"{needed_bytes(weeks) / 1e6:.1f} MB"
+            f"output folder '{out}': only {free / 1e6:.1f} MB free there, and {what} need about {needed / 1e6:.1f} MB"
         )
 
 
@@ -108,7 +112,7 @@ def write_set(out: Path, writers: dict[str, Callable[[Path], object]]) -> dict[s
 
 def _ours(name: str) -> bool:
     """A file a result set holds, or a temporary file a killed write left (``sim.files.PARTIAL_GLOB``)."""
-    return name in RESULT_FILES or fnmatch(name, PARTIAL_GLOB)
+    return name in RESULT_FILES + OPTIONAL_FILES or fnmatch(name, PARTIAL_GLOB)
 
 
 def _temporary(out: Path) -> Path:

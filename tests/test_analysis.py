@@ -1,6 +1,7 @@
 """Analysis of a sweep: the statistics against hand computations, and the report built from real sweeps."""
 
 import base64
+import html
 import json
 import math
 import re
@@ -131,14 +132,26 @@ def test_weeks_not_kept_move_to_the_nearest_kept_week_and_say_so():
     kept = [*range(0, 30, 4), 30]  # outputs.every = 4 keeps 0, 4, ..., 28 and the last week
     weeks = choose_weeks([10, 30, 6], kept)
     assert [(w.asked, w.used) for w in weeks] == [(10, 8), (30, 30), (6, 4)]  # a tie goes to the earlier week
-    assert weeks[0].note(4) == (
-        "week 10 was not kept (outputs.every = 4); week 8, the nearest kept week, is used instead"
+    assert weeks[0].note(4, kept) == (
+        "week 10 was not kept (outputs.every = 4); week 8, the nearest kept week, is used instead "
+        "(choose from the kept weeks: 0, 4, 8, …, 28, 30)"
     )
-    assert weeks[1].note(4) is None
+    assert weeks[1].note(4, kept) is None
     assert [w.used for w in choose_weeks([], kept)] == [16, 30]  # middle (15, nearest kept 16) and end
     assert [w.used for w in choose_weeks([], [104])] == [104]  # final week only: one week, no note
-    note = choose_weeks([52], [104])[0].note("final")
-    assert note is not None and "only the final week" in note
+    note = choose_weeks([52], [104])[0].note("final", [104])
+    assert note is not None and "only the final week" in note and "choose from the kept weeks: 104" in note
+
+
+def test_a_week_beyond_the_sweep_is_said_to_be_beyond_it_not_unkept():
+    """Issue 12: --weeks 300 on a 104-week sweep said week 300 'was not kept (outputs.every = 4)'."""
+    kept = [*range(0, 104, 4), 104]
+    note = choose_weeks([300], kept)[0].note(4, kept)
+    assert note == (
+        "week 300 is outside the sweep, whose runs went from week 0 to week 104; week 104, the nearest, is used "
+        "instead (choose from the kept weeks: 0, 4, 8, …, 100, 104)"
+    )
+    assert "not kept" not in note
 
 
 def test_sentence_in_plain_words():
@@ -308,6 +321,8 @@ def test_sobol_report_from_a_tiny_real_sweep(tmp_path_factory):
     assert "Sobol indices" in text and "data:image/png;base64," in text and (page.parent / "sobol.svg").is_file()
     assert "late sharing (last quarter): most influential" in text
     assert not (page.parent / "effects.csv").exists()  # one scenario: nothing to compare against
+    # Issue 12: the polars line filtered week 52, which this sweep (16 weeks, the final one kept) does not have.
+    assert "== 16).collect()" in text and "== 52" not in text
 
 
 def test_windowed_outcomes_are_compared_with_the_baseline_over_the_same_weeks():
@@ -373,3 +388,54 @@ def test_a_manifest_of_the_wrong_shape_gives_one_line_and_no_report(tmp_path):
     result = invoke(tmp_path / "odd")
     assert result.exit_code == 1 and "not a kshare sweep's manifest" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "odd" / "report").exists()
+
+
+def test_over_time_captions_say_what_the_charts_draw_of_the_intervention_weeks(small):
+    """Issue 12: every over-time caption promised shaded intervention weeks; with several scenarios none were drawn."""
+    from sim.runner import figures
+    from sim.runner.report import _parameters, build
+
+    analysis = build(small)
+    params = _parameters(small, analysis)
+    drawn, shading = figures.draw(analysis, params)
+    assert shading["over_time_sharing_rate"] == figures.BARS  # blame_culture and recognition differ in their weeks
+    ax = drawn["over_time_sharing_rate"].axes[0]
+    bars = [patch for patch in ax.patches if patch.get_alpha() == 0.75]
+    assert len(bars) == 2  # one window each for blame_culture and recognition_programme, none for the baseline
+    text = analyse(small).read_text()
+    assert figures.BARS in html.unescape(text) and "Shaded" not in text
+    # One scenario with interventions: its weeks are shaded, and the caption says so.
+    only = {key: scenario for key, scenario in params.items() if key[0] == "recognition_programme"}
+    analysis.summary = analysis.summary[analysis.summary["scenario"] == "recognition_programme"]
+    drawn, shading = figures.draw(analysis, only)
+    assert shading["over_time_sharing_rate"] == figures.SHADED
+    assert "recognition programme" in [t.get_text() for t in drawn["over_time_sharing_rate"].axes[0].texts]
+
+
+def test_the_morris_chart_names_every_parameter():
+    """Issue 12: the scatter of mu* against sigma left about half its points unlabelled."""
+    from sim.runner import figures
+
+    names = [f"parameter_{k}" for k in range(12)]
+    table = pd.DataFrame(
+        {
+            "scenario": "baseline",
+            "outcome": "late_sharing_rate",
+            "parameter": names,
+            "mu_star": [0.1, 0.001, 0.0011, 0.0012, 0.0013, 0.002, 0.05, 0.0014, 0.0015, 0.02, 0.0016, 0.0017],
+            "mu_star_conf": 0.0005,
+            "sigma": [0.05, 0.001, 0.001, 0.001, 0.001, 0.001, 0.01, 0.001, 0.001, 0.01, 0.001, 0.001],
+        }
+    )
+    fig = figures._morris_chart(table)
+    shown = [label.get_text() for label in fig.axes[0].get_yticklabels()]
+    assert sorted(shown) == sorted(names) and shown[-1] == "parameter_0"  # every one, the most influential on top
+
+
+def test_half_width_is_the_t_intervals_over_replications_and_none_from_one():
+    from sim.runner.statistics import half_width
+
+    samples = np.array([[1.0, 10.0], [2.0, 10.0], [4.0, 10.0], [5.0, 10.0]])
+    expected = T_975_3 * samples[:, 0].std(ddof=1) / 2  # n = 4: sd / sqrt(4)
+    assert half_width(samples).tolist() == pytest.approx([expected, 0.0])
+    assert half_width(samples[:1]).tolist() == [0.0, 0.0]  # one replication: no width, the mean is still drawn

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -163,3 +164,90 @@ def test_ylim_fixes_the_charts_top_and_a_barter_run_draws_knowledge(tmp_path, mo
     barter.run()
     sim.plot.sharing_chart(barter.timeseries(), load_scenario("cowan_jonard"), tmp_path / "y.png", 1)
     assert [ax.get_ylabel() for ax in axes[-1]] == ["mean knowledge", "coefficient of variation"]
+
+
+def test_replications_run_consecutive_seeds_and_report_the_mean_with_its_interval(tmp_path):
+    from sim import simulate
+    from sim.runner.statistics import interval
+
+    out = tmp_path / "reps"
+    small = ["--employees", "120", "--weeks", "15", "--seed", "5", "--workers", "1"]
+    result = CliRunner().invoke(
+        main, ["run", "recognition_programme", *small, "--replications", "3", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "3 replications (seeds 5 to 7)" in result.output and "what to notice" in result.output
+    every = pd.read_parquet(out / "replications.parquet")
+    assert every.groupby("replication")["seed"].first().tolist() == [5, 6, 7]
+    runs = [simulate("recognition_programme", employees=120, weeks=15, seed=s)["sharing_rate"] for s in (5, 6, 7)]
+    for seed, rate in zip((5, 6, 7), runs):
+        assert every.loc[every["seed"] == seed, "sharing_rate"].tolist() == list(rate)
+    band = pd.read_parquet(out / "timeseries.parquet")
+    stacked = np.stack(runs)
+    low, high = interval(stacked.mean(axis=0), stacked.std(axis=0, ddof=1), 3)
+    np.testing.assert_allclose(band["sharing_rate"], stacked.mean(axis=0))
+    np.testing.assert_allclose(band["sharing_rate_low"], low)
+    np.testing.assert_allclose(band["sharing_rate_high"], high)
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["replications"]["n"] == 3 and summary["replications"]["seeds"] == [5, 6, 7]
+    assert summary["replications"]["reference"] is True and summary["kshare_version"]
+    assert summary["final"]["sharing_rate"]["mean"] == band["sharing_rate"].iloc[-1]
+    # A single run into the same folder replaces the whole set: no replications file is left beside it.
+    result = CliRunner().invoke(main, ["run", "recognition_programme", *small, "--out", str(out)])
+    assert result.exit_code == 0 and not (out / "replications.parquet").exists()
+
+
+def test_replications_are_checked_before_anything_runs(tmp_path):
+    for bad in ("0", "1001", "many"):
+        result = CliRunner().invoke(main, ["run", "baseline", "--replications", bad, "--out", str(tmp_path / "x")])
+        assert result.exit_code == 2 and "--replications" in result.output, result.output
+    result = CliRunner().invoke(main, ["run", "baseline", "--replications", "2", "--ensemble", "2"])
+    assert result.exit_code == 2 and "give one" in result.output
+    from sim.scenario import SEED_MAX
+
+    args = ["run", "baseline", "--replications", "3", "--seed", str(SEED_MAX), "--out", str(tmp_path / "y")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and f"at most {SEED_MAX - 2}" in result.output
+    assert not (tmp_path / "x").exists() and not (tmp_path / "y").exists()
+
+
+def test_replications_chart_draws_the_band_and_the_references_mean(tmp_path, monkeypatch):
+    import sim.output
+    from sim import load_scenario, simulate
+
+    seen = []
+    monkeypatch.setattr(sim.output, "sharing_chart", lambda *args, **kwargs: seen.append((args, kwargs)))
+    small = ["--employees", "120", "--weeks", "15", "--workers", "1", "--replications", "2"]
+    result = CliRunner().invoke(main, ["run", "recognition_programme", *small, "--out", str(tmp_path / "a")])
+    assert result.exit_code == 0, result.output
+    (_, _, _, first), kwargs = seen[-1]
+    seed = load_scenario("recognition_programme").seed  # the scenario's seed is the first replication's
+    assert first == seed and kwargs["runs"] == 2 and kwargs["band"] == "replications"
+    alone = [
+        simulate("recognition_programme", employees=120, weeks=15, seed=s, interventions=[])["sharing_rate"]
+        for s in (seed, seed + 1)
+    ]
+    np.testing.assert_allclose(kwargs["reference"], np.mean(alone, axis=0))
+    args = ["run", "recognition_programme", *small, "--no-reference", "--out", str(tmp_path / "b")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0 and seen[-1][1]["reference"] is None
+
+
+def test_barter_replications_draw_knowledge_with_its_band_and_record_each_runs_last_week(tmp_path, monkeypatch):
+    import matplotlib.pyplot as plt
+
+    axes = []
+    monkeypatch.setattr(plt.Figure, "savefig", lambda fig, path, *a, **k: (axes.append(fig.axes), path.touch()))
+    out = tmp_path / "barter"
+    args = ["run", "cowan_jonard", "--employees", "60", "--weeks", "30", "--replications", "2", "--workers", "1"]
+    result = CliRunner().invoke(main, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    top, bottom = axes[-1]
+    assert [top.get_ylabel(), bottom.get_ylabel()] == ["mean knowledge", "coefficient of variation"]
+    labels = [text.get_text() for text in top.get_legend().get_texts()]
+    assert labels == ["95 % interval of the mean", "mean of the runs"] and "seeds 1914–1915" in top.get_title(
+        loc="left"
+    )
+    summary = json.loads((out / "summary.json").read_text())
+    every = pd.read_parquet(out / "replications.parquet")
+    assert summary["replications"]["last_weeks"] == every.groupby("replication")["week"].max().tolist()

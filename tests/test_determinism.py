@@ -30,6 +30,6 @@ def test_different_seeds_differ():
 
 def test_scenario_seed_is_the_default():
     first = simulate("baseline", weeks=20, employees=100)
-    again = simulate("baseline", weeks=20, employees=100, seed=42)
-    assert first["seed"] == 42
+    again = simulate("baseline", weeks=20, employees=100, seed=8900)
+    assert first["seed"] == 8900  # the preset's seed, by its stated rule (sim.scenario_files.preset_seed)
     np.testing.assert_array_equal(first["sharing_rate"], again["sharing_rate"])

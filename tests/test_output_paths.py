@@ -251,3 +251,10 @@ def test_identical_runs_give_identical_files_except_the_summarys_time_and_comman
     summary_a, summary_b = (json.loads(s["summary.json"]) for s in (a, b))
     assert {k for k in summary_a if summary_a[k] != summary_b[k]} <= {"command", "created"}
     assert "created" in summary_a and b"created" not in a["timeseries.parquet"]
+
+
+def test_replications_need_room_for_every_runs_rows(tmp_path, monkeypatch):
+    monkeypatch.setattr(result_set, "free_space_for", lambda path: result_set.needed_bytes(130) + 1)
+    result_set.check_folder(tmp_path / "one", 130)  # one run fits
+    with pytest.raises(result_set.ResultSetError, match="1000 runs of 130 weeks need about 52"):
+        result_set.check_folder(tmp_path / "many", 130, 1000)

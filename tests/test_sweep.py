@@ -631,3 +631,25 @@ def test_too_little_free_space_is_refused_before_anything_is_written(experiment,
     assert "\n" not in str(caught.value) and not (tmp_path / "out").exists()
     monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 0, 10_000_000))
     assert run_sweep(experiment(), tmp_path / "out", workers=1).complete
+
+
+def test_runs_ran_and_done_add_up_when_ctrl_c_lands_between_saving_a_run_and_counting_it(
+    experiment, tmp_path, monkeypatch
+):
+    """Issue 12: a fresh sweep said 'ran 283 ... 284 of 400 done'; what this call ran is now what it added."""
+    original = sweep_module._Folder.log
+    seen = []
+
+    def log(folder, entry):
+        seen.append(entry["status"])
+        if seen.count("done") == 3 and entry["status"] == "done":
+            raise KeyboardInterrupt  # after the run's file is saved, before it is counted
+        original(folder, entry)
+
+    monkeypatch.setattr(sweep_module._Folder, "log", log)
+    out = tmp_path / "out"
+    first = run_sweep(experiment(), out, workers=1)
+    assert first.interrupted and first.done >= 3 and first.ran == first.done and first.before == 0
+    monkeypatch.undo()
+    second = run_sweep(experiment(), out, workers=1, resume=True)
+    assert second.complete and second.before == first.done and second.before + second.ran == second.done == 12

@@ -101,8 +101,9 @@ def analyse_sweep(
     outcomes = list(spec["analysis"]["outcomes"])
     by, baseline = keys(info), baseline_of(info)
     notes = _progress(info, runs)
-    chosen = choose_weeks(weeks if weeks is not None else spec["analysis"]["weeks"], weekly["week"].unique())
-    notes += [note for week in chosen if (note := week.note(spec["outputs"]["every"]))]
+    kept = weekly["week"].unique()
+    chosen = choose_weeks(weeks if weeks is not None else spec["analysis"]["weeks"], kept)
+    notes += [note for week in chosen if (note := week.note(spec["outputs"]["every"], kept))]
     table, measures = per_run(runs, weekly, outputs, [w.used for w in chosen], outcomes)
     factors = list(spec["vary"])
     effect_table = pd.DataFrame()

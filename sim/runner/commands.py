@@ -105,6 +105,7 @@ def sweep(
     click.echo(
         f"  {result.engine}: ran {result.ran:,} in {result.seconds:.1f} s ({rate:.1f} runs/s); "
         f"{result.done:,} of {result.planned:,} done"
+        + (f", {result.before:,} of them before this call" if result.before else "")
     )
     if result.failed:
         click.echo(

@@ -30,11 +30,29 @@ class Week:
     asked: int
     used: int
 
-    def note(self, every) -> str | None:
+    def note(self, every, kept) -> str | None:
+        """Why the week asked for is not the week used, and which weeks could be asked for instead."""
         if self.asked == self.used:
             return None
-        kept = "only the final week is kept" if every == "final" else f"outputs.every = {every}"
-        return f"week {self.asked} was not kept ({kept}); week {self.used}, the nearest kept week, is used instead"
+        weeks = sorted({int(w) for w in kept})
+        choices = f"choose from the kept weeks: {listed(weeks)}"
+        if not 0 <= self.asked <= weeks[-1]:  # every sweep keeps its last week
+            return (
+                f"week {self.asked} is outside the sweep, whose runs went from week 0 to week {weeks[-1]}; "
+                f"week {self.used}, the nearest, is used instead ({choices})"
+            )
+        why = "only the final week is kept" if every == "final" else f"outputs.every = {every}"
+        return (
+            f"week {self.asked} was not kept ({why}); week {self.used}, the nearest kept week, is used instead "
+            f"({choices})"
+        )
+
+
+def listed(weeks: list[int]) -> str:
+    """Weeks in a line a person reads: all of a few, else the first three and the last two."""
+    if len(weeks) <= 8:
+        return ", ".join(map(str, weeks))
+    return f"{', '.join(map(str, weeks[:3]))}, …, {', '.join(map(str, weeks[-2:]))}"
 
 
 def choose_weeks(asked: list[int], kept) -> list[Week]:

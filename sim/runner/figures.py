@@ -17,6 +17,7 @@ from typing import Any
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.artist import Artist
 from matplotlib.typing import RcKeyType
 
 from sim.plot import OKABE_ITO, shade_interventions, windows  # importing sim.plot selects the Agg backend
@@ -41,20 +42,29 @@ MAX_OVER_TIME = 8
 DPI = 120
 
 
-def draw(analysis: Analysis, parameters: dict[tuple, Scenario]) -> dict[str, plt.Figure]:
-    """Every chart the analysis has data for, by file name. ``parameters`` holds each group's scenario
-    as it ran, for the weeks its interventions run (none: no shading)."""
-    figures = {}
+#: What an over-time chart's caption says of the intervention weeks, by what the chart drew.
+SHADED = "Shaded: the weeks the scenario's interventions run."
+SHADED_PANELS = "Shaded: the weeks each panel's scenario runs its interventions."
+BARS = "Bars along the top: the weeks each scenario's interventions run, in the colour of its line."
+
+
+def draw(analysis: Analysis, parameters: dict[tuple, Scenario]) -> tuple[dict[str, plt.Figure], dict[str, str]]:
+    """Every chart the analysis has data for, by file name, and what each over-time chart shows of the
+    intervention weeks, for its caption (a caption must not promise shading the chart does not draw).
+    ``parameters`` holds each group's scenario as it ran, for the weeks its interventions run (none: no
+    shading)."""
+    figures, shading = {}, {}
     with plt.rc_context(STYLE):
         if analysis.summary["week"].nunique() > 1:
             for output in over_time_outputs(analysis):
-                figures[over_time_name(output)] = _over_time(analysis, output, parameters)
+                name = over_time_name(output)
+                figures[name], shading[name] = _over_time(analysis, output, parameters)
         if len(analysis.lead):
             figures["effects"] = _effects_chart(analysis)
         if analysis.indices is not None and len(analysis.indices.table):
             chart = _sobol_chart if analysis.indices.method == "sobol" else _morris_chart
             figures[analysis.indices.method] = chart(analysis.indices.table)
-    return figures
+    return figures, shading
 
 
 def over_time_outputs(analysis: Analysis) -> list[str]:
@@ -83,26 +93,49 @@ def _band(ax, frame: pd.DataFrame, factor: float, colour: str, label: str | None
     ax.plot(frame["week"], factor * frame["mean"], color=colour, lw=lw, label=label)
 
 
-def _over_time(analysis: Analysis, output: str, params: dict[tuple, Scenario]) -> plt.Figure:
+def _mark_windows(ax, groups, colours: dict[tuple, str], params: dict[tuple, Scenario], weeks: int) -> str:
+    """Show when the interventions of the scenarios on one axes run, and say how, for the caption: shaded
+    when they all run in the same weeks, else a bar per scenario along the top in its line's colour (one
+    shading per scenario would pile up where their weeks overlap)."""
+    shown = [key for key in groups if key in params and windows(params[key], weeks)]
+    if not shown:
+        return ""
+    spans = {tuple((start, end) for start, end, _ in windows(params[key], weeks)) for key in shown}
+    if len(spans) == 1:
+        shade_interventions(ax, params[shown[0]], weeks)
+        return SHADED
+    low, high = ax.get_ylim()
+    ax.set_ylim(low, high + (high - low) * 0.05 * len(shown))  # room for the bars above the lines
+    for row, key in enumerate(shown):
+        for start, end, _ in windows(params[key], weeks):
+            top = 1 - 0.045 * row
+            ax.axvspan(start, end, ymin=top - 0.03, ymax=top, color=colours[key], alpha=0.75, lw=0)
+    return BARS
+
+
+def _over_time(analysis: Analysis, output: str, params: dict[tuple, Scenario]) -> tuple[plt.Figure, str]:
     """Mean and 95 % interval of the mean over time: one axes for a few scenarios, else one panel per
-    scenario (and grid point) against the baseline, where fifteen overlapping bands would hide each other."""
+    scenario (and grid point) against the baseline, where fifteen overlapping bands would hide each other.
+    Also returns what the chart shows of the intervention weeks, for its caption."""
     data = analysis.summary[analysis.summary["output"] == output]
     groups = {k if isinstance(k, tuple) else (k,): g for k, g in data.groupby(analysis.keys, observed=True, sort=True)}
     factor, weeks = scale_of(output).factor, int(data["week"].max())
     if len(groups) <= 4 and "point" not in analysis.keys:
         fig, ax = plt.subplots(figsize=(9, 4.2), layout="constrained")
-        for number, (key, frame) in enumerate(groups.items()):
-            is_base = key[0] == analysis.baseline
-            _band(ax, frame, factor, BASE if is_base else LINES[number % len(LINES)], _label(analysis, key))
-        if len(groups) == 1 and next(iter(groups)) in params:
-            shade_interventions(ax, params[next(iter(groups))], weeks)
+        colours = {
+            key: BASE if key[0] == analysis.baseline else LINES[number % len(LINES)]
+            for number, key in enumerate(groups)
+        }
+        for key, frame in groups.items():
+            _band(ax, frame, factor, colours[key], _label(analysis, key))
+        shading = _mark_windows(ax, groups, colours, params, weeks)
         # Outside the axes: lines end wherever the runs take them, and a legend inside would cover some.
         fig.legend(loc="outside upper right", ncols=len(groups), frameon=False)
         _axes(ax, weeks)
         ax.set_xlabel("week")
         ax.set_ylabel(axis_label(output))
         ax.set_title(f"{noun(output)} over time: mean of the runs with its 95 % interval", loc="left")
-        return fig
+        return fig, shading
     others = ([k for k in groups if k[0] != analysis.baseline] or list(groups))[:MAX_PANELS]
     cols = min(len(others), 3 if len(others) <= 9 else 4)
     rows = math.ceil(len(others) / cols)
@@ -115,10 +148,12 @@ def _over_time(analysis: Analysis, output: str, params: dict[tuple, Scenario]) -
         layout="constrained",
         squeeze=False,
     )
+    shaded = False
     for ax, key in zip(axes.flat, others):
         reference = groups.get((analysis.baseline, *key[1:])) if key[0] != analysis.baseline else None
         for start, end, _ in windows(params[key], weeks) if key in params else []:
             ax.axvspan(start, end, color=WINDOW, alpha=0.13, lw=0)
+            shaded = True
         if reference is not None:
             _band(ax, reference, factor, BASE, None, lw=1.1)
         _band(ax, groups[key], factor, SCENARIO, None)
@@ -128,19 +163,13 @@ def _over_time(analysis: Analysis, output: str, params: dict[tuple, Scenario]) -
         ax.set_visible(False)
     fig.supxlabel("week")
     fig.supylabel(axis_label(output))
-    handles = [
-        plt.Line2D([], [], color=BASE, lw=1.1),
-        plt.Line2D([], [], color=SCENARIO, lw=1.6),
-        plt.Rectangle((0, 0), 1, 1, color=WINDOW, alpha=0.25, lw=0),
-    ]
-    fig.legend(
-        handles,
-        [f"{analysis.baseline} (mean, 95 % interval)", "scenario (mean, 95 % interval)", "weeks its interventions run"],
-        loc="outside upper center",
-        ncols=3,
-        frameon=False,
-    )
-    return fig
+    handles: list[Artist] = [plt.Line2D([], [], color=BASE, lw=1.1), plt.Line2D([], [], color=SCENARIO, lw=1.6)]
+    labels = [f"{analysis.baseline} (mean, 95 % interval)", "scenario (mean, 95 % interval)"]
+    if shaded:
+        handles.append(plt.Rectangle((0, 0), 1, 1, color=WINDOW, alpha=0.25, lw=0))
+        labels.append("weeks its interventions run")
+    fig.legend(handles, labels, loc="outside upper center", ncols=len(labels), frameon=False)
+    return fig, SHADED_PANELS if shaded else ""
 
 
 def _axes(ax, weeks: int) -> None:
@@ -232,43 +261,31 @@ def _sobol_chart(table: pd.DataFrame):
 
 
 def _morris_chart(table: pd.DataFrame):
-    """mu* (how much) against sigma (how unevenly: interactions, non-linearity), per outcome."""
-    fig, panels = _panels(table, 4.4, 3.8)
+    """μ* (how much) with its interval, and σ (how unevenly: interactions, non-linearity), one row per parameter
+    ordered by μ*, so that every parameter is named: a scatter of μ* against σ left half its points unlabelled
+    where they crowded near the origin."""
+    names = list(dict.fromkeys(table["parameter"]))
+    fig, panels = _panels(table, 4.6, max(2.6, 1.1 + 0.3 * len(names)))
     for ax, (scenario, outcome) in panels:
-        rows = table[(table["scenario"] == scenario) & (table["outcome"] == outcome)]
+        rows = table[(table["scenario"] == scenario) & (table["outcome"] == outcome)].sort_values("mu_star")
         factor = scale_of(outcome).factor
-        x, y, err = (factor * rows[c].to_numpy(float) for c in ("mu_star", "sigma", "mu_star_conf"))
-        right, top = float(np.nanmax(x + err)) * 1.08, float(np.nanmax(y)) * 1.3
-        ax.plot([0, right], [0, right], color="#888888", lw=0.8, ls="--", label="σ = μ*")
-        ax.errorbar(x, y, xerr=err, fmt="o", color=OKABE_ITO[4], ecolor="#88A9C9", ms=4, lw=0.9, capsize=1.5)
-        _label_points(ax, rows["parameter"].tolist(), x, y, (right, top))
-        ax.set_xlim(0, right)
-        ax.set_ylim(0, top)
-        ax.set_xlabel(f"μ*: mean |elementary effect|\n({per_range(outcome)})")
-        ax.set_ylabel(f"σ of the effects ({per_range(outcome)})")
+        mu, sigma, err = (factor * rows[c].to_numpy(float) for c in ("mu_star", "sigma", "mu_star_conf"))
+        y = np.arange(len(rows))
+        ax.errorbar(mu, y, xerr=err, fmt="o", color=OKABE_ITO[4], ecolor="#88A9C9", ms=5, lw=1.2, capsize=2,
+                    label="μ*: mean |elementary effect|, 95 % interval")  # fmt: skip
+        ax.plot(sigma, y, "D", mfc="none", mec=OKABE_ITO[5], ms=5, mew=1.2, ls="none", label="σ of the effects")
+        ax.set_yticks(y, rows["parameter"])
+        ax.set_ylim(-0.6, len(rows) - 0.4)
+        right = float(np.nanmax(np.concatenate([mu + err, sigma]))) * 1.08 or 1.0
+        ax.set_xlim(-0.02 * right, right)  # a point at zero is drawn whole
+        ax.set_xlabel(f"effect ({per_range(outcome)})")  # the title names the outcome
         ax.set_title(f"{noun(outcome)}" + (f"\n{scenario}" if table["scenario"].nunique() > 1 else ""), loc="left")
-        ax.legend(loc="upper left", frameon=False, fontsize=8)
-        ax.grid(alpha=0.3, lw=0.5)
+        ax.grid(axis="x", alpha=0.3, lw=0.5)
+    columns = len({outcome for _, (_, outcome) in panels})
+    fig.legend(
+        *panels[0][0].get_legend_handles_labels(), loc="outside upper left", ncols=min(2, columns), frameon=False
+    )
     return fig
-
-
-def _label_points(ax, names: list[str], x: np.ndarray, y: np.ndarray, size: tuple[float, float]) -> None:
-    """Name the most influential points, skipping any whose label would run into one already placed."""
-    fx, fy = x / size[0], y / size[1]  # as fractions of the axes, where label sizes are known
-    placed: list[int] = []
-    for index in np.argsort(-x):
-        if len(placed) == 8 or any(abs(fx[index] - fx[i]) < 0.22 and abs(fy[index] - fy[i]) < 0.06 for i in placed):
-            continue
-        placed.append(index)
-        right = fx[index] > 0.7
-        ax.annotate(
-            names[index],
-            (x[index], y[index]),
-            xytext=(-4 if right else 4, 3),
-            textcoords="offset points",
-            fontsize=7.5,
-            ha="right" if right else "left",
-        )
 
 
 def save(fig: plt.Figure, stem: Path, formats) -> bytes:

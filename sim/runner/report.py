@@ -31,6 +31,8 @@ from sim.runner.worker import provenance_of
 from sim.scenario import Scenario
 
 FORMATS = ("png", "svg", "pdf")
+#: The caption of every chart over time; what it shows of the intervention weeks is added per chart.
+OVER_TIME = "Mean over the runs with its 95 % interval (the uncertainty of the mean, not the spread of single runs)."
 MAX_HTML_ROWS = 60
 PAGES = Environment(
     loader=PackageLoader("sim.runner", "templates"),
@@ -145,11 +147,11 @@ def write(analysis: Analysis, out: str | Path, report_dir: str | Path | None = N
         if shown is not None:
             (folder / f"{name}.md").write_text(shown.to_markdown(index=False) + "\n", encoding="utf-8")
             written.append(f"{name}.md")
-    drawn = charts.draw(analysis, _parameters(out, analysis))
+    drawn, shading = charts.draw(analysis, _parameters(out, analysis))
     figures = {name: charts.save(fig, folder / name, formats) for name, fig in drawn.items()}
     written += [f"{name}.{fmt}" for name in figures for fmt in formats]
     page = folder / "report.html"
-    page.write_text(_html(analysis, out, folder, tables, figures, sorted(written)), encoding="utf-8")
+    page.write_text(_html(analysis, out, folder, tables, figures, sorted(written), shading), encoding="utf-8")
     return page
 
 
@@ -272,7 +274,13 @@ def _shown_morris(frame: pd.DataFrame) -> pd.DataFrame:
 
 # ------------------------------------------------------------------- HTML
 def _html(
-    analysis: Analysis, out: Path, folder: Path, tables: dict, figures: dict[str, bytes], files: list[str]
+    analysis: Analysis,
+    out: Path,
+    folder: Path,
+    tables: dict,
+    figures: dict[str, bytes],
+    files: list[str],
+    shading: dict[str, str],
 ) -> str:
     """The page: what to show is chosen here, how it reads is in ``templates/report.html.j2``."""
     spec, indices, lead = analysis.info["experiment"], analysis.indices, analysis.lead
@@ -290,10 +298,15 @@ def _html(
         files=files,
         figures=pngs,
         baseline=analysis.baseline,
+        last_week=int(analysis.summary["week"].max()),  # kept by every sweep, however few weeks it keeps
         lead=_lead(analysis) if len(lead) else None,
         methods=sorted(set(lead["method"])) if len(lead) else [],
         effects_table=_table(_shown_effects(lead)) if len(lead) else None,
-        over_time=[(noun(output), charts.over_time_name(output)) for output in drawn],
+        over_time=[
+            (noun(output), name, f"{OVER_TIME} {shading.get(name, '')}".strip())
+            for output in drawn
+            for name in [charts.over_time_name(output)]
+        ],
         not_drawn=[noun(output) for output in analysis.outputs if output not in drawn] if drawn else [],
         indices=indices,
         ranking=ranking(indices) if indices is not None and len(indices.table) else [],

@@ -29,6 +29,21 @@ def interval(mean, sd, n, level: float = LEVEL):
     return mean - half, mean + half
 
 
+def half_width(samples, level: float = LEVEL) -> np.ndarray:
+    """Half the Student-t interval of the mean over the first axis (replications), elementwise over the rest.
+
+    The interval says how well the replications pin the mean down, so it narrows as they grow, unlike the
+    spread of the runs themselves. With one replication there is nothing to estimate it from and it has no
+    width, so that a chart still draws the mean.
+    """
+    samples = np.asarray(samples, dtype=float)
+    n = samples.shape[0]
+    if n < 2:
+        return np.zeros(samples.shape[1:])
+    _, high = interval(0.0, samples.std(axis=0, ddof=1), n, level)
+    return high
+
+
 def describe(frame: pd.DataFrame, by: list[str], values: list[str], name: str = "output") -> pd.DataFrame:
     """n, mean, sd and 95 % interval of each value column within each group, one row per group and column."""
     long = frame.melt(id_vars=by, value_vars=values, var_name=name).dropna(subset=["value"])

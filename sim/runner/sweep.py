@@ -76,6 +76,8 @@ class SweepResult:
     planned: int
     done: int
     failed: list[str]
+    #: Runs this invocation finished: ``done`` less those already done before it (``before``), counted from the
+    #: same set, so the two always add up, even when Ctrl-C lands between saving a run and counting it.
     ran: int
     seconds: float
     engine: str
@@ -84,6 +86,8 @@ class SweepResult:
     signal: int = signal.SIGINT
     #: Run files found bad on --resume (run id -> why), moved to ``rejected/`` and run again.
     rejected: dict[str, str] = field(default_factory=dict)
+    #: Runs already done when this invocation started (by an earlier one that ``--resume`` continues).
+    before: int = 0
 
     @property
     def complete(self) -> bool:
@@ -189,6 +193,7 @@ def _sweep(folder: _Folder, engine: Engine, runner, progress: bool | None) -> Sw
         try:
             folder.prepare()
             todo = [spec for spec in runs if spec.run_id not in folder.done]
+            before = len(folder.done)
             folder.write_manifest(engine.describe(), "running")
             loop = _Loop(engine, folder, runner, folder.experiment.definition.retries, progress)
         except KeyboardInterrupt as stop:
@@ -210,12 +215,13 @@ def _sweep(folder: _Folder, engine: Engine, runner, progress: bool | None) -> Sw
         len(runs),
         len(folder.done),
         sorted(loop.failed),
-        loop.ran,
+        len(folder.done) - before,
         time.perf_counter() - started,
         engine.describe(),
         loop.interrupted,
         signal.SIGTERM if isinstance(stopped, Terminated) else signal.SIGINT,
         dict(folder.rejected),
+        before,
     )
 
 
@@ -450,7 +456,6 @@ class _Loop:
         self.max_attempts = retries + 1
         self.attempts: dict[str, int] = {}
         self.failed: set[str] = set()
-        self.ran = 0
         self.interrupted = False
         self.inflight: dict = {}
         self.generation = 0
@@ -547,7 +552,6 @@ class _Loop:
             }
         )
         self.failed.discard(spec.run_id)
-        self.ran += 1
         self.bar.update()
 
     def _fail(self, spec: RunSpec, error: str, retry, seconds: float | None = None) -> None:
