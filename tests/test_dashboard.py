@@ -27,7 +27,7 @@ from sim.dashboard.explain import why
 from sim.dashboard.session import Run, baseline_of
 from sim.dashboard.state import Dashboard
 from sim.dashboard.views import DemoView, EmployeePanel, LiveView
-from sim.scenario_files import load_scenario, preset_names, with_overrides
+from sim.scenario_files import load_scenario, preset_names, preset_seed, with_overrides
 
 JPEG = b"\xff\xd8\xff"  # live frames are JPEG; downloads are PNG
 BAD_FILE = """name = "our_org"
@@ -482,7 +482,7 @@ def test_the_run_line_follows_a_new_run_made_at_week_0():
 
     dash = small("recognition_programme")
     _box, rc = solara.render(RunControls(dash), handle_error=False)
-    assert "Week 0 of 130" in line(rc) and "seed 42" in line(rc)
+    assert "Week 0 of 130" in line(rc) and f"seed {preset_seed('recognition_programme')}" in line(rc)
     dash.load_preset("baseline")
     assert "Week 0 of 104" in line(rc)
     assert dash.apply(seed=7, employees=300)
