@@ -274,20 +274,26 @@ class NetworkChart(LiveChart):
         # The picture: square cells, as large as the area under the header allows, centred across.
         area_w, area_h = _plot_area(width, height, font, not layout.per_person)
         margin = 0.15  # cells, so that the departments' boxes are not cut at the edge
-        span_x, span_y = layout.columns + 2 * margin, layout.rows + 2 * margin
-        self.scale = min(area_w / span_x, area_h / span_y)  # pixels per cell
+        # The band above the first shelf is a whole row, far more than its labels need when cells are
+        # large: the picture starts just above the labels, wherever that falls in the band.
+        label = 1.25 * small * _PX + 3 if len(layout.department_box) <= _LABELLED_DEPARTMENTS else 3
+        first = -margin
+        for _ in range(3):  # the scale depends on the top and the top, in cells, on the scale
+            span_x, span_y = layout.columns + 2 * margin, layout.rows + margin - first
+            self.scale = min(area_w / span_x, area_h / span_y)  # pixels per cell
+            first = max(-margin, layout.band - 0.15 - label / self.scale)
+        span_y = layout.rows + margin - first
         axes_w, axes_h = span_x * self.scale, span_y * self.scale
-        left = (fig_w - axes_w) / 2
-        top = header_px
+        left = self._left = (fig_w - axes_w) / 2
         #: Axes rectangle in figure fractions, and the data limits (x0, x1, y at the bottom, y at the top):
         #: a click maps through them to the layout's coordinates without drawing the figure.
-        self.AXES = (left / fig_w, 1 - (top + axes_h) / fig_h, axes_w / fig_w, axes_h / fig_h)
-        self.limits = (-margin, layout.columns + margin, layout.rows + margin, -margin)
+        self.AXES = (left / fig_w, 1 - (header_px + axes_h) / fig_h, axes_w / fig_w, axes_h / fig_h)
+        self.limits = (-margin, layout.columns + margin, layout.rows + margin, first)
         ax = fig.add_axes(self.AXES)
         ax.set_axis_off()
         ax.set_xlim(self.limits[0], self.limits[1])
         ax.set_ylim(self.limits[2], self.limits[3])
-        self._department_boxes(ax, layout, small)
+        self._department_boxes(ax, layout, small, fig_w)
 
         self.title = fig.text(_EDGE / fig_w, 1 - pad / fig_h, " ", fontsize=font, va="top", ha="left")
         changing: list[Any] = [self.title]
@@ -311,7 +317,7 @@ class NetworkChart(LiveChart):
         w, _, _ = self._renderer.get_text_width_height_descent(text, FontProperties(size=size), ismath=False)
         return w
 
-    def _department_boxes(self, ax, layout: Layout, small: float) -> None:
+    def _department_boxes(self, ax, layout: Layout, small: float, width: float) -> None:
         """A grey box behind each department and, if there are not too many, its name above it: in full
         where it fits above the block, else abbreviated, else the number alone."""
         labelled = len(layout.department_box) <= _LABELLED_DEPARTMENTS
@@ -328,7 +334,9 @@ class NetworkChart(LiveChart):
                 )
             )
             if labelled:
-                room = (x1 - x0 + 1) * self.scale - 0.6 * small * _PX  # to the next block's label, less a space
+                # To the next block's label less a space, and for the last block of a shelf, to the edge.
+                start = self._left + (x0 - 0.1 - self.limits[0]) * self.scale
+                room = min((x1 - x0 + 1) * self.scale - 0.6 * small * _PX, width - _EDGE / 2 - start)
                 words = (f"department {department}", f"dept {department}", f"{department}")
                 label = next((w for w in words if self._width(w, small) <= room), words[-1])
                 ax.text(x0 - 0.1, y0 - 0.15, label, fontsize=small, color="#333333", va="bottom", ha="left")
