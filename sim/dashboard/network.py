@@ -318,10 +318,10 @@ class NetworkChart(LiveChart):
         return w
 
     def _department_boxes(self, ax, layout: Layout, small: float, width: float) -> None:
-        """A grey box behind each department and, if there are not too many, its name above it: in full
-        where it fits above the block, else abbreviated, else the number alone."""
-        labelled = len(layout.department_box) <= _LABELLED_DEPARTMENTS
-        for department, x0, y0, x1, y1 in layout.department_box:
+        """A grey box behind each department and, if there are not too many, its name above it: in full if
+        every name fits above its block, else all abbreviated, else all as numbers; one form for all, so
+        that the eye reads them as one series."""
+        for _, x0, y0, x1, y1 in layout.department_box:
             ax.add_patch(
                 Rectangle(
                     (x0 - 0.1, y0 - 0.1),
@@ -333,13 +333,26 @@ class NetworkChart(LiveChart):
                     zorder=0,
                 )
             )
-            if labelled:
-                # To the next block's label less a space, and for the last block of a shelf, to the edge.
-                start = self._left + (x0 - 0.1 - self.limits[0]) * self.scale
-                room = min((x1 - x0 + 1) * self.scale - 0.6 * small * _PX, width - _EDGE / 2 - start)
-                words = (f"department {department}", f"dept {department}", f"{department}")
-                label = next((w for w in words if self._width(w, small) <= room), words[-1])
-                ax.text(x0 - 0.1, y0 - 0.15, label, fontsize=small, color="#333333", va="bottom", ha="left")
+        if len(layout.department_box) > _LABELLED_DEPARTMENTS:
+            return
+        rooms = []
+        for _, x0, _, x1, _ in layout.department_box:
+            # To the next block's label less a space, and for the last block of a shelf, to the edge.
+            start = self._left + (x0 - 0.1 - self.limits[0]) * self.scale
+            rooms.append(min((x1 - x0 + 1) * self.scale - 0.6 * small * _PX, width - _EDGE / 2 - start))
+        forms = ("department {}", "dept {}", "{}")
+        form = next(
+            (
+                f
+                for f in forms
+                if all(self._width(f.format(box[0]), small) <= room for box, room in zip(layout.department_box, rooms))
+            ),
+            forms[-1],
+        )
+        for department, x0, y0, _, _ in layout.department_box:
+            ax.text(
+                x0 - 0.1, y0 - 0.15, form.format(department), fontsize=small, color="#333333", va="bottom", ha="left"
+            )
 
     def _people(self, fig, ax, org, small: float, row_mid: float) -> list[Any]:
         """Dots, lines to managers and the legend; returns the artists that change each week."""
