@@ -189,3 +189,20 @@ def test_alt_text_gives_this_weeks_figures():
     assert f"week {m.week}:" in text
     assert f"{counts[0]} active, {counts[1]} lapsed, {counts[2]} never shared." in text
     assert counts.sum() == 500
+
+
+@pytest.mark.parametrize("demo", [False, True])
+def test_the_dashboard_selects_on_a_click_on_a_dot_and_keeps_the_selection_on_a_miss(demo):
+    from sim.dashboard.state import Dashboard
+
+    dash = Dashboard("baseline")
+    assert dash.apply(employees=400, departments=6)
+    dash.demo.value = demo
+    dash.step()
+    c = dash._network()
+    assert c.layout.xy is not None
+    dash.pick(*fraction(c, *c.layout.xy[42]))
+    assert dash.selected.value == 42
+    _, _, y0, x1, y1 = c.layout.department_box[0]
+    dash.pick(*fraction(c, x1 + 0.5, (y0 + y1) / 2))  # the gap after the first department
+    assert dash.selected.value == 42

@@ -302,7 +302,7 @@ class NetworkChart(LiveChart):
             changing += self._people(fig, ax, org, small, row_mid)
             hint = "Click someone to see why."
         else:
-            changing += self._teams(fig, ax, layout, small, pad, title_px, row_px)
+            changing += self._teams(fig, ax, layout, small, pad + title_px + pad)
             row_mid = 1 - (pad + title_px + pad + 0.4 * small * _PX) / fig_h  # level with the colour bar
             hint = "Click a team to see its manager."
         # The hint sits at the right of the legend's row when it fits there; it is left out of downloads.
@@ -417,8 +417,8 @@ class NetworkChart(LiveChart):
         changing.append(self.ring)
         return changing
 
-    def _teams(self, fig, ax, layout: Layout, small: float, pad: float, title_px: float, row_px: float) -> list[Any]:
-        """The image of teams and its colour bar; returns the artists that change each week."""
+    def _teams(self, fig, ax, layout: Layout, small: float, bar_top: float) -> list[Any]:
+        """The mesh of teams and its colour bar ``bar_top`` pixels down; returns the artists that change each week."""
         fig_w, fig_h = fig.bbox.width, fig.bbox.height
         self.grid = np.full((layout.rows, layout.columns), np.nan)
         # A mesh of cells, not an image: an image is stretched to the picture's pixels and each pixel
@@ -431,7 +431,6 @@ class NetworkChart(LiveChart):
         label = "Share of each team active:"
         label_w = self._width(label, small)
         bar_h = 0.8 * small * _PX
-        bar_top = pad + title_px + pad
         bar_left = _EDGE + label_w + 0.8 * small * _PX
         bar_w = min(0.3 * fig_w, 22 * small * _PX)
         fig.text(_EDGE / fig_w, 1 - (bar_top + bar_h / 2) / fig_h, label, fontsize=small, va="center", ha="left")
