@@ -6,6 +6,7 @@ check the drawn pixels, so that a mapping that disagreed with the picture fails.
 """
 
 from functools import cache
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -128,6 +129,20 @@ def test_the_selected_employees_team_is_framed_and_nothing_else_changes(size):
     assert rows.min() >= top * height - reach and rows.max() <= bottom * height + reach
     # Deselected, the picture is as before.
     assert np.abs(pixels(c.update(m, None)) - plain).max() <= 30
+
+
+def test_a_click_on_a_team_frames_that_team_even_if_its_manager_belongs_to_another():
+    # Employee 0 leads team 0 and team 1's manager, employee 1, sits in team 0: a click on team 1's cell
+    # selects employee 1, and the frame must go round team 1, the cell clicked, not employee 1's own.
+    org = SimpleNamespace(team=np.array([0, 0, 1, 1, 1]), team_manager=np.array([0, 1]))
+    assert network._team_shown(org, 1) == 1
+    assert network._team_shown(org, 0) == 0 and network._team_shown(org, 3) == 1
+    c = chart(6000, 12)
+    m = model(6000, 12)
+    column, row = c.layout.team_cell[9]
+    picked = c.pick(m.org, *fraction(c, column + 0.5, row + 0.5))
+    c.update(m, picked)
+    assert c.frames[0].get_visible() and c.frames[0].get_bbox().contains(column + 0.5, row + 0.5)
 
 
 # ----------------------------------------------------------------- a clean layout

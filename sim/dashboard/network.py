@@ -251,6 +251,16 @@ def layout_for(model, size: Size = NORMAL_SIZE) -> Layout:
     return layout
 
 
+def _team_shown(org, employee: int) -> int:
+    """The team to frame for ``employee``: the one a click selected them by, the team they lead, if they
+    lead one but belong to another; their own otherwise."""
+    own = int(org.team[employee])
+    if org.team_manager[own] == employee:
+        return own
+    led = np.flatnonzero(org.team_manager == employee)
+    return int(led[0]) if len(led) else own
+
+
 class NetworkChart(LiveChart):
     """The network of one run: the static picture drawn once, colours and the selection redrawn each week."""
 
@@ -470,7 +480,9 @@ class NetworkChart(LiveChart):
             self.image.set_array(np.ma.masked_invalid(self.grid))  # no team there: not drawn
             # Drawn a little outside the cell, so that the cell's own colour stays in view.
             out = 2.5 / self.scale
-            column, row = self.layout.team_cell[org.team[selected]] if chosen else (np.nan, np.nan)
+            column, row = (
+                self.layout.team_cell[_team_shown(org, selected)] if selected is not None and chosen else (np.nan,) * 2
+            )
             for frame, grow in zip(self.frames, (out, out * 0.35)):
                 frame.set_visible(chosen)  # not drawn at all when nobody is selected
                 frame.set_xy((column - grow, row - grow))
