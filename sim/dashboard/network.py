@@ -284,15 +284,16 @@ class NetworkChart(LiveChart):
         # The picture: square cells, as large as the area under the header allows, centred across.
         area_w, area_h = _plot_area(width, height, font, not layout.per_person)
         margin = 0.15  # cells, so that the departments' boxes are not cut at the edge
-        # The band above the first shelf is a whole row, far more than its labels need when cells are
-        # large: the picture starts just above the labels, wherever that falls in the band.
-        label = 1.25 * small * _PX + 3 if len(layout.department_box) <= _LABELLED_DEPARTMENTS else 3
+        # The band above the first shelf is whole rows, far more than its labels need when cells are large
+        # and a little less when they are small: the picture starts a few pixels above the first labels.
+        label = 1.25 * small * _PX + 6 if len(layout.department_box) <= _LABELLED_DEPARTMENTS else 3
         first = -margin
-        for _ in range(3):  # the scale depends on the top and the top, in cells, on the scale
-            span_x, span_y = layout.columns + 2 * margin, layout.rows + margin - first
-            self.scale = min(area_w / span_x, area_h / span_y)  # pixels per cell
-            first = max(-margin, layout.band - 0.15 - label / self.scale)
+        span_x = layout.columns + 2 * margin
+        for _ in range(4):  # the scale depends on the top and the top, in cells, on the scale
+            self.scale = min(area_w / span_x, area_h / (layout.rows + margin - first))  # pixels per cell
+            first = layout.band - 0.15 - label / self.scale
         span_y = layout.rows + margin - first
+        self.scale = min(area_w / span_x, area_h / span_y)
         axes_w, axes_h = span_x * self.scale, span_y * self.scale
         left = self._left = (fig_w - axes_w) / 2
         #: Axes rectangle in figure fractions, and the data limits (x0, x1, y at the bottom, y at the top):
