@@ -42,6 +42,10 @@ def test_comparison_gives_mean_band_and_words():
     assert result.sentences[0].startswith("recognition against baseline: ")
     assert "points of sharing at week 30" in result.sentences[0]
     assert list(result.table().columns)[:4] == ["week", "baseline mean", "baseline low95", "baseline high95"]
+    # It states its own size, from the settings it ran with.
+    assert result.size == "at 120 employees for 60 weeks"
+    assert result.settings == "baseline and recognition, 3 runs each at 120 employees for 60 weeks, seeds 1–3"
+    assert result.file_stem() == "comparison_baseline_vs_recognition_3runs_seed1"
 
 
 def test_difference_in_words_mentions_what_lasts_after_the_programme():
@@ -55,6 +59,10 @@ def test_difference_in_words_mentions_what_lasts_after_the_programme():
     assert text == (
         "recognition against no programme: +18 points of sharing at week 52, "
         "still +9 one year after the programme ended (week 112)."
+    )
+    # The unit goes with the first figure whatever weeks are kept: here no chosen week is within the run.
+    assert compare.describe(reference, other, [140], 130) == (
+        "recognition against no programme: +9 points of sharing one year after the programme ended (week 112)."
     )
     # A negative event is not a programme: the sentence says what ended.
     blamed = compare.Item("blame", load_scenario("blame_culture", weeks=130), 0.40 - lifted)  # ends at week 26
@@ -91,6 +99,7 @@ def test_comparison_over_posterior_draws_pairs_every_scenario_on_the_same_draw(p
         alone = compare.one_run(with_overrides(load_scenario("baseline", employees=150, weeks=20), drawn), seed)
         assert np.array_equal(alone, result.items[0].runs[r])
     assert "3 posterior draws (parameter uncertainty and chance)" in result.basis
+    assert result.file_stem() == "comparison_a_vs_b_3draws_seed4"
 
 
 def test_posterior_draws_change_the_comparison_and_repeat_with_the_same_seed(posterior_file):

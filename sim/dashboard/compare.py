@@ -30,6 +30,7 @@ from sim.calibration.posterior import Posterior, PosteriorError, load_posterior
 from sim.dashboard.charts import smooth
 from sim.dashboard.choices import EVENTS
 from sim.ensemble import draws_and_seeds
+from sim.files import clean_stem
 from sim.model import KnowledgeSharingModel
 from sim.runner.statistics import interval
 from sim.scenario import Scenario
@@ -76,6 +77,31 @@ class Result:
     posterior: str = ""
 
     @property
+    def labels(self) -> list[str]:
+        return [item.label for item in self.items]
+
+    @property
+    def last_week(self) -> int:
+        return int(self.weeks[-1])
+
+    @property
+    def size(self) -> str:
+        """The organisation every run had, from the settings used: "at 5,000 employees for 104 weeks"."""
+        return f"at {self.employees:,} employees for {self.last_week} weeks"
+
+    @property
+    def settings(self) -> str:
+        """What this comparison was run with, for its caption: the form may since say otherwise."""
+        seeds = f"seed {self.seeds[0]}" if len(self.seeds) == 1 else f"seeds {self.seeds[0]}–{self.seeds[-1]}"
+        runs = f"{self.replications} run{'s' if self.replications != 1 else ''} each"
+        return f"{_and(self.labels)}, {runs} {self.size}, {seeds}"
+
+    def file_stem(self) -> str:
+        """A file name saying what was compared, so that a saved chart is not taken for the live run's."""
+        runs = f"{self.replications}{'draws' if self.draws else 'runs'}"
+        return f"{clean_stem('comparison_' + '_vs_'.join(self.labels))}_{runs}_seed{self.seeds[0]}"
+
+    @property
     def runs_over(self) -> str:
         """What the replications differ by: "5 posterior draws" or "5 seeds"."""
         return f"{self.replications} {'posterior draws' if self.draws else 'seeds'}"
@@ -100,6 +126,10 @@ class Result:
             columns[f"{item.label} low95"] = item.low
             columns[f"{item.label} high95"] = item.high
         return pd.DataFrame(columns)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _half_width(samples: np.ndarray) -> np.ndarray:
@@ -134,36 +164,36 @@ def _points(value: float) -> str:
 def describe(reference: Item, other: Item, chosen_weeks: list[int], weeks: int, noise: str = "chance") -> str:
     """The difference between two scenarios in words, in percentage points of the share of employees sharing.
 
+    The unit goes with the first figure, whichever weeks are kept: a sentence that
+    starts "+9 one year after ..." would leave the reader guessing what +9 counts.
     ``noise`` names what the interval covers: "chance" over seeds, "the uncertainty" over posterior draws.
     """
     diff = 100 * (other.runs - reference.runs)
     half = _half_width(diff)
     mean = diff.mean(axis=0)
-    parts: list[str] = []
-    for week in chosen_weeks:
-        if week > weeks:
-            continue
-        clear = abs(mean[week]) > half[week]
-        unit = " points of sharing" if not parts else ""
-        text = f"{_points(mean[week])}{unit} at week {week}"
-        if not clear:
-            text += f" (within {noise})"
-        parts.append(text)
+    parts: list[tuple[str, str]] = []  # (the signed figure, the words after it)
+    kept = [week for week in chosen_weeks if 0 <= week <= weeks]
+    for week in kept:
+        rest = f" at week {week}"
+        if not abs(mean[week]) > half[week]:
+            rest += f" (within {noise})"
+        parts.append((_points(mean[week]), rest))
     end = programme_end(other.scenario)
-    if end is not None and end + YEAR <= weeks and end + YEAR not in chosen_weeks:
+    if end is not None and end + YEAR <= weeks and end + YEAR not in kept:
         later = mean[end + YEAR]
-        first = next((mean[w] for w in chosen_weeks if w <= weeks), None)
+        first = mean[kept[0]] if kept else None
         still = "still " if first is not None and np.sign(first) == np.sign(round(later)) != 0 else ""
         # A blame incident or a workload spike is not a programme: say what ended.
         events = all(item.type in EVENTS for item in other.scenario.interventions)
         what = "the event" if events else "the programme"
-        text = f"{still}{_points(later)} one year after {what} ended (week {end + YEAR})"
+        rest = f" one year after {what} ended (week {end + YEAR})"
         if abs(later) <= half[end + YEAR]:
-            text += f", within {noise}"
-        parts.append(text)
+            rest += f", within {noise}"
+        parts.append((f"{still}{_points(later)}", rest))
     if not parts:
         return f"{other.label} against {reference.label}: no week chosen within the {weeks} weeks."
-    return f"{other.label} against {reference.label}: " + ", ".join(parts) + "."
+    said = [figure + (" points of sharing" if n == 0 else "") + rest for n, (figure, rest) in enumerate(parts)]
+    return f"{other.label} against {reference.label}: " + ", ".join(said) + "."
 
 
 def compare(
