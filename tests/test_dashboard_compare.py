@@ -1,5 +1,11 @@
-"""The Compare view and the computing behind it, rendered server-side with ``solara.render`` (no browser)."""
+"""The Compare view and the computing behind it, rendered server-side with ``solara.render`` (no browser).
 
+Comparisons here use small organisations (150 employees, 20 to 30 weeks, two
+replications): each run takes a fraction of a second. Where a test must catch
+a comparison mid-way, ``gate`` holds one run until the test opens it.
+"""
+
+import threading
 import time
 
 import ipyvuetify as v
@@ -7,30 +13,96 @@ import numpy as np
 import pandas as pd
 import pytest
 import solara
+from solara.components.file_download import FileDownloadWidget
 
 from sim.calibration import posterior as posteriors
 from sim.calibration.posterior import load_posterior, write_posterior
 from sim.dashboard import charts, compare
+from sim.dashboard.app import DashboardPage
+from sim.dashboard.compare_form import duration, progress_text
 from sim.dashboard.compare_view import CompareView
 from sim.dashboard.state import Dashboard
 from sim.scenario_files import load_scenario, with_overrides
 
+SCENARIOS = "Scenarios (2 to 4)"
+SWITCH = "Include parameter uncertainty (posterior draws)"
+
+
+def labelled(rc, label: str) -> list:
+    return [w for w in rc.find(v.Btn).widgets if label in [c for c in w.children if isinstance(c, str)]]
+
 
 def button(rc, label: str):
     """The one button whose text is ``label``."""
-    found = [w for w in rc.find(v.Btn).widgets if label in [c for c in w.children if isinstance(c, str)]]
+    found = labelled(rc, label)
     assert len(found) == 1, f"{len(found)} buttons labelled {label!r}"
     return found[0]
 
 
+def field(rc, starts: str):
+    """The text field whose label starts with ``starts``."""
+    found = [w for w in rc.find(v.TextField).widgets if (w.label or "").startswith(starts)]
+    assert len(found) == 1, f"{len(found)} fields labelled {starts!r}…"
+    return found[0]
+
+
+def texts(rc) -> list[str]:
+    """Every sentence on the page: prose, and the words of warnings and notices."""
+    prose = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
+    alerts = [c for w in rc.find(v.Alert).widgets for c in w.children if isinstance(c, str)]
+    return prose + alerts
+
+
+def said(rc, words: str) -> bool:
+    return any(words in text for text in texts(rc))
+
+
+def until(condition, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
 def small(preset: str = "recognition_programme", **overrides) -> Dashboard:
     dash = Dashboard(preset)
-    if overrides:
-        assert dash.apply(**overrides)
+    assert dash.apply(**(overrides or {"employees": 150, "weeks": 30}))
     return dash
 
 
-# ----------------------------------------------------------------- compare
+class Gate:
+    """Holds one run of a comparison until the test opens it, so that a test can act mid-way."""
+
+    def __init__(self):
+        self.calls = 0
+        self.held_call = 0  # the number of the call to hold; 0: none
+        self.opened = threading.Event()
+
+    def hold_next_but_one(self) -> None:
+        """Let the next run through and hold the one after it."""
+        self.opened.clear()
+        self.held_call = self.calls + 2
+
+    def open(self) -> None:
+        self.opened.set()
+
+
+@pytest.fixture
+def gate(monkeypatch):
+    real, held = compare.one_run, Gate()
+
+    def gated(scenario, seed):
+        held.calls += 1
+        if held.calls == held.held_call:
+            held.opened.wait(30)
+        return real(scenario, seed)
+
+    monkeypatch.setattr(compare, "one_run", gated)
+    yield held
+    held.open()
+
+
+# ----------------------------------------------------------------- computing
 def test_comparison_gives_mean_band_and_words():
     choices_ = [("baseline", load_scenario("baseline")), ("recognition", load_scenario("recognition_programme"))]
     result = compare.compare(choices_, replications=3, employees=120, weeks=60, seed=1, chosen_weeks=[30])
@@ -72,7 +144,25 @@ def test_difference_in_words_mentions_what_lasts_after_the_programme():
 def test_compare_asks_for_two_to_four_scenarios():
     with pytest.raises(ValueError, match="compare two to"):
         compare.compare([("a", load_scenario("baseline"))])
-    assert compare.parse_weeks("52, 104;x 7") == [7, 52, 104]
+
+
+def test_weeks_are_read_or_refused_entry_by_entry():
+    assert compare.parse_weeks("52, 104;7 0", 104) == [0, 7, 52, 104]
+    assert compare.parse_weeks("  ", 104) == []  # blank: the default weeks
+    with pytest.raises(ValueError, match="Weeks to compare at: ") as refused:
+        compare.parse_weeks("abc, 999, -5, 12", 30)
+    message = str(refused.value)
+    assert "'abc' is not a whole number" in message
+    assert "'999' is after the last week (30)" in message
+    assert "'-5' is before week 0" in message
+    assert "'12'" not in message and "from 0 to 30" in message
+
+
+def test_progress_says_runs_done_time_elapsed_and_left():
+    assert progress_text(0, 10, 3.0, 3.0) == "0 of 10 runs done, 3 s elapsed, time left known after the first run"
+    # 3 runs in 12 s: 4 s a run, 7 to go, 2 s into the fourth.
+    assert progress_text(3, 10, 14.0, 2.0) == "3 of 10 runs done, 14 s elapsed, about 26 s left"
+    assert (duration(59.4), duration(185), duration(3725)) == ("59 s", "3 min 05 s", "1 h 02 min")
 
 
 @pytest.fixture
@@ -117,10 +207,11 @@ def test_posterior_draws_change_the_comparison_and_repeat_with_the_same_seed(pos
     assert "chance only" in charts.comparison(seeds_only).axes[0].get_title(loc="left")
 
 
+# ---------------------------------------------------------------------- view
 def test_parameter_uncertainty_switch_is_off_without_a_posterior_and_says_why(tmp_path, monkeypatch):
     monkeypatch.setattr(posteriors, "default_path", lambda: tmp_path / "none.parquet")
-    _box, rc = solara.render(CompareView(small("baseline", employees=150)), handle_error=False)
-    switch = rc.find(v.Switch, label="Include parameter uncertainty (posterior draws)").widget
+    _box, rc = solara.render(CompareView(small("baseline")), handle_error=False)
+    switch = rc.find(v.Switch, label=SWITCH).widget
     assert switch.disabled and not switch.v_model
     notes = [w.unsafe_innerHTML for w in rc.find(solara.widgets.HTML).widgets]
     assert any(note.startswith("Parameter uncertainty is not available: no posterior at") for note in notes)
@@ -130,12 +221,132 @@ def test_parameter_uncertainty_switch_runs_the_comparison_over_draws(posterior_f
     monkeypatch.setattr(posteriors, "default_path", lambda: posterior_file)
     dash = small("baseline", employees=150, weeks=20)
     _box, rc = solara.render(CompareView(dash), handle_error=False)
-    switch = rc.find(v.Switch, label="Include parameter uncertainty (posterior draws)").widget
+    switch = rc.find(v.Switch, label=SWITCH).widget
     assert not switch.disabled
     switch.v_model = True
+    field(rc, "Replications").v_model = "2"
     button(rc, "Run comparison").click()
-    deadline = time.monotonic() + 60
-    while dash.compare_result.value is None and time.monotonic() < deadline:
-        time.sleep(0.1)
+    assert dash.comparison.wait(60)
     result = dash.compare_result.value
-    assert result is not None and len(result.draws) == result.replications == 5
+    assert result is not None and len(result.draws) == result.replications == 2
+    assert said(rc, "over 2 posterior draws")
+
+
+def test_leaving_the_compare_tab_and_coming_back_keeps_the_form(posterior_file, monkeypatch):
+    monkeypatch.setattr(posteriors, "default_path", lambda: posterior_file)
+    dash = small()
+    dash.view.value = "compare"
+    _box, rc = solara.render(DashboardPage(dash), handle_error=False)
+    rc.find(v.Select, label=SCENARIOS).widget.v_model = ["baseline", "blame_culture", "current settings"]
+    field(rc, "Replications").v_model = "7"
+    field(rc, "Weeks to compare at").v_model = "10, 20"
+    rc.find(v.Switch, label=SWITCH).widget.v_model = True
+    dash.view.value = "live"
+    assert not rc.find(v.Select, label=SCENARIOS).widgets  # the Compare view is gone from the page
+    dash.view.value = "compare"
+    assert rc.find(v.Select, label=SCENARIOS).widget.v_model == ["baseline", "blame_culture", "current settings"]
+    assert field(rc, "Replications").v_model == "7"
+    assert field(rc, "Weeks to compare at").v_model == "10, 20"
+    assert rc.find(v.Switch, label=SWITCH).widget.v_model is True
+
+
+def test_the_weeks_follow_the_scenario_until_typed():
+    dash = small()  # the recognition programme ends at week 60: past 30 weeks
+    _box, rc = solara.render(CompareView(dash), handle_error=False)
+    assert field(rc, "Weeks to compare at (0 to 30)").v_model == "30"
+    assert dash.apply(weeks=80)
+    assert field(rc, "Weeks to compare at (0 to 80)").v_model == "52, 60"
+
+
+def test_bad_entries_are_refused_with_a_message_and_run_is_disabled():
+    dash = small()
+    _box, rc = solara.render(CompareView(dash), handle_error=False)
+    run = button(rc, "Run comparison")
+    assert not run.disabled
+    field(rc, "Weeks to compare at").v_model = "abc, 999, -5"
+    assert run.disabled
+    assert said(rc, "'abc' is not a whole number, '999' is after the last week (30), '-5' is before week 0")
+    assert said(rc, "Enter weeks from 0 to 30")
+    assert not dash.comparison.start() and not dash.comparison.running.value  # nor can code start it
+    field(rc, "Weeks to compare at").v_model = "5, 25"
+    assert not run.disabled and not said(rc, "Weeks to compare at:")
+    for bad in ("0", "101", "two"):
+        field(rc, "Replications").v_model = bad
+        assert run.disabled and said(rc, f"Replications: '{bad}' is not a whole number from 1 to 100.")
+    field(rc, "Replications").v_model = "2"
+    rc.find(v.Select, label=SCENARIOS).widget.v_model = ["baseline"]
+    assert run.disabled and said(rc, "Scenarios: choose 2 to 4, not 1.")
+    rc.find(v.Select, label=SCENARIOS).widget.v_model = ["baseline", "recognition_programme", "blame_culture"]
+    assert not run.disabled and not any(text.startswith(("Scenarios:", "Replications:")) for text in texts(rc))
+
+
+def test_progress_cancel_and_the_previous_result_kept(gate):
+    dash = small()
+    form = dash.comparison
+    _box, rc = solara.render(CompareView(dash), handle_error=False)
+    field(rc, "Replications").v_model = "2"
+    button(rc, "Run comparison").click()
+    assert form.wait(60)
+    first = dash.compare_result.value
+    assert first is not None and said(rc, "2 runs each")
+
+    gate.hold_next_but_one()
+    field(rc, "Replications").v_model = "3"
+    button(rc, "Run comparison").click()
+    until(lambda: said(rc, "1 of 6 runs done"))  # the second run is held; the page is redrawn on the worker's thread
+    assert form.done.value == 1 and button(rc, "Run comparison").disabled
+    assert said(rc, "elapsed, about")
+    assert len(labelled(rc, "Cancel")) == 1
+    button(rc, "Cancel").click()
+    assert said(rc, "Cancelling after the run in progress")
+    gate.open()
+    assert form.wait(60)
+    assert said(rc, "Cancelled after 2 of 6 runs.")
+    assert dash.compare_result.value is first  # the previous result stays, marked as such
+    assert said(rc, "From the previous settings") and said(rc, "2 runs each at 150 employees for 30 weeks")
+    assert not labelled(rc, "Cancel") and not button(rc, "Run comparison").disabled
+
+
+def test_the_result_says_what_it_was_run_with_and_when_the_form_has_moved_on():
+    dash = small()
+    _box, rc = solara.render(CompareView(dash), handle_error=False)
+    field(rc, "Replications").v_model = "2"
+    button(rc, "Run comparison").click()
+    assert dash.comparison.wait(60)
+    assert said(rc, "baseline and current settings, 2 runs each at 150 employees for 30 weeks, seeds 42–43")
+    assert not said(rc, "From the previous settings")
+    field(rc, "Replications").v_model = "4"
+    assert said(rc, "From the previous settings") and said(rc, "2 runs each")
+    field(rc, "Replications").v_model = "2"
+    assert not said(rc, "From the previous settings")  # the form agrees with the result again
+    assert dash.apply(psychological_safety=0.3)  # the current settings are one of the scenarios
+    assert said(rc, "From the previous settings")
+
+
+def test_downloads_are_named_after_the_comparison():
+    dash = small()
+    _box, rc = solara.render(CompareView(dash), handle_error=False)
+    field(rc, "Replications").v_model = "2"
+    button(rc, "Run comparison").click()
+    assert dash.comparison.wait(60)
+    stem = "comparison_baseline_vs_current_settings_2runs_seed42"
+    assert dash.compare_file_stem() == stem
+    names = sorted(w.filename for w in rc.find(FileDownloadWidget).widgets)
+    assert names == [f"{stem}.csv", f"{stem}.png"]
+    assert dash.export_png("compare", dpi=60)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_comparison_goes_on_while_another_tab_is_shown(gate):
+    dash = small()
+    dash.view.value = "compare"
+    _box, rc = solara.render(DashboardPage(dash), handle_error=False)
+    field(rc, "Replications").v_model = "2"
+    gate.hold_next_but_one()
+    button(rc, "Run comparison").click()
+    until(lambda: said(rc, "1 of 4 runs done"))
+    dash.view.value = "live"  # the Compare view unmounts while the second run is held
+    gate.open()
+    assert dash.comparison.wait(60)
+    assert dash.compare_result.value is not None and dash.comparison.status.value == ""
+    dash.view.value = "compare"
+    assert said(rc, "current settings against baseline:")

@@ -20,6 +20,7 @@ week 52, still +9 one year after the programme ended".
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -40,7 +41,7 @@ MAX_SCENARIOS = 4
 YEAR = 52
 
 
-@dataclass
+@dataclass(eq=False)  # one computation: the same only if the same object (arrays have no single truth value)
 class Item:
     label: str
     scenario: Scenario
@@ -63,7 +64,7 @@ class Item:
         return self.mean + _half_width(self.runs)
 
 
-@dataclass
+@dataclass(eq=False)  # as Item: Solara compares a reactive's old and new values, and == on arrays is not a bool
 class Result:
     items: list[Item]
     weeks: np.ndarray
@@ -266,6 +267,27 @@ def default_weeks(scenario: Scenario, weeks: int) -> list[int]:
     return sorted(chosen)
 
 
-def parse_weeks(text: str) -> list[int]:
-    """'52, 104' -> [52, 104]; anything that is not a whole number is ignored."""
-    return sorted({int(part) for part in text.replace(";", ",").replace(" ", ",").split(",") if part.strip().isdigit()})
+def parse_weeks(text: str, weeks: int) -> list[int]:
+    """'52, 104' -> [52, 104], for a run of ``weeks`` weeks; blank -> [] (the default weeks).
+
+    ValueError naming every entry that is not a week of the run and the range
+    allowed: a week silently dropped would leave the user reading a sentence
+    about weeks other than those they asked for.
+    """
+    parts = [part for part in re.split(r"[,;\s]+", text.strip()) if part]
+    chosen, bad = set(), []
+    for part in parts:
+        if not re.fullmatch(r"[+-]?\d+", part):
+            bad.append(f"'{part}' is not a whole number")
+        elif int(part) < 0:
+            bad.append(f"'{part}' is before week 0")
+        elif int(part) > weeks:
+            bad.append(f"'{part}' is after the last week ({weeks})")
+        else:
+            chosen.add(int(part))
+    if bad:
+        raise ValueError(
+            f"Weeks to compare at: {', '.join(bad)}. Enter weeks from 0 to {weeks}, separated by commas, "
+            "or leave it blank for the default weeks."
+        )
+    return sorted(chosen)

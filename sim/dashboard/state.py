@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 import solara
 
 from sim.dashboard import charts, choices, export
+from sim.dashboard.compare_form import ComparisonForm
 from sim.dashboard.narratives import narrative
 from sim.dashboard.network import NetworkChart
 from sim.dashboard.pictures import DOWNLOADS, Pictures, Shown, comparison_png
@@ -71,6 +72,7 @@ class Dashboard:
         self.group_by = solara.reactive("level")
         self.quantity = solara.reactive("satisfaction")
         self.compare_result: solara.Reactive[Result | None] = solara.reactive(None)
+        self.comparison = ComparisonForm(self.scenario, self.compare_result)  # outlives the Compare tab
         self.pictures = Pictures()
         self.run = Run(scenario, scenario.seed)
         self.last_update_ms = 0.0
@@ -271,6 +273,9 @@ class Dashboard:
 
     def file_stem(self) -> str:
         return f"{export.file_stem(self.run.scenario)}_seed{self.run.seed}_week{self.run.week}"
+
+    def compare_file_stem(self) -> str:
+        return self.comparison.file_stem()
 
     # ---------------------------------------------------------------- words
     def story(self) -> str:
