@@ -14,9 +14,12 @@ with and that it is from the previous settings (``Request`` records them).
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -55,9 +58,17 @@ class Request:
 class ComparisonForm:
     """One session's comparison: what the form says, and the work it started."""
 
-    def __init__(self, scenario: solara.Reactive[Scenario], result: solara.Reactive[Result | None]):
+    def __init__(
+        self,
+        scenario: solara.Reactive[Scenario],
+        result: solara.Reactive[Result | None],
+        batch: Callable[[], AbstractContextManager] = contextlib.nullcontext,
+    ):
         self.scenario = scenario  # the dashboard's: "current settings", and the size every scenario runs at
         self.result = result  # the dashboard's, which its PNG export draws
+        # The dashboard's: values changed together by the worker are drawn in one pass, so the page never
+        # shows a new result beside a Cancel button still offered for the work that made it.
+        self.batch = batch
         self.picked = solara.reactive(["baseline", CURRENT])  # the reference first: differences are against it
         self.replications_text = solara.reactive("5")
         self.weeks_text: solara.Reactive[str | None] = solara.reactive(None)  # None: the scenario's default weeks
@@ -157,8 +168,9 @@ class ComparisonForm:
         return not self.running.value
 
     def _progress(self, fraction: float) -> None:
-        self.last_run.value = time.monotonic()
-        self.done.value = round(fraction * self.total.value)
+        with self.batch():
+            self.last_run.value = time.monotonic()
+            self.done.value = round(fraction * self.total.value)
 
     def _work(self, request: Request, posterior: Posterior | None, cancel: threading.Event) -> None:
         result = None
@@ -182,13 +194,14 @@ class ComparisonForm:
         except Exception as error:  # shown on the page: the thread has no one else to tell
             self.error.value = str(error) or type(error).__name__
         finally:
-            if result is not None:
-                self.ran_with.value = (result, request)
-                self.result.value = result
-            elif cancel.is_set():
-                self.status.value = f"Cancelled after {self.done.value} of {self.total.value} runs."
-            self.cancelling.value = False
-            self.running.value = False
+            with self.batch():
+                if result is not None:
+                    self.ran_with.value = (result, request)
+                    self.result.value = result
+                elif cancel.is_set():
+                    self.status.value = f"Cancelled after {self.done.value} of {self.total.value} runs."
+                self.cancelling.value = False
+                self.running.value = False
 
     # ----------------------------------------------------------------- words
     def progress_text(self, now: float | None = None) -> str:

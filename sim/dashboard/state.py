@@ -72,7 +72,7 @@ class Dashboard:
         self.group_by = solara.reactive("level")
         self.quantity = solara.reactive("satisfaction")
         self.compare_result: solara.Reactive[Result | None] = solara.reactive(None)
-        self.comparison = ComparisonForm(self.scenario, self.compare_result)  # outlives the Compare tab
+        self.comparison = ComparisonForm(self.scenario, self.compare_result, self.batch)  # outlives the Compare tab
         self.pictures = Pictures()
         self.run = Run(scenario, scenario.seed)
         self.last_update_ms = 0.0
