@@ -22,10 +22,11 @@ from sim.dashboard.app import DashboardPage
 from sim.dashboard.compare_form import duration, progress_text
 from sim.dashboard.compare_view import CompareView
 from sim.dashboard.state import Dashboard
-from sim.scenario_files import load_scenario, with_overrides
+from sim.scenario_files import load_scenario, preset_names, with_overrides
 
 SCENARIOS = "Scenarios (2 to 4)"
 SWITCH = "Include parameter uncertainty (posterior draws)"
+PRESETS = [name for name in preset_names() if name != "baseline"]
 
 
 def labelled(rc, label: str) -> list:
@@ -224,6 +225,9 @@ def test_parameter_uncertainty_switch_runs_the_comparison_over_draws(posterior_f
     switch = rc.find(v.Switch, label=SWITCH).widget
     assert not switch.disabled
     switch.v_model = True
+    field(rc, "Replications").v_model = "6"  # more than the posterior's five parameter sets
+    assert button(rc, "Run comparison").disabled
+    assert said(rc, "Replications: at most 5 with parameter uncertainty, not 6")
     field(rc, "Replications").v_model = "2"
     button(rc, "Run comparison").click()
     assert dash.comparison.wait(60)
@@ -276,6 +280,8 @@ def test_bad_entries_are_refused_with_a_message_and_run_is_disabled():
     field(rc, "Replications").v_model = "2"
     rc.find(v.Select, label=SCENARIOS).widget.v_model = ["baseline"]
     assert run.disabled and said(rc, "Scenarios: choose 2 to 4, not 1.")
+    rc.find(v.Select, label=SCENARIOS).widget.v_model = ["baseline", *PRESETS[:4]]
+    assert run.disabled and said(rc, "Scenarios: choose 2 to 4, not 5.")
     rc.find(v.Select, label=SCENARIOS).widget.v_model = ["baseline", "recognition_programme", "blame_culture"]
     assert not run.disabled and not any(text.startswith(("Scenarios:", "Replications:")) for text in texts(rc))
 

@@ -95,8 +95,9 @@ class ComparisonForm:
         scenario = self.scenario.value
         return ", ".join(map(str, default_weeks(scenario, scenario.weeks)))
 
-    def problems(self) -> list[str]:
-        """Why the form cannot run as it is, one message for each field that is wrong; empty if it can."""
+    def problems(self, posterior: Posterior | None = None) -> list[str]:
+        """Why the form cannot run as it is, one message for each field that is wrong; empty if it can.
+        ``posterior``: the one parameter uncertainty would draw from, which limits the replications."""
         found = []
         count = len(self.picked.value)
         if not 2 <= count <= MAX_SCENARIOS:
@@ -104,15 +105,20 @@ class ComparisonForm:
         text = self.replications_text.value.strip()
         if not re.fullmatch(r"\d+", text) or not 1 <= int(text) <= MAX_REPLICATIONS:
             found.append(f"Replications: '{text}' is not a whole number from 1 to {MAX_REPLICATIONS}.")
+        elif self.draws.value and posterior is not None and int(text) > posterior.particles:
+            found.append(
+                f"Replications: at most {posterior.particles} with parameter uncertainty, not {int(text)}: "
+                f"the posterior holds {posterior.particles} parameter sets, and each replication draws its own."
+            )
         try:
             parse_weeks(self.weeks_shown(), self.scenario.value.weeks)
         except ValueError as error:
             found.append(str(error))
         return found
 
-    def request(self, posterior_available: bool = True) -> Request | None:
+    def request(self, posterior: Posterior | None = None) -> Request | None:
         """What Run would compare now; None while the form has a problem."""
-        if self.problems():
+        if self.problems(posterior):
             return None
         scenario = self.scenario.value
         labels = tuple(self.picked.value)
@@ -120,26 +126,26 @@ class ComparisonForm:
             labels=labels,
             replications=int(self.replications_text.value),
             weeks=tuple(parse_weeks(self.weeks_shown(), scenario.weeks)),
-            draws=self.draws.value and posterior_available,
+            draws=self.draws.value and posterior is not None,
             employees=scenario.organisation.employees,
             length=scenario.weeks,
             seed=scenario.seed,
             current=scenario if CURRENT in labels else None,
         )
 
-    def stale(self, posterior_available: bool = True) -> bool:
+    def stale(self, posterior: Posterior | None = None) -> bool:
         """The result shown was run with other settings than the form and the dashboard's now say
         (False for a result this form did not compute: what it was run with is not known)."""
         shown = self.ran_with.value
         if shown is None or shown[0] is not self.result.value:
             return False
-        return shown[1] != self.request(posterior_available)
+        return shown[1] != self.request(posterior)
 
     # -------------------------------------------------------------- the work
     def start(self, posterior: Posterior | None = None) -> bool:
         """Run the comparison the form asks for on this session's thread; False (and nothing starts) if it
         cannot: a problem in the form, or a comparison already running."""
-        request = self.request(posterior is not None)
+        request = self.request(posterior)
         if request is None or self.running.value:
             return False
         self._cancel = threading.Event()

@@ -64,7 +64,7 @@ def CompareView(dash: Dashboard):
         )
     if posterior is None:
         Prose(f"Parameter uncertainty is not available: {no_posterior}", style={"font-size": "0.9em"})
-    problems = form.problems()
+    problems = form.problems(posterior)
     running = form.running.value
     with solara.Row(style={"align-items": "center"}):
         solara.Button(
@@ -86,7 +86,7 @@ def CompareView(dash: Dashboard):
         solara.Error(form.error.value, style={"white-space": "pre-wrap"})
     result = dash.compare_result.value
     if result is not None:
-        ComparisonResult(dash, result, form.stale(posterior is not None))
+        ComparisonResult(dash, result, form.stale(posterior))
 
 
 @solara.component
