@@ -341,6 +341,8 @@ def test_downloads_are_named_after_the_comparison():
     assert dash.compare_file_stem() == stem
     names = sorted(w.filename for w in rc.find(FileDownloadWidget).widgets)
     assert names == [f"{stem}.csv", f"{stem}.png"]
+    button(rc, "Save the comparison chart (PNG)")  # says which chart, for a screen reader too
+    button(rc, "Save the comparison's data (CSV)")
     assert dash.export_png("compare", dpi=60)[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -127,19 +127,19 @@ def ComparisonResult(dash: Dashboard, result: Result, stale: bool):
             alt=f"Mean sharing of each scenario with its 95 % band {result.basis}, {result.size}. "
             + " ".join(result.sentences),
         )
-    stem = result.file_stem()
+    stem = result.file_stem()  # named after the comparison: a saved chart is not taken for the live run's
     with solara.Row():
         solara.FileDownload(
             lambda: dash.export_png("compare"),
             filename=f"{stem}.png",
-            label="PNG",
+            label="Save the comparison chart (PNG)",
             icon_name="mdi-image-outline",
             mime_type="image/png",
         )
         solara.FileDownload(
             lambda: result.table().to_csv(index=False, float_format="%.6g"),
             filename=f"{stem}.csv",
-            label="CSV",
+            label="Save the comparison's data (CSV)",
             icon_name="mdi-table",
             mime_type="text/csv",
         )
