@@ -301,6 +301,8 @@ def test_progress_cancel_and_the_previous_result_kept(gate):
     button(rc, "Run comparison").click()
     until(lambda: said(rc, "1 of 6 runs done"))  # the second run is held; the page is redrawn on the worker's thread
     assert form.done.value == 1 and button(rc, "Run comparison").disabled
+    bar = rc.find(v.ProgressLinear).widget
+    assert bar.value == pytest.approx(100 / 6) and bar.attributes["aria-label"] == "Comparison: 1 of 6 runs done"
     assert said(rc, "elapsed, about")
     shown = [text for text in texts(rc) if "runs done" in text]
     until(lambda: [text for text in texts(rc) if "runs done" in text] != shown, timeout=5)  # the clock moves

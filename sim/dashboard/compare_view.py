@@ -99,8 +99,12 @@ def ComparisonProgress(form: ComparisonForm):
             set_now(time.monotonic())
 
     solara.use_thread(tick, dependencies=[], intrusive_cancel=False)
-    total = max(form.total.value, 1)
-    solara.ProgressLinear(value=100 * form.done.value / total)
+    done, total = form.done.value, form.total.value
+    solara.v.ProgressLinear(
+        value=100 * done / max(total, 1),
+        color="primary",
+        attributes={"aria-label": f"Comparison: {done} of {total} runs done"},  # a named progress bar
+    )
     text = "Cancelling after the run in progress… " if form.cancelling.value else ""
     Prose(text + form.progress_text() + ".")
 
