@@ -256,7 +256,7 @@ def test_exported_scenario_reproduces_the_numbers_with_kshare_run(page, tmp_path
     for _ in range(3):
         p.get_by_role("button", name="Step").click()
     page.wait_for_week(3)
-    p.get_by_role("button", name="Export").click()
+    p.get_by_role("tab", name="Export").click()
     with p.expect_download(timeout=60_000) as scenario_download:
         p.get_by_role("button", name="Scenario file (TOML)", exact=True).click()
     scenario_file = tmp_path / "exported.toml"
@@ -280,7 +280,7 @@ def test_exported_scenario_reproduces_the_numbers_with_kshare_run(page, tmp_path
 
 def test_comparison_in_words(page, shots):
     p = page.page
-    p.get_by_role("button", name="Compare").click()
+    p.get_by_role("tab", name="Compare").click()
     p.get_by_role("button", name="Run comparison").click()
     p.get_by_text("current settings against baseline:").wait_for(timeout=60_000)
     p.wait_for_selector("img[data-chart=compare][src^='data:image/png']")

@@ -42,22 +42,11 @@ def sharing(run: Run) -> str:
 
 
 def network(run: Run) -> str:
-    """The network picture: how many are active, lapsed or never shared this week, and how it is drawn."""
-    from sim.dashboard.network import PERSON_LIMIT, statuses
+    """The network picture (``network.alt_text``), read while the run is not stepping."""
+    from sim.dashboard.network import alt_text
 
     with run.lock:
-        model = run.model
-        counts = np.bincount(statuses(model), minlength=3)
-        org = model.org
-    drawn = (
-        "one dot per employee round their manager, grouped by team and department"
-        if org.n <= PERSON_LIMIT
-        else "one cell per team, shaded by the share of the team active, grouped by department"
-    )
-    return (
-        f"Network of {org.n:,} employees in {org.n_teams:,} teams, {drawn}, week {model.week}: "
-        f"{counts[0]:,} active, {counts[1]:,} lapsed, {counts[2]:,} never shared."
-    )
+        return alt_text(run.model)
 
 
 def experiences(history: History, quantity: str, group_by: str, departments: int = 0) -> str:

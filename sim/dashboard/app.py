@@ -59,6 +59,8 @@ strong, b, h1, h2, h3 { font-weight: 700; }
 .kshare-intervention-settings { border-left: 3px solid #0072B2; padding-left: 8px; margin-bottom: 6px; }
 .kshare-tabs { margin: 8px 0; }
 .kshare-sidebar h2 { font-size: 1.2rem; margin: 4px 0; }
+.kshare-picks { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); column-gap: 12px; }
+.kshare-picks .v-input--checkbox { margin-top: 0; }
 .kshare-section { border-top: 1px solid #ddd; padding: 2px 0 6px; }
 .kshare-section-toggle { width: 100%; justify-content: space-between !important; text-transform: none !important;
   font-size: 1rem !important; letter-spacing: normal !important; padding: 0 4px !important; }

@@ -20,6 +20,7 @@ week 52, still +9 one year after the programme ended".
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,8 +31,9 @@ from sim.calibration.posterior import Posterior, PosteriorError, load_posterior
 from sim.dashboard.charts import smooth
 from sim.dashboard.choices import EVENTS
 from sim.ensemble import draws_and_seeds
+from sim.files import clean_stem
 from sim.model import KnowledgeSharingModel
-from sim.runner.statistics import interval
+from sim.runner.statistics import half_width
 from sim.scenario import Scenario
 from sim.scenario_files import with_overrides
 
@@ -39,7 +41,7 @@ MAX_SCENARIOS = 4
 YEAR = 52
 
 
-@dataclass
+@dataclass(eq=False)  # one computation: the same only if the same object (arrays have no single truth value)
 class Item:
     label: str
     scenario: Scenario
@@ -55,14 +57,14 @@ class Item:
 
     @property
     def low(self) -> np.ndarray:
-        return self.mean - _half_width(self.runs)
+        return self.mean - half_width(self.runs)
 
     @property
     def high(self) -> np.ndarray:
-        return self.mean + _half_width(self.runs)
+        return self.mean + half_width(self.runs)
 
 
-@dataclass
+@dataclass(eq=False)  # as Item: Solara compares a reactive's old and new values, and == on arrays is not a bool
 class Result:
     items: list[Item]
     weeks: np.ndarray
@@ -74,6 +76,31 @@ class Result:
     #: The parameter set of each replication, drawn from ``posterior``; empty when only the seeds vary.
     draws: list[dict[str, float]] = field(default_factory=list)
     posterior: str = ""
+
+    @property
+    def labels(self) -> list[str]:
+        return [item.label for item in self.items]
+
+    @property
+    def last_week(self) -> int:
+        return int(self.weeks[-1])
+
+    @property
+    def size(self) -> str:
+        """The organisation every run had, from the settings used: "at 5,000 employees for 104 weeks"."""
+        return f"at {self.employees:,} employees for {self.last_week} weeks"
+
+    @property
+    def settings(self) -> str:
+        """What this comparison was run with, for its caption: the form may since say otherwise."""
+        seeds = f"seed {self.seeds[0]}" if len(self.seeds) == 1 else f"seeds {self.seeds[0]}–{self.seeds[-1]}"
+        runs = f"{self.replications} run{'s' if self.replications != 1 else ''} each"
+        return f"{_and(self.labels)}, {runs} {self.size}, {seeds}"
+
+    def file_stem(self) -> str:
+        """A file name saying what was compared, so that a saved chart is not taken for the live run's."""
+        runs = f"{self.replications}{'draws' if self.draws else 'runs'}"
+        return f"{clean_stem('comparison_' + '_vs_'.join(self.labels))}_{runs}_seed{self.seeds[0]}"
 
     @property
     def runs_over(self) -> str:
@@ -102,13 +129,8 @@ class Result:
         return pd.DataFrame(columns)
 
 
-def _half_width(samples: np.ndarray) -> np.ndarray:
-    """Half the 95 % confidence interval of the mean over the first axis (Student's t)."""
-    n = samples.shape[0]
-    if n < 2:
-        return np.zeros(samples.shape[1:])
-    _, high = interval(0.0, samples.std(axis=0, ddof=1), n)
-    return high
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def one_run(scenario: Scenario, seed: int) -> np.ndarray:
@@ -134,36 +156,36 @@ def _points(value: float) -> str:
 def describe(reference: Item, other: Item, chosen_weeks: list[int], weeks: int, noise: str = "chance") -> str:
     """The difference between two scenarios in words, in percentage points of the share of employees sharing.
 
+    The unit goes with the first figure, whichever weeks are kept: a sentence that
+    starts "+9 one year after ..." would leave the reader guessing what +9 counts.
     ``noise`` names what the interval covers: "chance" over seeds, "the uncertainty" over posterior draws.
     """
     diff = 100 * (other.runs - reference.runs)
-    half = _half_width(diff)
+    half = half_width(diff)
     mean = diff.mean(axis=0)
-    parts: list[str] = []
-    for week in chosen_weeks:
-        if week > weeks:
-            continue
-        clear = abs(mean[week]) > half[week]
-        unit = " points of sharing" if not parts else ""
-        text = f"{_points(mean[week])}{unit} at week {week}"
-        if not clear:
-            text += f" (within {noise})"
-        parts.append(text)
+    parts: list[tuple[str, str]] = []  # (the signed figure, the words after it)
+    kept = [week for week in chosen_weeks if 0 <= week <= weeks]
+    for week in kept:
+        rest = f" at week {week}"
+        if not abs(mean[week]) > half[week]:
+            rest += f" (within {noise})"
+        parts.append((_points(mean[week]), rest))
     end = programme_end(other.scenario)
-    if end is not None and end + YEAR <= weeks and end + YEAR not in chosen_weeks:
+    if end is not None and end + YEAR <= weeks and end + YEAR not in kept:
         later = mean[end + YEAR]
-        first = next((mean[w] for w in chosen_weeks if w <= weeks), None)
+        first = mean[kept[0]] if kept else None
         still = "still " if first is not None and np.sign(first) == np.sign(round(later)) != 0 else ""
         # A blame incident or a workload spike is not a programme: say what ended.
         events = all(item.type in EVENTS for item in other.scenario.interventions)
         what = "the event" if events else "the programme"
-        text = f"{still}{_points(later)} one year after {what} ended (week {end + YEAR})"
+        rest = f" one year after {what} ended (week {end + YEAR})"
         if abs(later) <= half[end + YEAR]:
-            text += f", within {noise}"
-        parts.append(text)
+            rest += f", within {noise}"
+        parts.append((f"{still}{_points(later)}", rest))
     if not parts:
         return f"{other.label} against {reference.label}: no week chosen within the {weeks} weeks."
-    return f"{other.label} against {reference.label}: " + ", ".join(parts) + "."
+    said = [figure + (" points of sharing" if n == 0 else "") + rest for n, (figure, rest) in enumerate(parts)]
+    return f"{other.label} against {reference.label}: " + ", ".join(said) + "."
 
 
 def compare(
@@ -236,6 +258,27 @@ def default_weeks(scenario: Scenario, weeks: int) -> list[int]:
     return sorted(chosen)
 
 
-def parse_weeks(text: str) -> list[int]:
-    """'52, 104' -> [52, 104]; anything that is not a whole number is ignored."""
-    return sorted({int(part) for part in text.replace(";", ",").replace(" ", ",").split(",") if part.strip().isdigit()})
+def parse_weeks(text: str, weeks: int) -> list[int]:
+    """'52, 104' -> [52, 104], for a run of ``weeks`` weeks; blank -> [] (the default weeks).
+
+    ValueError naming every entry that is not a week of the run and the range
+    allowed: a week silently dropped would leave the user reading a sentence
+    about weeks other than those they asked for.
+    """
+    parts = [part for part in re.split(r"[,;\s]+", text.strip()) if part]
+    chosen, bad = set(), []
+    for part in parts:
+        if not re.fullmatch(r"[+-]?\d+", part):
+            bad.append(f"'{part}' is not a whole number")
+        elif int(part) < 0:
+            bad.append(f"'{part}' is before week 0")
+        elif int(part) > weeks:
+            bad.append(f"'{part}' is after the last week ({weeks})")
+        else:
+            chosen.add(int(part))
+    if bad:
+        raise ValueError(
+            f"Weeks to compare at: {', '.join(bad)}. Enter weeks from 0 to {weeks}, separated by commas, "
+            "or leave it blank for the default weeks."
+        )
+    return sorted(chosen)

@@ -1,57 +1,36 @@
 """The Compare view: two to four scenarios run several times each, the difference said in words.
 
-The computing is in ``sim.dashboard.compare``; this is the form and its result.
+The computing is in ``sim.dashboard.compare``; the form's state and the thread
+doing the work are in ``sim.dashboard.compare_form``, held by the session's
+``Dashboard`` so that they outlive this view when another tab is shown. This
+is only what the page draws of them.
 """
 
 from __future__ import annotations
 
+import functools
 import threading
+import time
 
 import solara
 
-from sim.dashboard.compare import MAX_SCENARIOS, compare, default_weeks, installed_posterior, parse_weeks
+from sim.dashboard import alt, charts
+from sim.dashboard.compare import MAX_SCENARIOS, Result, installed_posterior
+from sim.dashboard.compare_form import CURRENT, MAX_REPLICATIONS, ComparisonForm
 from sim.dashboard.live import data_url
 from sim.dashboard.state import Dashboard
-from sim.dashboard.views import Downloads
-from sim.dashboard.widgets import ChartImage, Prose
-from sim.scenario_files import load_scenario, preset_names
+from sim.dashboard.widgets import ChartImage, Prose, Select
+from sim.scenario_files import preset_names
 
-CURRENT = "current settings"
+__all__ = ["CURRENT", "REFERENCE", "CompareView"]
+REFERENCE = "Reference: the others are compared with it"
 
 
 @solara.component
 def CompareView(dash: Dashboard):
+    form = dash.comparison
     scenario = dash.scenario.value
-    picked = solara.use_reactive(["baseline", CURRENT])  # the reference first: differences are against it
-    replications = solara.use_reactive(5)
-    weeks_text = solara.use_reactive(", ".join(map(str, default_weeks(scenario, scenario.weeks))))
-    progress = solara.use_reactive(0.0)
-    with_draws = solara.use_reactive(False)
     posterior, no_posterior = solara.use_memo(installed_posterior, dependencies=[])
-    nothing_asked: tuple[tuple[str, ...], int, tuple[int, ...], bool] | None = None
-    request, set_request = solara.use_state(nothing_asked)
-
-    def work(cancel: threading.Event):
-        if request is None:
-            return None
-        labels, count, chosen, drawn = request
-        scenarios = [(label, scenario if label == CURRENT else load_scenario(label)) for label in labels]
-        result = compare(
-            scenarios,
-            replications=count,
-            employees=scenario.organisation.employees,
-            weeks=scenario.weeks,
-            seed=scenario.seed,
-            chosen_weeks=list(chosen),
-            progress=progress.set,
-            cancel=cancel,
-            posterior=posterior if drawn else None,
-        )
-        if result is not None:
-            dash.compare_result.value = result
-        return result
-
-    running = solara.use_thread(work, dependencies=[request], intrusive_cancel=False)
     Prose(
         f"Runs each scenario several times with seeds {scenario.seed}, {scenario.seed + 1}, … at "
         f"{scenario.organisation.employees:,} employees for {scenario.weeks} weeks, and shows the mean "
@@ -59,63 +38,143 @@ def CompareView(dash: Dashboard):
         "takes the r-th draw from the calibrated posterior, the same in every scenario."
     )
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        solara.SelectMultiple(
-            f"Scenarios (2 to {MAX_SCENARIOS})",
-            values=picked.value,
-            on_value=picked.set,
-            all_values=[CURRENT, *preset_names()],
-            style={"min-width": "360px"},
+        ScenarioPicker(form.picked)
+        solara.InputText(
+            f"Replications (1 to {MAX_REPLICATIONS})",
+            value=form.replications_text.value,
+            on_value=form.replications_text.set,
+            continuous_update=True,
+            style={"max-width": "160px"},
         )
-        solara.InputInt("Replications", value=replications, style={"max-width": "140px"})
-        solara.InputText("Weeks to compare at", value=weeks_text, style={"max-width": "200px"})
+        solara.InputText(
+            f"Weeks to compare at (0 to {scenario.weeks})",
+            value=form.weeks_shown(),
+            on_value=form.weeks_text.set,
+            continuous_update=True,
+            style={"max-width": "220px"},
+        )
         solara.Switch(
             label="Include parameter uncertainty (posterior draws)",
-            value=with_draws.value and posterior is not None,
-            on_value=with_draws.set,
+            value=form.draws.value and posterior is not None,
+            on_value=form.draws.set,
             disabled=posterior is None,
         )
     if posterior is None:
         Prose(f"Parameter uncertainty is not available: {no_posterior}", style={"font-size": "0.9em"})
-    count_ok = 2 <= len(picked.value) <= MAX_SCENARIOS and 1 <= replications.value <= 100
-    busy = running.state == solara.ResultState.RUNNING
-    solara.Button(
-        "Run comparison",
-        icon_name="mdi-chart-line",
-        color="primary",
-        disabled=not count_ok or busy,
-        on_click=lambda: set_request(
-            (
-                tuple(picked.value),
-                replications.value,
-                tuple(parse_weeks(weeks_text.value)),
-                with_draws.value and posterior is not None,
-            )
-        ),
-    )
-    if not count_ok:
-        solara.Warning(f"Choose two to {MAX_SCENARIOS} scenarios and 1 to 100 replications.", dense=True)
-    if busy:
-        solara.ProgressLinear(value=100 * progress.value)
-    if running.error:
-        solara.Error(str(running.error), style={"white-space": "pre-wrap"})
+    problems = form.problems(posterior)
+    running = form.running.value
+    with solara.Row(style={"align-items": "center"}):
+        solara.Button(
+            "Run comparison",
+            icon_name="mdi-chart-line",
+            color="primary",
+            disabled=bool(problems) or running,
+            on_click=lambda: form.start(posterior),
+        )
+        if running:
+            solara.Button("Cancel", icon_name="mdi-close", on_click=form.cancel, disabled=form.cancelling.value)
+    for problem in problems:
+        solara.Warning(problem, dense=True)
+    if running:
+        ComparisonProgress(form)
+    if form.status.value:
+        solara.Info(form.status.value, dense=True)
+    if form.error.value:
+        solara.Error(form.error.value, style={"white-space": "pre-wrap"})
     result = dash.compare_result.value
     if result is not None:
-        for sentence in result.sentences:
-            Prose(f"**{sentence}**", style={"font-size": "1.15em"})
-        Prose(f"Mean and 95 % band {result.basis}.")
-        src = data_url(dash.export_png("compare", dpi=100), "image/png")
-        with solara.Div(classes=["kshare-wide"]):
-            ChartImage(
-                src=src,
-                name="compare",
-                alt=f"Mean sharing of each scenario with its 95 % band {result.basis}. " + " ".join(result.sentences),
-            )
-        with solara.Row():
-            Downloads(dash, "compare")
-            solara.FileDownload(
-                lambda: result.table().to_csv(index=False, float_format="%.6g"),
-                filename="comparison.csv",
-                label="CSV",
-                icon_name="mdi-table",
-                mime_type="text/csv",
-            )
+        ComparisonResult(dash, result, form.stale(posterior))
+
+
+@solara.component
+def ComparisonProgress(form: ComparisonForm):
+    """Runs done, time elapsed and left, redrawn every second as well as after each run so the clock moves."""
+    _now, set_now = solara.use_state(0.0)
+
+    def tick(cancel: threading.Event) -> None:
+        while not cancel.wait(1.0):
+            set_now(time.monotonic())
+
+    solara.use_thread(tick, dependencies=[], intrusive_cancel=False)
+    done, total = form.done.value, form.total.value
+    solara.v.ProgressLinear(
+        value=100 * done / max(total, 1),
+        color="primary",
+        attributes={"aria-label": f"Comparison: {done} of {total} runs done"},  # a named progress bar
+    )
+    text = "Cancelling after the run in progress… " if form.cancelling.value else ""
+    Prose(text + form.progress_text() + ".")
+
+
+@solara.component
+def ScenarioPicker(picked: solara.Reactive[list[str]]):
+    """The reference, then the scenarios compared with it: the browser's own drop-down and plain check boxes,
+    which a keyboard and a screen reader know (Vuetify 2's multiple select nests its input in a button)."""
+    choices = [CURRENT, *preset_names()]
+    reference, *others = picked.value or ["baseline"]
+
+    def set_reference(name: str) -> None:
+        picked.set([name, *(other for other in others if other != name)])
+
+    def toggle(name: str, on: bool | None) -> None:
+        kept = [other for other in others if other != name]
+        picked.set([reference, *kept, *([name] if on else [])])
+
+    with solara.Column(gap="0px", style={"min-width": "360px"}):
+        Select(
+            label=REFERENCE,
+            value=reference,
+            values=choices,
+            event_pick=set_reference,
+        )
+        Prose(f"**Compared with it** (1 to {MAX_SCENARIOS - 1})")
+        with solara.Div(classes=["kshare-picks"]):
+            for name in choices:
+                if name != reference:
+                    solara.Checkbox(
+                        label=name.replace("_", " "),
+                        value=name in others,
+                        on_value=functools.partial(toggle, name),
+                        style="margin: 0",
+                    )
+
+
+@solara.component
+def ComparisonResult(dash: Dashboard, result: Result, stale: bool):
+    style = dash.style()
+    src = solara.use_memo(
+        lambda: data_url(dash.export_png("compare", dpi=100), "image/png"), dependencies=[result, style]
+    )
+    hover = solara.use_memo(lambda: charts.comparison_hover(result, style.wide()), dependencies=[result, style])
+    if stale:
+        solara.Warning(
+            "From the previous settings: the form or the dashboard's scenario has changed since this comparison "
+            "was run. Run it again to compare what the form says now.",
+            dense=True,
+        )
+    for sentence in result.sentences:
+        Prose(f"**{sentence}**", style={"font-size": "1.15em"})
+    Prose(f"Mean and 95 % band {result.basis}: {result.settings}.")
+    with solara.Div(classes=["kshare-wide"]):
+        ChartImage(
+            src=src,
+            name="compare",
+            alt=alt.comparison(result),
+            hover=hover,
+        )
+    stem = result.file_stem()  # named after the comparison: a saved chart is not taken for the live run's
+    with solara.Row():
+        solara.FileDownload(
+            lambda: dash.export_png("compare"),
+            filename=f"{stem}.png",
+            label="Save the comparison chart (PNG)",
+            icon_name="mdi-image-outline",
+            mime_type="image/png",
+        )
+        solara.FileDownload(
+            lambda: result.table().to_csv(index=False, float_format="%.6g"),
+            filename=f"{stem}.csv",
+            label="Save the comparison's data (CSV)",
+            icon_name="mdi-table",
+            mime_type="text/csv",
+        )

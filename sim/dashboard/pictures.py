@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.dashboard import charts
 from sim.dashboard.live import SCREEN_DPI, ChartCache, LiveChart, png
-from sim.dashboard.network import NetworkChart, layout_for
+from sim.dashboard.network import NetworkChart, layout_for, network_size
 from sim.dashboard.session import Run
 
 if TYPE_CHECKING:
@@ -63,7 +63,7 @@ class Pictures:
             )
             return sharing.update(run.history, run.baseline_history)
         if which == "network":
-            return self.network(run, style, fresh, shown.dpr).update(run.model, shown.selected)
+            return self.network(run, style, fresh, shown.dpr, shown.sized).update(run.model, shown.selected)
         if which == "experiences":
             group_by, departments = shown.grouping
             experiences = self._kept(
@@ -100,14 +100,24 @@ class Pictures:
             return drivers.update(weeks, rows, title)
         raise ValueError(f"no chart '{which}'")
 
-    def network(self, run: Run, style: charts.Style, fresh: bool = False, dpr: float = 1.0) -> NetworkChart:
-        """The network chart of ``run`` as last drawn (clicks on it are mapped through it)."""
-        layout = layout_for(run.model)
-        height = style.height * (1.05 if style.annotate else 1.0)  # room for the larger legend
+    def network(
+        self, run: Run, style: charts.Style, fresh: bool = False, dpr: float = 1.0, sized: bool = False
+    ) -> NetworkChart:
+        """The network chart of ``run`` as last drawn (clicks on it are mapped through it).
+
+        Its standard size and type come from ``network_size``; ``sized``, it takes the width of its box
+        (and in demonstration mode, where the box has a height, the height too) and keeps its type.
+        """
+        width, height, font = network_size(style)
+        if sized:
+            height = style.height if style.annotate else style.width * height / width
+            width = style.width
+        size = (width, height, font)
+        layout = layout_for(run.model, size)
         return self._kept(
             f"network{style.font}",
-            (run.serial, layout.serial, style, dpr),
-            lambda: NetworkChart(run.model, layout, width=style.width, height=height, font=style.font),
+            (run.serial, layout.serial, size, dpr),
+            lambda: NetworkChart(run.model, layout, *size),
             fresh,
             dpr,
         )

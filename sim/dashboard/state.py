@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import solara
 
 from sim.dashboard import charts, choices, export, messages
+from sim.dashboard.compare_form import ComparisonForm
 from sim.dashboard.live import SCREEN_DPI
 from sim.dashboard.narratives import narrative
 from sim.dashboard.network import NetworkChart
@@ -83,6 +84,7 @@ class Dashboard:
         #: Each chart's box on the page as the browser last reported it: (width, height, pixel density); a
         #: height of 0 means the chart's own proportions decide it. Charts are drawn at that size.
         self.sizes: solara.Reactive[dict[str, tuple[int, int, float]]] = solara.reactive({})
+        self.comparison = ComparisonForm(self.scenario, self.compare_result, self.batch)  # outlives the Compare tab
         self.pictures = Pictures()
         self.run = Run(scenario, scenario.seed)
         self.last_update_ms = 0.0
@@ -295,7 +297,7 @@ class Dashboard:
 
     def _network(self) -> NetworkChart:
         shown = self._chosen(which="network")
-        return self.pictures.network(self.run, shown.style, dpr=shown.dpr)
+        return self.pictures.network(self.run, shown.style, dpr=shown.dpr, sized=shown.sized)
 
     def hover(self, which: str) -> dict | None:
         """What pointing at chart ``which`` shows (its weeks and values), while the run is paused; None while it
@@ -346,6 +348,9 @@ class Dashboard:
 
     def file_stem(self) -> str:
         return f"{export.file_stem(self.run.scenario)}_seed{self.run.seed}_week{self.run.week}"
+
+    def compare_file_stem(self) -> str:
+        return self.comparison.file_stem()
 
     # ---------------------------------------------------------------- words
     def story(self) -> str:
