@@ -132,7 +132,9 @@ def shots(tmp_path):
 class Offline:
     """A page whose requests beyond this machine are aborted, and whose failed requests are recorded."""
 
-    def __init__(self, browser, url: str, width: int = 1600, height: int = 1000):
+    def __init__(
+        self, browser, url: str, width: int = 1600, height: int = 1000, ready: str = "img[data-chart=sharing]"
+    ):
         self.context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
         self.page = self.context.new_page()
         self.blocked: list[str] = []
@@ -140,7 +142,7 @@ class Offline:
         self.page.route("**/*", self._route)
         self.page.on("response", lambda r: self.failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
         self.page.goto(url)
-        self.page.wait_for_selector("img[data-chart=sharing][src^='data:image/jpeg']", timeout=90_000)
+        self.page.wait_for_selector(f"{ready}[src^='data:image/jpeg']" if "img" in ready else ready, timeout=90_000)
 
     def _route(self, route):
         url = route.request.url
@@ -215,25 +217,26 @@ def test_nothing_leaves_the_machine(page):
 
 
 def test_clicking_an_employee_shows_why(page, shots):
-    from sim.dashboard.network import NetworkChart, layout_for
-    from sim.model import KnowledgeSharingModel
-    from sim.scenario_files import load_scenario
+    from sim.dashboard.state import Dashboard
 
-    model = KnowledgeSharingModel(load_scenario("recognition_programme"))  # the page's first scenario
-    chart = NetworkChart(model, layout_for(model))
+    page.play_until(25)  # so that there is a history of drivers to show
+    image = page.page.locator("img[data-chart=network]")
+    box = image.bounding_box()
+    # The same picture as the page's: the page's first scenario, drawn at the width of its box.
+    dash = Dashboard()
+    dash.resized("network", {"width": box["width"], "height": 0, "dpr": 1})
+    chart = dash._network()
     assert chart.layout.xy is not None
     x, y = chart.layout.xy[7]
     left, bottom, width, height = chart.AXES
     x0, x1, y0, y1 = chart.limits
     fx = left + (x - x0) / (x1 - x0) * width
     fy = 1 - (bottom + (y - y0) / (y1 - y0) * height)
-    page.play_until(25)  # so that there is a history of drivers to show
-    image = page.page.locator("img[data-chart=network]")
-    box = image.bounding_box()
     image.click(position={"x": fx * box["width"], "y": fy * box["height"]})
     page.page.get_by_text("Employee 7 (").first.wait_for(timeout=30_000)
     page.page.wait_for_selector("img[data-chart=drivers][src^='data:image/jpeg']", timeout=30_000)
     page.page.get_by_text("chance that they share").first.wait_for()
+    assert "points" in page.page.locator("img[data-chart=drivers]").get_attribute("alt")
     page.page.locator("img[data-chart=drivers]").scroll_into_view_if_needed()
     page.page.screenshot(path=str(shots / "dashboard_employee.png"), full_page=True)
 
@@ -298,7 +301,180 @@ def test_demonstration_mode(browser, server, shots):
     p.get_by_text("An ordinary organisation, sharing as much as the baseline").wait_for(timeout=30_000)
     offline.play_until(20)
     p.screenshot(path=str(shots / "dashboard_demo.png"))
-    p.get_by_role("button", name="Who shares").click()
+    p.get_by_role("tab", name="Who shares").click()
     p.wait_for_selector("img[data-chart=network][src^='data:image/jpeg']")
+    assert offline.blocked == []
+    offline.close()
+
+
+def fits(p, height: int) -> None:
+    """Nothing scrolls and every picture ends above the bottom of the window."""
+    assert p.evaluate("document.scrollingElement.scrollHeight") <= height + 1
+    for img in p.locator("img[data-chart]").all():
+        box = img.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= height + 1, box
+
+
+def test_demonstration_mode_fits_a_projector_and_is_drawn_at_the_size_shown(browser, server, shots):
+    """1024×768, the projector's: the chart with its axes, the story, the controls and an employee's story."""
+    offline = Offline(browser, server[0] + "?preset=blame_culture&demo=sharing", width=1024, height=768)
+    p = offline.page
+    p.get_by_text("An ordinary organisation, sharing as much as the baseline").wait_for(timeout=30_000)
+    offline.play_until(12)
+    time.sleep(1.0)  # the picture drawn at the box's size arrives
+    fits(p, 768)
+    image = p.locator("img[data-chart=sharing]")
+    box = image.bounding_box()
+    natural = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert natural == [round(box["width"]), round(box["height"])]  # shown at its own size: neither stretched nor shrunk
+    assert box["width"] > 900
+    p.screenshot(path=str(shots / "dashboard_demo_1024.png"))
+    offline.close()
+
+    offline = Offline(
+        browser,
+        server[0] + "?preset=blame_culture&demo=network&employee=7",
+        width=1024,
+        height=768,
+        ready="img[data-chart=network]",
+    )
+    p = offline.page
+    p.get_by_text("Employee 7 (").first.wait_for(timeout=30_000)
+    time.sleep(1.0)
+    fits(p, 768)
+    why = p.get_by_text("Employee 7 (").first.bounding_box()
+    assert why["y"] + why["height"] <= 768
+    p.screenshot(path=str(shots / "dashboard_demo_network_1024.png"))
+    offline.close()
+
+
+def run_line(p) -> str:
+    return p.locator(".kshare-controls").first.inner_text()
+
+
+def test_the_run_line_follows_a_new_preset_and_an_upload(page, tmp_path):
+    from sim.scenario_files import preset_seed
+
+    p = page.page
+    p.get_by_label("Preset scenario").select_option("baseline")
+    p.get_by_text(f"seed {preset_seed('baseline')}").first.wait_for(timeout=30_000)
+    assert "Week 0 of 104" in run_line(p) and "500 employees" in run_line(p)
+    upload = tmp_path / "ours.toml"
+    upload.write_text('name = "ours"\nweeks = 156\nseed = 3\n[organisation]\nemployees = 2400\ndepartments = 8\n')
+    p.locator("input[data-testid=scenario-file]").set_input_files(str(upload))
+    p.get_by_text("2,400 employees").first.wait_for(timeout=60_000)
+    assert "Week 0 of 156" in run_line(p) and "seed 3" in run_line(p)
+    assert "week 0 of 156" in p.locator("img[data-chart=sharing]").get_attribute("alt")
+
+
+def test_a_reload_brings_back_the_settings_and_the_view(page):
+    p = page.page
+    p.get_by_label("Preset scenario").select_option("blame_culture")
+    p.get_by_text("blame_culture (preset)").wait_for(timeout=30_000)
+    seed = p.get_by_label("Seed", exact=True)
+    seed.fill("7")
+    seed.press("Enter")
+    p.get_by_text("seed 7").first.wait_for(timeout=30_000)
+    p.get_by_role("tab", name="Experiences").click()
+    p.wait_for_function("location.search.includes('scenario=') && location.search.includes('view=experiences')")
+    p.reload()
+    p.get_by_text("seed 7").first.wait_for(timeout=60_000)
+    assert p.get_by_label("Preset scenario").input_value() == "blame_culture"
+    assert p.get_by_label("Seed", exact=True).input_value() == "7"
+    assert p.get_by_role("tab", name="Experiences").get_attribute("aria-selected") == "true"
+    p.get_by_text("blame_culture (preset, edited)").wait_for()
+
+
+def test_a_refused_value_is_explained_and_the_field_shows_the_value_in_force(page):
+    p = page.page
+    team = p.get_by_label("People per team", exact=True)
+    before = team.input_value()
+    team.fill("1")
+    team.press("Enter")
+    p.get_by_text("People per team: expected a whole number from 3 to 50, got 1").wait_for(timeout=30_000)
+    assert team.input_value() == before
+
+
+def test_every_chart_says_this_weeks_figures_in_its_alt_text(page):
+    p = page.page
+    for _ in range(3):
+        p.get_by_role("button", name="Step").click()
+    page.wait_for_week(3)
+    time.sleep(1.0)
+    assert "week 3 of 130" in p.locator("img[data-chart=sharing]").get_attribute("alt")
+    assert "week 3:" in p.locator("img[data-chart=network]").get_attribute("alt")
+    p.get_by_role("tab", name="Experiences").click()
+    p.wait_for_selector("img[data-chart=experiences]")
+    assert "week 3:" in p.locator("img[data-chart=experiences]").get_attribute("alt")
+    p.get_by_role("tab", name="Inequality & spread").click()
+    p.wait_for_selector("img[data-chart=spread]")
+    assert "week 3:" in p.locator("img[data-chart=spread]").get_attribute("alt")
+
+
+def test_pointing_at_a_chart_or_using_the_arrow_keys_shows_the_weeks_values(page):
+    p = page.page
+    page.play_until(20)
+    image = p.locator("img[data-chart=sharing]")
+    p.wait_for_function("document.querySelector('img[data-chart=sharing]').getAttribute('tabindex') === '0'")
+    box = image.bounding_box()
+    image.hover(position={"x": box["width"] * 0.3, "y": box["height"] * 0.5})
+    tip = p.locator(".kshare-tip:not(.kshare-tip-hidden)")
+    tip.wait_for(timeout=10_000)
+    assert re.search(r"Week \d+", tip.inner_text()) and "%" in tip.inner_text()
+    image.focus()
+    p.keyboard.press("End")
+    shown = page.week()
+    assert f"Week {shown}" in tip.inner_text()
+    p.keyboard.press("ArrowLeft")
+    assert f"Week {shown - 1}" in tip.inner_text()
+
+
+def test_the_keyboard_reaches_play_first_and_shows_where_it_is(page):
+    p = page.page
+    p.locator("body").click(position={"x": 5, "y": 5})
+    names = []
+    for _ in range(4):
+        p.keyboard.press("Tab")
+        names.append(
+            p.evaluate("document.activeElement.innerText || document.activeElement.getAttribute('aria-label') || ''")
+        )
+        if names[-1].strip().lower() == "play":
+            break
+    assert any(name.strip().lower() == "play" for name in names), names  # the 2nd stop, after the demo switch
+    outline = p.evaluate("getComputedStyle(document.activeElement).outlineWidth")
+    assert outline == "3px"
+
+
+SERIOUS = ("serious", "critical")
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "?view=experiences",
+        "?view=spread",
+        "?view=compare",
+        "?view=export",
+        "?preset=blame_culture&demo=sharing",
+        "?demo=network&employee=3",
+    ],
+)
+def test_no_serious_accessibility_violations(browser, server, query):
+    """axe-core (bundled with axe-playwright-python, injected into the page: nothing is fetched) finds no
+    serious or critical violation of WCAG 2 A/AA rules in any view."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    offline = Offline(browser, server[0] + query, width=1440, height=900, ready="[role=tab]")
+    p = offline.page
+    time.sleep(2.0)
+    assert p.evaluate("document.documentElement.lang") == "en"
+    results = Axe().run(p)
+    serious = [
+        f"{v['impact']} {v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+    assert serious == []
     assert offline.blocked == []
     offline.close()

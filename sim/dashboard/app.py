@@ -74,11 +74,13 @@ strong, b, h1, h2, h3 { font-weight: 700; }
 .v-input--selection-controls__input input:focus-visible ~ .v-input--selection-controls__ripple {
   outline: 3px solid #D55E00; }
 .v-btn:focus::before { opacity: 0.18 !important; }
-.kshare-demo { font-size: 22px; line-height: 1.3; height: 100vh; display: flex; flex-direction: column;
+.kshare-demo { font-size: 22px; line-height: 1.3; position: fixed; inset: 0; display: flex; flex-direction: column;
   padding: 6px 14px; box-sizing: border-box; overflow: hidden; }
 .kshare-demo h1 { font-size: 1.5em; margin: 0; }
 .kshare-demo .kshare-story { font-size: 1em; }
-.kshare-demo .kshare-fill { flex: 1 1 auto; min-height: 0; }
+.kshare-demo .kshare-fill, .kshare-demo .kshare-fill > div { flex: 1 1 auto; min-height: 0; display: flex;
+  flex-direction: column; }
+.kshare-demo .v-label, .kshare-demo .kshare-controls .v-input { font-size: 19px !important; }
 .kshare-demo .v-btn { font-size: 19px !important; }
 .kshare-demo .kshare-demo-choice .v-btn { height: 46px !important; }
 """

@@ -254,10 +254,11 @@ class Dashboard:
         """The browser reports the box a chart is shown in; charts are then drawn at that size.
 
         Widths and heights are kept to 10 px steps so that a window being dragged wider rebuilds
-        a chart a few times, not at every pixel.
+        a chart a few times, not at every pixel; the picture may be up to 9 px narrower than its box.
         """
-        width = int(min(MAX_CHART_PX, max(MIN_CHART_PX, round(float(size.get("width", 0)) / 10) * 10)))
-        height = int(min(MAX_CHART_PX, round(float(size.get("height", 0) or 0) / 10) * 10))
+        # Down to the step, never up: a picture wider than its box would be shrunk, and blur.
+        width = int(min(MAX_CHART_PX, max(MIN_CHART_PX, float(size.get("width", 0)) // 10 * 10)))
+        height = int(min(MAX_CHART_PX, float(size.get("height", 0) or 0) // 10 * 10))
         height = max(MIN_CHART_PX // 2, height) if height else 0
         dpr = min(2.0, max(1.0, round(float(size.get("dpr", 1) or 1), 2)))
         if self.sizes.value.get(which) != (width, height, dpr):
