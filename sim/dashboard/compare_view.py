@@ -37,8 +37,8 @@ def CompareView(dash: Dashboard):
         "with its 95 % band. Differences are against the first scenario. With parameter uncertainty, run r also "
         "takes the r-th draw from the calibrated posterior, the same in every scenario."
     )
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
-        ScenarioPicker(form.picked)
+    ScenarioPicker(form.picked)
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "24px"}):
         solara.InputText(
             f"Replications (1 to {MAX_REPLICATIONS})",
             value=form.replications_text.value,
@@ -120,7 +120,7 @@ def ScenarioPicker(picked: solara.Reactive[list[str]]):
         kept = [other for other in others if other != name]
         picked.set([reference, *kept, *([name] if on else [])])
 
-    with solara.Column(gap="0px", style={"min-width": "360px"}):
+    with solara.Column(gap="0px", style={"max-width": "640px"}):
         Select(
             label=REFERENCE,
             value=reference,
