@@ -478,3 +478,23 @@ def test_no_serious_accessibility_violations(browser, server, query):
     assert serious == []
     assert offline.blocked == []
     offline.close()
+
+
+def test_the_comparison_form_refuses_bad_weeks_and_keeps_its_state_across_tabs(page):
+    from playwright.sync_api import expect
+
+    p = page.page
+    p.get_by_role("tab", name="Compare").click()
+    weeks = p.get_by_label("Weeks to compare at", exact=False).first
+    weeks.fill("abc, 999, -5")
+    p.get_by_text("'abc' is not a whole number").first.wait_for(timeout=30_000)
+    expect(p.get_by_role("button", name="Run comparison")).to_be_disabled()
+    p.locator(".kshare-picks").get_by_text("blame culture", exact=True).click()  # the label: Vuetify covers the box
+    p.get_by_role("tab", name="Live").click()
+    p.wait_for_selector("img[data-chart=sharing]")
+    p.get_by_role("tab", name="Compare").click()
+    assert p.get_by_label("Weeks to compare at", exact=False).first.input_value() == "abc, 999, -5"
+    assert p.get_by_label("blame culture").is_checked()
+    weeks = p.get_by_label("Weeks to compare at", exact=False).first
+    weeks.fill("20, 40")
+    expect(p.get_by_role("button", name="Run comparison")).to_be_enabled(timeout=30_000)
