@@ -190,6 +190,13 @@ def test_bad_levels_and_tenure_are_named(tmp_path):
     assert message.startswith(f"{tmp_path / 'chart.csv'}: 4 problems")
 
 
+def test_header_names_are_matched_without_case_or_spaces_but_never_twice(tmp_path):
+    org = read_org(chart_with(tmp_path, ["a,,D,T,x,y", "b,a,D,T,x,y"], "ID, Manager_ID ,Department,TEAM,note,note"))
+    assert org.manager_of.tolist() == [-1, 0] and org.ignored_columns["chart"] == ["note", "note"]
+    message = refused(chart_with(tmp_path, ["a,,D,T,U"], "id,manager_id,department,team,Team"))
+    assert "column 'team': the header names column 'team' more than once" in message
+
+
 def test_a_missing_column_suggests_the_nearest_name(tmp_path):
     message = refused(chart_with(tmp_path, ["a,,D,T"], "id,manager,department,teams"))
     assert "column 'manager_id': required column is missing (is 'manager' meant to be it?)" in message

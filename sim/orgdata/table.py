@@ -81,20 +81,20 @@ def read_table(
         return None, [Problem(file, f"cannot be read: {unusable_path(error)}")]
     digest = hashlib.sha256(content).hexdigest()
     secret = hashlib.blake2b(content, key=b"kshare pseudonyms", digest_size=32).digest()
-    body = memoryview(content)[len(UTF8_BOM) :] if content.startswith(UTF8_BOM) else memoryview(content)
-    if not bytes(body[:4096]).strip() and not bytes(body).strip():
+    body = content[len(UTF8_BOM) :] if content.startswith(UTF8_BOM) else content
+    if not body[:4096].strip() and not body.strip():
         return None, [Problem(file, "is empty")]
     encoding = _encoding_problem(body)
     if encoding:
         return None, [Problem(file, encoding)]
-    header_line = bytes(body[: _line_end(body)]).decode("utf-8").rstrip("\r")
+    header_line = body[: _line_end(body)].decode("utf-8").rstrip("\r")
     header = next(csv.reader([header_line]))
     names = [name.strip() for name in header]
-    problems = _header_problems(file, names, header_line, required)
+    known = set(required) | set(optional)
+    problems = _header_problems(file, names, header_line, required, known)
     if problems:
         return None, problems
-    known = set(required) | set(optional)
-    use = {name.lower(): name for name in header if name.strip().lower() in known}
+    use = {name.strip().lower(): name for name in header if name.strip().lower() in known}
     ignored = [name for name in names if name.lower() not in known and name]
     ragged: list[str] = []
 
@@ -139,41 +139,44 @@ def read_table(
     return result, problems
 
 
-def _line_end(body: memoryview) -> int:
-    end = bytes(body[:1_000_000]).find(b"\n")
+def _line_end(body: bytes) -> int:
+    end = body.find(b"\n", 0, 1_000_000)
     return len(body) if end < 0 else end
 
 
-def _encoding_problem(body: memoryview) -> str:
+def _encoding_problem(body: bytes) -> str:
     """Why the bytes are not UTF-8 text, or '' if they are."""
     utf16 = "is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')"
-    if bytes(body[:2]) in (b"\xff\xfe", b"\xfe\xff"):
+    if body[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return utf16
     decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(body)
     for start in range(0, len(body), _CHUNK):
-        chunk = bytes(body[start : start + _CHUNK])
+        chunk = bytes(view[start : start + _CHUNK])
         try:
             decoder.decode(chunk, final=start + _CHUNK >= len(body))
         except UnicodeDecodeError as error:
             where = start + error.start - (len(decoder.getstate()[0]) if error.start == 0 else 0)
             return _not_utf8(body, max(0, where))
         if b"\x00" in chunk:
-            head = bytes(body[:400])
+            head = body[:400]
             if head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4:
                 return utf16
             return _not_utf8(body, start + chunk.index(b"\x00"))
     return ""
 
 
-def _not_utf8(body: memoryview, where: int) -> str:
-    line = bytes(body[:where]).count(b"\n") + 1
+def _not_utf8(body: bytes, where: int) -> str:
+    line = body.count(b"\n", 0, where) + 1
     return (
         f"is not UTF-8 text: byte {where + 1:,} (line {line:,}) is binary or in another encoding "
         "(such as Windows-1252); save the file as 'CSV UTF-8'"
     )
 
 
-def _header_problems(file: str, names: list[str], line: str, required: tuple[str, ...]) -> list[Problem]:
+def _header_problems(
+    file: str, names: list[str], line: str, required: tuple[str, ...], known: set[str]
+) -> list[Problem]:
     if len(names) == 1:
         for delimiter, said in OTHER_DELIMITERS.items():
             if delimiter in line:
@@ -186,7 +189,7 @@ def _header_problems(file: str, names: list[str], line: str, required: tuple[str
                 ]
     problems = []
     lower = [name.lower() for name in names]
-    for name in sorted({n for n in lower if lower.count(n) > 1 and n}):
+    for name in sorted({n for n in lower if lower.count(n) > 1 and n in known}):
         problems.append(Problem(file, f"the header names column '{name}' more than once", name))
     for name in required:
         if name not in lower:
@@ -197,7 +200,7 @@ def _header_problems(file: str, names: list[str], line: str, required: tuple[str
     return problems
 
 
-def _row_numbers(body: memoryview, ragged: list[str], n_rows: int) -> tuple[np.ndarray, np.ndarray]:
+def _row_numbers(body: bytes, ragged: list[str], n_rows: int) -> tuple[np.ndarray, np.ndarray]:
     """Spreadsheet rows of the records read and of the ragged ones, when blank or ragged lines were skipped.
 
     pyarrow skips blank lines and (through our handler) ragged ones without saying where they were, so the
@@ -212,9 +215,8 @@ def _row_numbers(body: memoryview, ragged: list[str], n_rows: int) -> tuple[np.n
     carriage = (lengths > 0) & (data[np.maximum(stops - 1, 0)] == ord("\r"))
     blank = (lengths - carriage) <= 0
     line_of = {}
-    whole = bytes(body) if ragged else b""
     for text in ragged:
-        at = whole.find(text.encode("utf-8"))
+        at = body.find(text.encode("utf-8"))
         if at >= 0:
             line_of[text] = int(np.searchsorted(ends, at, side="left"))
     bad_lines = np.array(sorted({line_of[t] for t in ragged if t in line_of}), dtype=np.int64)
