@@ -101,6 +101,13 @@ def test_given_levels_are_used_and_an_empty_one_is_inferred(tmp_path):
     assert org.levels_inferred == 1
 
 
+def test_a_team_is_managed_by_whom_most_of_it_reports_to(tmp_path):
+    # team X is run from outside (by h); in team Y its manager y1 sits in it, with one report
+    rows = ["h,,D,T0", "x1,h,D,X", "x2,h,D,X", "y1,h,D,Y", "y2,y1,D,Y"]
+    org = read_org(chart_with(tmp_path, rows))
+    assert org.team_manager.tolist() == [0, 0, 3]
+
+
 def test_ties_and_weights(tmp_path):
     chart = write(tmp_path, "chart.csv", CHART)
     ties = write(tmp_path, "ties.csv", "source,target,weight,channel\nc3,d4,2.5,teams\nf6,007,,mail\nc3,d4,1e-1,x\n")
@@ -170,6 +177,7 @@ def test_without_a_respondents_column_every_team_is_used(tmp_path):
         (["a,,D,T", "b,b,D,T"], ["row 3", "their own manager"]),
         (["a,,D,T", "b,a,E,T", "c,a,D,T"], ["column 'team'", "row 3", "team 'T' has members in 2 departments"]),
         (["a,,D,T", ",a,D,T", "c,a,,T"], ["column 'id', row 3: the id is empty", "column 'department', row 4"]),
+        ([",,D,T", "b,,D,T"], ["column 'id', row 2: the id is empty", "2 people have an empty manager_id"]),
     ],
 )
 def test_chart_problems_name_the_file_rows_and_column(tmp_path, rows, expected):
@@ -229,14 +237,16 @@ def test_a_ragged_row_is_named_and_later_rows_keep_their_numbers(tmp_path):
 
 def test_ties_problems_are_named(tmp_path):
     chart = write(tmp_path, "chart.csv", CHART)
-    ties = write(tmp_path, "ties.csv", "source,target,weight\nc3,d4,1\nc3,c3,1\nxx,d4,1\nc3,yy,0\nc3,d4,lots\n")
+    ties = write(
+        tmp_path, "ties.csv", "source,target,weight\nc3,d4,1\nc3,c3,1\nxx,d4,1\nc3,yy,0\nc3,d4,lots\nc3,d4,1e40\n"
+    )
     message = refused(chart, ties)
     assert "ties.csv: 5 problems" in message
+    assert "column 'weight', rows 5, 7: a weight must be a positive number" in message
     assert "column 'source', row 4: not the id of anyone in the chart: 'xx'" in message
     assert "column 'target', row 5: not the id of anyone in the chart: 'yy'" in message
     assert "column 'target', row 3: a tie from a person to themselves" in message
     assert "column 'weight', row 6: not a number" in message
-    assert "column 'weight', row 5: a weight must be a positive number" in message
 
 
 def test_survey_problems_are_named(tmp_path):

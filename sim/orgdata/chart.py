@@ -9,6 +9,7 @@ Levels, when the chart has no ``level`` column (or a row leaves it empty), are i
 the head of the organisation and anyone who manages a manager is a ``leader``, anyone else who manages
 somebody is a ``manager``, and everyone else ``staff``. ``senior`` cannot be seen in a chart; with
 ``tenure_weeks`` given, staff with at least SENIOR_WEEKS of tenure are ``senior``, and without it nobody is.
+Tenure is rounded to whole weeks.
 """
 
 from __future__ import annotations
@@ -110,7 +111,8 @@ def _reporting_lines(table: Table, ids: pa.Array, empty_id: np.ndarray) -> tuple
     names = table.columns["manager_id"]
     root = pc.equal(names, "").to_numpy(zero_copy_only=False)
     found = pc.index_in(names, value_set=ids)
-    manager = found.fill_null(-1).to_numpy().astype(np.int32)
+    # an empty manager_id marks the head even if some row's id is empty too (that is reported on its own)
+    manager = np.where(root, -1, found.fill_null(-1).to_numpy()).astype(np.int32)
     unknown = (manager < 0) & ~root
     if unknown.any():
         values = pc.unique(names.filter(pa.array(unknown))).to_pylist()

@@ -16,6 +16,8 @@ from sim.orgdata.table import Table, numbers
 
 REQUIRED = ("source", "target")
 OPTIONAL = ("weight",)
+#: Weights are kept as float32; anything larger is surely a mistake (and would become infinite).
+MAX_WEIGHT = 1e30
 
 
 def build_ties(table: Table, ids: pa.Array | None) -> tuple[tuple[np.ndarray, np.ndarray] | None, list[Problem]]:
@@ -55,12 +57,17 @@ def build_ties(table: Table, ids: pa.Array | None) -> tuple[tuple[np.ndarray, np
         values, empty, bad = numbers(table.columns["weight"])
         if bad.any():
             problems.append(problem_at(file, "weight", table.rows(bad), "not a number"))
-        outside = ~(empty | bad) & ~((values > 0) & np.isfinite(values))
+        outside = ~(empty | bad) & ~((values > 0) & (values <= MAX_WEIGHT))
         if outside.any():
             problems.append(
-                problem_at(file, "weight", table.rows(outside), "a weight must be a positive number (or empty for 1)")
+                problem_at(
+                    file,
+                    "weight",
+                    table.rows(outside),
+                    f"a weight must be a positive number up to {MAX_WEIGHT:.0e} (or empty for 1)",
+                )
             )
-        weight = np.where(empty, 1.0, values).astype(np.float32)
+        weight = np.where(empty | bad | outside, 1.0, values).astype(np.float32)
     if problems or ids is None:
         return None, problems
     return (np.column_stack(ends).astype(np.int32), weight), []
