@@ -67,6 +67,18 @@ def test_a_small_chart_round_trips_exactly(tmp_path):
     assert org.provenance["chart"]["rows"] == 7
 
 
+def test_quoted_values_keep_their_commas_and_quotes(tmp_path):
+    org = read_org(chart_with(tmp_path, ['a,,"Sales, EMEA","Team ""A"""', 'b,a,"Sales, EMEA","Team ""A"""']))
+    assert org.department_names == ["Sales, EMEA"] and org.team_names == ['Team "A"']
+
+
+def test_a_long_path_is_shown_by_its_end(tmp_path):
+    folder = tmp_path / ("x" * 120)
+    folder.mkdir()
+    message = refused(write(folder, "chart.csv", b""))
+    assert message.startswith("...") and "chart.csv: 1 problem" in message.splitlines()[0]
+
+
 def test_a_utf8_byte_order_mark_and_crlf_line_ends_are_accepted(tmp_path):
     path = write(tmp_path, "chart.csv", b"\xef\xbb\xbf" + CHART.replace("\n", "\r\n").encode())
     org = read_org(path)
@@ -221,6 +233,7 @@ def test_a_missing_column_suggests_the_nearest_name(tmp_path):
         ("id,manager_id,department,team\na,,D,T\n".encode("utf-16"), "is UTF-16 text"),
         (b"id;manager_id;department;team\na;;D;T\n", "separated by semicolons (';'), not commas"),
         (b"id\tmanager_id\tdepartment\tteam\na\t\tD\tT\n", "separated by tabs, not commas"),
+        (b"id;manager_id;department, division;team\na;;D;T\n", "separated by semicolons (';'), not commas"),
     ],
 )
 def test_unreadable_files_say_why(tmp_path, content, expected):
@@ -277,6 +290,14 @@ def test_every_problem_in_every_file_is_listed_at_once(tmp_path):
     for text in ["more than one row: 'a'", "2 people have an empty manager_id", "'q'", "themselves", "'zz'", "'X'"]:
         assert text in message
     assert "outside the declared scale" in message
+
+
+def test_many_teams_spanning_departments_make_few_problems(tmp_path):
+    rows = ["h,,D0,T0"] + [f"p{i},h,D{i % 2},T{i // 2}" for i in range(2, 40)]
+    with pytest.raises(OrgDataError) as caught:
+        read_org(chart_with(tmp_path, rows))
+    assert len(caught.value.problems) == 4
+    assert "16 more teams have members in several departments: 'T4', 'T5'" in str(caught.value)
 
 
 def test_a_missing_file_is_named(tmp_path):

@@ -33,6 +33,8 @@ STAFF, SENIOR, MANAGER, LEADER = range(len(LEVELS))
 SENIOR_WEEKS = 5 * 52
 #: Assumption: a tenure above 60 years is a mistake (days or months given as weeks), not a person.
 MAX_TENURE_WEEKS = 60 * 52
+#: Teams spanning departments described one by one; the others share one problem, so the list stays readable.
+TEAMS_DETAILED = 3
 
 
 @dataclass
@@ -244,7 +246,8 @@ def _team_departments(
     team_department = department[first_member].astype(np.int32)
     elsewhere = department != team_department[team]
     problems = []
-    for t in np.unique(team[elsewhere])[:50]:
+    spanning = np.unique(team[elsewhere])
+    for t in spanning[:TEAMS_DETAILED]:
         members = team == t
         depts = [department_names[d] for d in np.unique(department[members])]
         problems.append(
@@ -257,9 +260,17 @@ def _team_departments(
                 f"'{depts[0]}/{team_names[t]}')",
             )
         )
-    spanning = len(np.unique(team[elsewhere]))
-    if spanning > 50:
-        problems.append(Problem(table.file, f"... and {spanning - 50:,} more teams span departments", "team"))
+    if len(spanning) > TEAMS_DETAILED:
+        rest = spanning[TEAMS_DETAILED:]
+        problems.append(
+            problem_at(
+                table.file,
+                "team",
+                table.rows(elsewhere & np.isin(team, rest)),
+                f"{len(rest):,} more teams have members in several departments: "
+                f"{quote_values([team_names[t] for t in rest[:5]], len(rest))}",
+            )
+        )
     return team_department, problems
 
 

@@ -65,7 +65,7 @@ def read_table(
     problems are found in the same pass.
     """
     path = Path(path)
-    file = shorten(str(path), 80)
+    file = shown_path(path)
     try:
         size = path.stat().st_size
         if not path.is_file():
@@ -139,6 +139,12 @@ def read_table(
     return result, problems
 
 
+def shown_path(path: Path, limit: int = 80) -> str:
+    """The path as messages show it: its end (the file's name) kept when it is long, control characters escaped."""
+    text = str(path)
+    return shorten(text if len(text) <= limit else f"...{text[3 - limit :]}", limit)
+
+
 def _line_end(body: bytes) -> int:
     end = body.find(b"\n", 0, 1_000_000)
     return len(body) if end < 0 else end
@@ -177,16 +183,15 @@ def _not_utf8(body: bytes, where: int) -> str:
 def _header_problems(
     file: str, names: list[str], line: str, required: tuple[str, ...], known: set[str]
 ) -> list[Problem]:
-    if len(names) == 1:
-        for delimiter, said in OTHER_DELIMITERS.items():
-            if delimiter in line:
-                return [
-                    Problem(
-                        file,
-                        f"is separated by {said}, not commas: kshare reads comma-separated files "
-                        "(in Excel: save as 'CSV UTF-8 (Comma delimited)')",
-                    )
-                ]
+    for delimiter, said in OTHER_DELIMITERS.items():
+        if line.count(delimiter) > line.count(","):  # a comma or two may sit inside a name
+            return [
+                Problem(
+                    file,
+                    f"is separated by {said}, not commas: kshare reads comma-separated files "
+                    "(in Excel: save as 'CSV UTF-8 (Comma delimited)')",
+                )
+            ]
     problems = []
     lower = [name.lower() for name in names]
     for name in sorted({n for n in lower if lower.count(n) > 1 and n in known}):
