@@ -217,6 +217,16 @@ def test_header_names_are_matched_without_case_or_spaces_but_never_twice(tmp_pat
     assert "column 'team': the header names column 'team' more than once" in message
 
 
+def test_a_misspelt_optional_column_is_refused_rather_than_ignored(tmp_path):
+    chart = write(tmp_path, "chart.csv", CHART)
+    survey = write(tmp_path, "survey.csv", "Team,Psychological Safety,respondent,ease\nNord,3,5,2\n")
+    message = refused(chart, survey=survey)
+    assert "column 'respondent': not a column kshare reads, but close to 'respondents'" in message
+    assert "Psychological Safety" not in message  # read, as psychological_safety
+    survey = write(tmp_path, "survey.csv", "Team,Psychological Safety,respondents\nNord,3,5\n")
+    assert some(read_org(chart, survey=survey).survey).values["psychological_safety"][1] == pytest.approx(0.5)
+
+
 def test_a_missing_column_suggests_the_nearest_name(tmp_path):
     message = refused(chart_with(tmp_path, ["a,,D,T"], "id,manager,department,teams"))
     assert "column 'manager_id': required column is missing (is 'manager' meant to be it?)" in message

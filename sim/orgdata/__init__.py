@@ -5,9 +5,10 @@ and returns ``OrgData`` (plain numpy arrays, employee i being the chart's i-th d
 ``OrgDataError`` listing every problem in every file, each with its file, rows and column. ``anonymise(org)``
 replaces ids, team and department names with stable pseudonyms.
 
-Files (comma-separated, UTF-8 with or without a byte-order mark; header names matched without regard to case
-or surrounding spaces; surrounding spaces removed from values; blank lines skipped; any other column read past
-and only its name kept, in ``OrgData.ignored_columns``):
+Files are comma-separated UTF-8, with or without a byte-order mark. Header names are matched without regard
+to case, surrounding spaces or ' ', '-' against '_', and a name close to a known one is refused as a likely
+misspelling. Surrounding spaces are removed from values and blank lines skipped. Any other column is read past
+and only its name kept, in ``OrgData.ignored_columns``.
 
 * chart: ``id, manager_id, department, team`` and optionally ``level`` (staff, senior, manager, leader; an
   empty cell is inferred) and ``tenure_weeks``. One row per employee; exactly one empty ``manager_id`` (the

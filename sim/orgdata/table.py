@@ -13,6 +13,7 @@ import codecs
 import csv
 import difflib
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -94,8 +95,8 @@ def read_table(
     problems = _header_problems(file, names, header_line, required, known)
     if problems:
         return None, problems
-    use = {name.strip().lower(): name for name in header if name.strip().lower() in known}
-    ignored = [name for name in names if name.lower() not in known and name]
+    use = {canonical(name): name for name in header if canonical(name) in known}
+    ignored = [name for name in names if canonical(name) not in known and name]
     ragged: list[str] = []
 
     def skip(row: pcsv.InvalidRow) -> str:
@@ -193,16 +194,32 @@ def _header_problems(
                 )
             ]
     problems = []
-    lower = [name.lower() for name in names]
+    lower = [canonical(name) for name in names]
     for name in sorted({n for n in lower if lower.count(n) > 1 and n in known}):
         problems.append(Problem(file, f"the header names column '{name}' more than once", name))
     for name in required:
         if name not in lower:
-            near = difflib.get_close_matches(name, [n for n in names if n.lower() not in required], n=1, cutoff=0.6)
+            near = difflib.get_close_matches(name, [n for n in names if canonical(n) not in known], n=1, cutoff=0.6)
             hint = f" (is '{shorten(near[0], 40)}' meant to be it?)" if near else ""
             found = quote_values(names, len(names)) if any(names) else "nothing"
             problems.append(Problem(file, f"required column is missing{hint}; the header has {found}", name))
+    for name in names:
+        near = difflib.get_close_matches(canonical(name), sorted(known - set(lower)), n=1, cutoff=0.8)
+        if name and canonical(name) not in known and near and near[0] not in required:
+            problems.append(
+                Problem(
+                    file,
+                    f"not a column kshare reads, but close to '{near[0]}': rename it to be read, "
+                    "or to something else to be ignored",
+                    name,
+                )
+            )
     return problems
+
+
+def canonical(name: str) -> str:
+    """A header name as matched: without case, surrounding spaces, or the difference between ' ', '-' and '_'."""
+    return re.sub(r"[\s\-]+", "_", name.strip().lower())
 
 
 def _row_numbers(body: bytes, ragged: list[str], n_rows: int) -> tuple[np.ndarray, np.ndarray]:
