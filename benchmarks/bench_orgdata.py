@@ -9,11 +9,12 @@ resident memory, a high-water mark for the whole process, belongs to that case a
 The organisations are the model's own generated ones (``sim.organisation.generate``), written out as a
 strategist's files would be: string ids, department and team names, tenure, and two columns kshare ignores
 (name and e-mail). The time is ``read_org`` alone: reading, hashing, checking every rule and building the
-arrays; the files are written beforehand by the parent process. Peak memory (``ru_maxrss``, a high-water mark)
-is reported whole and above the reading process's resident memory once numpy, pyarrow, pandas and kshare were
-imported. pandas is imported before the clock starts because the model imports it anyway (``sim.model``), and
-pyarrow imports it on its first conversion to numpy: from a cold start that import alone takes about a second
-on this machine, which a ``kshare run`` pays whether or not it reads files.
+arrays (``anonymise`` is timed separately); the files are written beforehand by the parent process. Peak
+memory (``ru_maxrss``, a high-water mark) is reported whole and above the reading process's resident memory
+once numpy, pyarrow, pandas and kshare were imported. pandas is imported before the clock starts because the
+model imports it anyway (``sim.model``), and pyarrow imports it on its first conversion to numpy: from a cold
+start that import alone takes about a second on this machine, which a ``kshare run`` pays whether or not it
+reads files.
 
 Targets are reported as PASS or FAIL, never as a non-zero exit code.
 
@@ -101,7 +102,7 @@ def measure(case: str, folder: Path) -> dict:
     employees, ties, target = CASES[case]
     import pandas  # noqa: F401  (see the module docstring)
 
-    from sim.orgdata import read_org
+    from sim.orgdata import anonymise, read_org
 
     paths = {role: folder / f"{role}.csv" for role in ("chart", "ties", "survey")}
     sizes = {role: path.stat().st_size for role, path in paths.items()}
@@ -110,6 +111,9 @@ def measure(case: str, folder: Path) -> dict:
     org = read_org(paths["chart"], paths["ties"], paths["survey"])
     seconds = time.perf_counter() - started
     assert org.n == employees and org.ties is not None and len(org.ties) == ties
+    started = time.perf_counter()
+    anonymise(org)
+    anonymise_s = time.perf_counter() - started
     return {
         "case": case,
         "employees": employees,
@@ -118,6 +122,7 @@ def measure(case: str, folder: Path) -> dict:
         "file_mb": {role: round(size / 1e6, 1) for role, size in sizes.items()},
         "read_s": round(seconds, 2),
         "target_s": target,
+        "anonymise_s": round(anonymise_s, 2),
         "peak_mb": round(_peak_mb()),
         "peak_above_imports_mb": round(_peak_mb() - before),
         "result": "PASS" if seconds < target else "FAIL",
@@ -146,7 +151,8 @@ def main() -> None:
         print(
             f"{case:>5}: {result['employees']:>9,} employees, {result['ties']:>9,} ties: read and checked in "
             f"{result['read_s']:.2f} s (target {result['target_s']:.0f} s: {result['result']}), "
-            f"peak memory {result['peak_mb']:,} MB ({result['peak_above_imports_mb']:,} MB above the imports)"
+            f"anonymised in {result['anonymise_s']:.2f} s, peak memory {result['peak_mb']:,} MB "
+            f"({result['peak_above_imports_mb']:,} MB above the imports)"
         )
         print(f"       {json.dumps(result)}")
 
