@@ -66,6 +66,9 @@ class OrgDataError(ValueError):
         for problem in problems:
             by_file.setdefault(problem.file, []).append(problem)
         lines = []
+        if len(problems) == 1:  # one problem, one line, as ScenarioError does
+            lines.append(f"{problems[0].file}: {problems[0]}")
+            by_file = {}
         for file, found in by_file.items():
             lines.append(f"{file}: {len(found)} problem{'s' * (len(found) != 1)}")
             lines += [f"  - {problem}" for problem in found[:MAX_LISTED]]
