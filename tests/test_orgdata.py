@@ -386,6 +386,7 @@ def test_the_acme_example_reads_as_its_readme_says():
     low-safety teams it was made with and leaves out the thirteen small ones."""
     folder = Path(__file__).parents[1] / "examples" / "acme"
     org = read_org(folder / "org.csv", ties=folder / "ties.csv", survey=folder / "survey.csv", survey_scale="1-5")
+    assert org.ties is not None
     assert (org.n, len(org.team_names), len(org.ties)) == (1218, 149, 6643)
     assert org.ignored_columns["chart"] == ["name", "email"]
     assert org.survey is not None and len(org.survey.suppressed) == 13
