@@ -105,6 +105,16 @@ def Player(dash: Dashboard):
     solara.use_thread(loop, dependencies=[playing], intrusive_cancel=False)
 
 
+#: The component of each view, by its key in ``VIEWS``.
+PAGE_VIEWS = {
+    "live": LiveView,
+    "experiences": ExperiencesView,
+    "spread": SpreadView,
+    "compare": CompareView,
+    "export": ExportView,
+}
+
+
 @solara.component
 def LinkSync(dash: Dashboard):
     """Keeps the page's address in step with what is chosen (``sim.dashboard.link``): read once when the page
@@ -166,17 +176,7 @@ def DashboardPage(dash: Dashboard):
         with solara.v.Html(tag="div", class_="kshare-main"):  # Vuetify's own <main> holds the page
             RunControls(dash)
             Tabs(VIEWS, dash.view)
-            view = dash.view.value
-            if view == "live":
-                LiveView(dash)
-            elif view == "experiences":
-                ExperiencesView(dash)
-            elif view == "spread":
-                SpreadView(dash)
-            elif view == "compare":
-                CompareView(dash)
-            else:
-                ExportView(dash)
+            PAGE_VIEWS[dash.view.value](dash)
         with solara.v.Html(tag="section", class_="kshare-sidebar", attributes={"aria-label": "Settings"}):
             ScenarioPanel(dash)
             OrganisationPanel(dash)

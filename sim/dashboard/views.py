@@ -208,13 +208,10 @@ def DemoView(dash: Dashboard):
             RunControls(dash, large=True)
         which = dash.demo_chart.value
         with solara.Div(classes=["kshare-fill"]):
-            if which == "sharing":
-                SharingView(dash)
-            elif which == "network":
-                NetworkView(dash)
-            elif which == "experiences":
-                ExperiencesView(dash)
-            else:
-                SpreadView(dash)
+            DEMO_VIEWS[which](dash)
         if which == "network" and dash.selected.value is not None:
             Prose(why(dash.run.describe(dash.selected.value)), classes=["kshare-story", "kshare-why"])
+
+
+#: The component of each demonstration chart, by its key in ``DEMO_CHARTS``.
+DEMO_VIEWS = {"sharing": SharingView, "network": NetworkView, "experiences": ExperiencesView, "spread": SpreadView}
