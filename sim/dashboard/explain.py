@@ -106,7 +106,8 @@ def why(info: dict) -> str:
     who = (
         f"Employee {info['id']} ({kind}{info['level']}, department {info['department']}, "
         f"team {info['team']}, {years(info['tenure_weeks'])} here) {record(info)}"
-        f"{', including this week' if info['shared_this_week'] else ''}."
+        # At week 0 "this week" is the history's last week, before the count of shares begins.
+        f"{', including this week' if info['shared_this_week'] and info['shares'] else ''}."
     )
     if d is None:
         return who + (
@@ -122,7 +123,7 @@ def why(info: dict) -> str:
     up = [effect for effect in effects if effect[1] >= NEGLIGIBLE][:2]
     down = [effect for effect in reversed(effects) if effect[1] <= -NEGLIGIBLE][:2]
     reasons = [_capital(listed(side)) + "." for side in (up, down) if side]
-    return " ".join([who, this_week, *reasons])
+    return " ".join([who, this_week, *reasons]).replace(" %", "\u00a0%")  # "39 %" never broken over two lines
 
 
 def _capital(text: str) -> str:
