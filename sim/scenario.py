@@ -80,10 +80,16 @@ class Organisation(_Section):
         0.1, description="ring network: probability that a tie is rewired to a random colleague"
     )
 
+    @field_validator("ties")
+    @classmethod
+    def _ties_need_a_chart(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # A chart that failed its own check is missing from info.data and reported under its own key.
+        if value is not None and "chart" in info.data and info.data["chart"] is None:
+            raise ValueError("ties needs chart: ties link the people of an organisation chart; name the chart too")
+        return value
+
     @model_validator(mode="after")
     def _fits(self) -> Organisation:
-        if self.ties is not None and self.chart is None:
-            raise ValueError("ties needs chart: ties link the people of an organisation chart; name the chart too")
         if self.chart is not None and self.network == "ring":
             raise ValueError("chart needs network = 'teams': a ring lattice has no reporting lines or teams")
         if self.departments * 3 > self.employees and self.chart is None:

@@ -127,7 +127,7 @@ def test_the_command_line_and_the_python_api_take_a_chart_relative_to_the_curren
 def test_a_missing_chart_ties_without_a_chart_and_a_headcount_beside_a_chart_are_refused(tmp_path):
     with pytest.raises(ScenarioError, match=r"organisation\.chart.*nope\.csv: no such file"):
         load_scenario("baseline", chart=str(tmp_path / "nope.csv"))
-    with pytest.raises(ScenarioError, match="ties needs chart"):
+    with pytest.raises(ScenarioError, match=r"organisation\.ties.*ties needs chart"):
         load_scenario("baseline", ties=str(TIES))
     with pytest.raises(ScenarioError, match=r"organisation\.employees.*comes from the chart"):
         load_scenario("baseline", chart=str(CHART), employees=300)
