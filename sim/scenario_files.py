@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sim.interventions import FAMILIES, TYPE_NAMES, InterventionBase
-from sim.scenario import Scenario, flat_parameter_names
+from sim.scenario import Organisation, Scenario, flat_parameter_names
 
 PRESET_PACKAGE = "sim.scenarios"
 
@@ -308,6 +308,10 @@ def _with_chart(data: dict, folder: Path | None, given: set[str]) -> tuple[dict,
             problems.append(Problem(key, f"{problem.file}: {problem}"))
         if any(problem.rows for problem in error.problems):
             problems.append(Problem("", ROW_NOTE))
+        return data, problems
+    fewest = next(rule.ge for rule in Organisation.model_fields["employees"].metadata if hasattr(rule, "ge"))
+    if found.n < fewest:
+        problems.append(Problem("organisation.chart", f"has {found.n} people; kshare needs at least {fewest}"))
         return data, problems
     section.update(employees=found.n, departments=len(found.department_names))
     return data, problems

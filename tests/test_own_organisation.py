@@ -131,6 +131,9 @@ def test_a_missing_chart_ties_without_a_chart_and_a_headcount_beside_a_chart_are
         load_scenario("baseline", ties=str(TIES))
     with pytest.raises(ScenarioError, match=r"organisation\.employees.*comes from the chart"):
         load_scenario("baseline", chart=str(CHART), employees=300)
+    (tmp_path / "few.csv").write_text("id,manager_id,department,team\na,,D,T\nb,a,D,T\n")
+    with pytest.raises(ScenarioError, match=r"organisation\.chart.*has 2 people; kshare needs at least 10"):
+        load_scenario("baseline", chart=str(tmp_path / "few.csv"))
     scenario = tmp_path / "s.toml"
     scenario.write_text('[organisation]\nties = "ties.csv"\n')
     result = CliRunner().invoke(main, ["validate", str(scenario)])
