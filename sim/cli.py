@@ -153,6 +153,7 @@ def run(
     if ensemble is not None and replications is not None:
         raise click.UsageError("--ensemble and --replications: give one; an ensemble already varies the seed")
     check_folder(out, params.weeks, replications or 1)  # a read-only, full or foreign folder: before anything runs
+    _say_how_files_are_used(params)
     started = time.perf_counter()
     if replications is not None:
         _run_replications(scenario, params, replications, seed, workers, not no_reference, ylim, out, started)
@@ -188,6 +189,18 @@ def run(
         f"lapsed {final['lapsed']:,}, never shared {final['never_shared']:,}"
     )
     _wrote(paths, params.notice)
+
+
+def _say_how_files_are_used(params: Scenario) -> None:
+    """What a run made of an organisation's files (columns not read, levels inferred), before it starts."""
+    if params.organisation.chart is None:
+        return
+    from sim.own_org import read
+
+    data = read(params.organisation)
+    click.echo(f"{params.name}: {data.n:,} people in {len(data.department_names)} departments from the chart")
+    for note in data.notes:
+        click.echo(f"  note: {note}")
 
 
 def _wrote(paths: dict[str, Path], notice: str | None) -> None:

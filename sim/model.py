@@ -19,7 +19,7 @@ from sim.channels import Channels
 from sim.dynamics import Dynamics
 from sim.levers import Levers, target_mask
 from sim.mechanism import CLIMATE_SHOCK, RESHUFFLE_RECIPROCATION_KEPT, RESHUFFLE_SHARE
-from sim.organisation import MANAGER, generate
+from sim.organisation import MANAGER, Structure, generate
 from sim.rule import WeeklyRule
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario
@@ -59,7 +59,7 @@ class KnowledgeSharingModel(mesa.Model):
         self.steady_week: int | None = None
         settling = int(self.rng.integers(2**63))  # first, so it does not depend on any other parameter
 
-        self.org = generate(params.organisation, self.rng)
+        self.org = self._structure()
         self.state = EmployeeState.initial(params, self.org, self.rng)
         self.channels = Channels(self.org.n)
         self.levers = Levers(params, self.org)
@@ -82,6 +82,16 @@ class KnowledgeSharingModel(mesa.Model):
         self._measure()
 
     # ------------------------------------------------------------------ set-up
+    def _structure(self) -> Structure:
+        """The organisation from its chart (and ties) if the scenario names one, else generated."""
+        org = self.params.organisation
+        if org.chart is None:
+            return generate(org, self.rng)
+        from sim.org_chart import from_chart
+        from sim.own_org import read
+
+        return from_chart(read(org), org, self.rng)
+
     def _create_agents(self) -> dict[type[Employee], np.ndarray]:
         """One Mesa agent per employee, of the type its role implies; returns each type's rows."""
         org = self.org

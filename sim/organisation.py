@@ -44,6 +44,7 @@ class Structure:
     team_size: np.ndarray = field(init=False)  # int64 per team
     ring_start: np.ndarray | None = None  # int64 (n + 1) CSR offsets of the ring network, if there is one
     ring: np.ndarray | None = None  # int32 ring neighbours, each person's at ring[ring_start[i]:ring_start[i + 1]]
+    ids: np.ndarray | None = None  # str per employee: the chart's ids, for an organisation read from a chart
 
     def __post_init__(self) -> None:
         self.reindex_teams()
@@ -127,20 +128,10 @@ def generate(org: Organisation, rng: np.random.Generator) -> Structure:
     manager_of[leaders] = leaders[0]
     manager_of[leaders[0]] = -1
 
-    newcomer = (level == STAFF) & (rng.random(n) < org.newcomer_share / max(1e-9, 1 - org.senior_share))
-    years = rng.exponential(4.0, n) + 1.0 + np.choose(level, [0.0, 3.0, 5.0, 8.0])
-    tenure = np.where(newcomer, rng.integers(0, WEEKS_PER_YEAR, n), years * WEEKS_PER_YEAR).astype(np.int32)
+    newcomer, tenure = draw_tenure(level, org, rng)
+    specialty = draw_specialty(team, team_department, org, rng)
 
-    # A team works mostly in one domain, loosely tied to its department's.
-    domains = org.knowledge_domains
-    team_domain = np.where(
-        rng.random(len(team_sizes)) < 0.5,
-        team_department % domains,
-        rng.integers(0, domains, len(team_sizes)),
-    )
-    specialty = np.where(rng.random(n) < 0.7, team_domain[team], rng.integers(0, domains, n)).astype(np.int16)
-
-    weak = _weak_ties(org, rng, department, dept_start, dept_sizes)
+    weak = weak_ties(org, rng, department, dept_start, dept_sizes)
     ring_start, ring = (None, None)
     if org.network == "ring":
         # Its own stream, so the same seed gives the same people at every rewiring probability.
@@ -161,7 +152,33 @@ def generate(org: Organisation, rng: np.random.Generator) -> Structure:
     )
 
 
-def _weak_ties(
+def draw_tenure(level: np.ndarray, org: Organisation, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Who is in their first year, and everyone's tenure in weeks, from their level (assumption: staff alone are
+    newcomers, at ``newcomer_share`` overall; the rest have served an exponential 4 years, plus 1, plus 3 for
+    seniors, 5 for managers and 8 for leaders)."""
+    n = len(level)
+    newcomer = (level == STAFF) & (rng.random(n) < org.newcomer_share / max(1e-9, 1 - org.senior_share))
+    years = rng.exponential(4.0, n) + 1.0 + np.choose(level, [0.0, 3.0, 5.0, 8.0])
+    tenure = np.where(newcomer, rng.integers(0, WEEKS_PER_YEAR, n), years * WEEKS_PER_YEAR).astype(np.int32)
+    return newcomer, tenure
+
+
+def draw_specialty(
+    team: np.ndarray, team_department: np.ndarray, org: Organisation, rng: np.random.Generator
+) -> np.ndarray:
+    """Each person's knowledge domain: a team works mostly in one domain, loosely tied to its department's."""
+    n_teams, domains = len(team_department), org.knowledge_domains
+    team_domain = np.where(
+        rng.random(n_teams) < 0.5,
+        team_department % domains,
+        rng.integers(0, domains, n_teams),
+    )
+    return np.where(rng.random(len(team)) < 0.7, team_domain[team], rng.integers(0, domains, len(team))).astype(
+        np.int16
+    )
+
+
+def weak_ties(
     org: Organisation,
     rng: np.random.Generator,
     department: np.ndarray,

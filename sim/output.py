@@ -24,9 +24,11 @@ import pyarrow.parquet as pq
 from sim.ensemble import Ensemble
 from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
+from sim.own_org import inputs, shown_parameters
 from sim.plot import sharing_chart
 from sim.replications import BAND, Replications
 from sim.result_set import write_set
+from sim.scenario import Scenario
 from sim.versions import versions
 
 
@@ -40,8 +42,15 @@ def provenance(model: KnowledgeSharingModel, source: str) -> dict[str, Any]:
         "weeks": model.week,
         "steady_week": model.steady_week,  # the week the run stopped by itself at a steady state (barter), or null
         "employees": model.org.n,
-        "parameters": model.params.model_dump(mode="json"),
+        **_files(model.params),
     }
+
+
+def _files(scenario: Scenario) -> dict[str, Any]:
+    """The parameters, and for an organisation read from files each file's name, SHA-256 and rows: the files'
+    folders stay out of every output (``sim.own_org``)."""
+    found = inputs(scenario.organisation)
+    return {"parameters": shown_parameters(scenario), **({"inputs": found} if found else {})}
 
 
 def _made() -> dict[str, str]:
@@ -63,7 +72,7 @@ def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path
         "scenario": ensemble.scenario.name,
         "source": source,
         "employees": ensemble.scenario.organisation.employees,
-        "parameters": ensemble.scenario.model_dump(mode="json"),
+        **_files(ensemble.scenario),
         "ensemble": {
             "runs": runs,
             "posterior": ensemble.posterior,
@@ -98,7 +107,7 @@ def write_replications(
         "source": source,
         "employees": found.scenario.organisation.employees,
         "weeks": int(frame["week"].iloc[-1]),
-        "parameters": found.scenario.model_dump(mode="json"),
+        **_files(found.scenario),
         "replications": {
             "n": len(found.seeds),
             "seeds": found.seeds,

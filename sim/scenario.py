@@ -20,6 +20,8 @@ from sim.interventions import FAMILIES, Intervention
 SEED_MAX = 2**63 - 1
 
 UnitInterval = Annotated[float, Field(ge=0.0, le=1.0)]
+#: The longest file path a scenario may name (Linux's PATH_MAX).
+PATH_MAX = 4096
 
 
 class _Section(BaseModel):
@@ -34,7 +36,12 @@ class _Section(BaseModel):
 
 
 class Organisation(_Section):
-    """Structure of the organisation the network is generated from."""
+    """Structure of the organisation: generated from these parameters, or read from a chart.
+
+    With ``chart``, employees and departments are the chart's (sim.scenario_files reads it when the scenario is
+    validated and puts its counts here, where everything that sizes a run reads them), and the chart's path is
+    stored absolute, so that the validated scenario runs the same from any folder.
+    """
 
     employees: int = Field(500, ge=10, le=2_000_000, description="number of employees")
     departments: int = Field(5, ge=1, le=10_000, description="number of departments")
@@ -57,13 +64,35 @@ class Organisation(_Section):
         "'ring': a ring lattice with some ties rewired at random (Watts & Strogatz 1998), for the barter rule",
     )
     neighbours: int = Field(10, ge=2, le=100, description="ring network: ties per person before rewiring (even)")
+    chart: str | None = Field(
+        None,
+        max_length=PATH_MAX,
+        description="your organisation chart (CSV: id, manager_id, department, team), run instead of a generated "
+        "organisation; employees and departments come from it",
+    )
+    ties: str | None = Field(
+        None,
+        max_length=PATH_MAX,
+        description="collaboration ties between the chart's people (CSV: source, target, weight): whom each "
+        "person's acquaintances are drawn from",
+    )
     rewiring: UnitInterval = Field(
         0.1, description="ring network: probability that a tie is rewired to a random colleague"
     )
 
+    @field_validator("ties")
+    @classmethod
+    def _ties_need_a_chart(cls, value: str | None, info: ValidationInfo) -> str | None:
+        # A chart that failed its own check is missing from info.data and reported under its own key.
+        if value is not None and "chart" in info.data and info.data["chart"] is None:
+            raise ValueError("ties needs chart: ties link the people of an organisation chart; name the chart too")
+        return value
+
     @model_validator(mode="after")
     def _fits(self) -> Organisation:
-        if self.departments * 3 > self.employees:
+        if self.chart is not None and self.network == "ring":
+            raise ValueError("chart needs network = 'teams': a ring lattice has no reporting lines or teams")
+        if self.departments * 3 > self.employees and self.chart is None:
             raise ValueError(f"{self.departments} departments need at least {self.departments * 3} employees")
         if self.neighbours % 2:
             raise ValueError(f"neighbours must be even (half on each side of the ring), got {self.neighbours}")

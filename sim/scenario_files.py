@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import math
+import os
 import re
 import tomllib
 from collections.abc import Iterable
@@ -22,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sim.interventions import FAMILIES, TYPE_NAMES, InterventionBase
-from sim.scenario import Scenario, flat_parameter_names
+from sim.scenario import Organisation, Scenario, flat_parameter_names
 
 PRESET_PACKAGE = "sim.scenarios"
 
@@ -98,7 +99,13 @@ def load_scenario(source: str | Path | Scenario = "baseline", **overrides: Any) 
         path = _resolve(source)
         base, label = read_toml(path, empty=EMPTY_SCENARIO), str(path)
         base.setdefault("name", path.stem)
-    scenario = validate(base, label, placed)
+        section = base.get("organisation")
+        given = {f"organisation.{key}" for key in section} if isinstance(section, dict) else set()
+        return _overridden(validate(base, label, placed, folder=path.parent, given=given), overrides)
+    return _overridden(validate(base, label, placed), overrides)
+
+
+def _overridden(scenario: Scenario, overrides: dict[str, Any]) -> Scenario:
     return with_overrides(scenario, overrides) if overrides else scenario
 
 
@@ -233,20 +240,81 @@ def shorten(text: str, limit: int = 60) -> str:
     return shown.encode("unicode_escape").decode("ascii") if not shown.isprintable() else shown
 
 
-def validate(data: dict, source: str, placed: str | set[int] = "all") -> Scenario:
+def validate(
+    data: dict,
+    source: str,
+    placed: str | set[int] = "all",
+    *,
+    folder: Path | None = None,
+    given: Iterable[str] = (),
+) -> Scenario:
     """Validate raw scenario data; raise ScenarioError listing every problem.
 
     ``placed``: the interventions whose start is checked against the run's end ("all", or their indices);
-    the others come from a valid scenario that was shortened on purpose.
+    the others come from a valid scenario that was shortened on purpose. ``folder``: where a relative
+    ``organisation.chart`` or ``ties`` is (the scenario file's folder; the current folder if None). ``given``:
+    the dotted keys a person set, which must not include what the chart decides.
     """
+    data, problems = _with_chart(data, folder, set(given))
     try:
-        return Scenario.model_validate(data, context={"placed": placed})
+        scenario = Scenario.model_validate(data, context={"placed": placed})
     except ValidationError as error:
-        problems = [explain(item, data) for item in error.errors()]
+        problems += [explain(item, data) for item in error.errors()]
         # Pydantic checks a table's cross-field rules only when all its fields
         # are valid; check windows here too so every problem shows at once.
         problems += [p for p in _window_problems(data) if p not in problems]
-        raise ScenarioError(source, problems) from None
+    if problems:
+        raise ScenarioError(source, problems)
+    return scenario
+
+
+#: What a chart decides, so that a scenario naming one must not set it.
+FROM_CHART = ("employees", "departments")
+
+
+def _with_chart(data: dict, folder: Path | None, given: set[str]) -> tuple[dict, list[Problem]]:
+    """The data with ``organisation.chart`` and ``ties`` made absolute, and with a chart the chart's headcount
+    and departments, which everything that sizes a run reads; and the problems in the files, each under its key.
+
+    The paths are stored absolute so that the validated scenario (which ``--replications``' workers, the
+    warm-up and ``with_overrides`` validate again) finds the same files from any folder.
+    """
+    section = data.get("organisation") if isinstance(data, dict) else None
+    if not isinstance(section, dict):
+        return data, []
+    section = dict(section)
+    for key in ("chart", "ties"):
+        if isinstance(section.get(key), str) and section[key] and "\x00" not in section[key]:
+            section[key] = os.path.abspath(Path(folder or Path.cwd()) / section[key])
+    data = {**data, "organisation": section}
+    if not isinstance(section.get("chart"), str) or not isinstance(section.get("ties"), str | None):
+        return data, []  # no chart, or keys of the wrong type that validation reports
+    from sim.orgdata import OrgDataError
+    from sim.orgdata.problems import ROW_NOTE
+    from sim.orgdata.table import shown_path
+    from sim.own_org import read_files
+
+    problems = [
+        Problem(f"organisation.{key}", "comes from the chart when one is given; leave it out")
+        for key in FROM_CHART
+        if f"organisation.{key}" in given
+    ]
+    try:
+        found = read_files(section["chart"], section.get("ties"))
+    except OrgDataError as error:
+        chart = shown_path(Path(section["chart"]))
+        for problem in error.problems:
+            key = "organisation.chart" if problem.file == chart else "organisation.ties"
+            problems.append(Problem(key, f"{problem.file}: {problem}"))
+        if any(problem.rows for problem in error.problems):
+            problems.append(Problem("", ROW_NOTE))
+        return data, problems
+    fewest = next(rule.ge for rule in Organisation.model_fields["employees"].metadata if hasattr(rule, "ge"))
+    if found.n < fewest:
+        problems.append(Problem("organisation.chart", f"has {found.n} people; kshare needs at least {fewest}"))
+        return data, problems
+    section.update(employees=found.n, departments=len(found.department_names))
+    return data, problems
 
 
 def _window_problems(data: dict) -> list[Problem]:
@@ -294,7 +362,7 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = 
     if problems:
         raise ScenarioError(source, problems)
     placed = {int(part[1]) for part in (flat.get(key, key).split(".") for key in overrides) if _is_item(part)}
-    return validate(data, source, placed=placed)
+    return validate(data, source, placed=placed, given={flat.get(key, key) for key in overrides})
 
 
 def _is_item(path: list[str]) -> bool:

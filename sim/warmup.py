@@ -70,7 +70,10 @@ def settle(model: KnowledgeSharingModel, seed: int) -> None:
         _copy_settled(model, _settled(params.model_copy(update=settling), model.seed, seed))
         return
     size = DONOR_SIZE
-    donor_org = org.model_copy(update={"employees": size, "departments": max(1, min(org.departments, size // 3))})
+    # A generated donor, also for an organisation read from a chart: it settles the culture, not the chart.
+    donor_org = org.model_copy(
+        update={"employees": size, "departments": max(1, min(org.departments, size // 3)), "chart": None, "ties": None}
+    )
     donor_params = params.model_copy(update=settling | {"organisation": donor_org})
     _take_over(model, _settled(donor_params, seed, seed), np.random.default_rng([seed, 1]))
 

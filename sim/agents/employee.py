@@ -52,6 +52,12 @@ class Employee(mesa.Agent):
     psychological_safety = _view("safety", "perceived psychological safety this week")
 
     @property
+    def employee_id(self) -> str | int:
+        """Who this is in the organisation: the chart's id, or for a generated organisation the row number."""
+        ids = self.model.org.ids
+        return self.index if ids is None else str(ids[self.index])
+
+    @property
     def level(self) -> str:
         return LEVELS[self.model.org.level[self.index]]
 
