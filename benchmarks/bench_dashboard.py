@@ -32,11 +32,11 @@ Results are also written to ``benchmarks/results/dashboard.json``.
 from __future__ import annotations
 
 import argparse
-import json
-import platform
 import statistics
 import time
 from pathlib import Path
+
+from sim.versions import write_measurement
 
 TARGET_MS = 200.0
 RESULTS = Path(__file__).parent / "results" / "dashboard.json"
@@ -117,19 +117,7 @@ def main() -> None:
             f"\ntarget: a week's update at 500 employees < {TARGET_MS:.0f} ms "
             f"(median {at_500['page']['wall_median_ms']:.0f} ms): {verdict}"
         )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "machine": platform.platform(),
-                "python": platform.python_version(),
-                "measured": time.strftime("%Y-%m-%d %H:%M"),
-                "results": rows,
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    write_measurement(RESULTS, results=rows)
 
 
 if __name__ == "__main__":

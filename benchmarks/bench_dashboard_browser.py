@@ -30,9 +30,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
-import os
-import platform
 import socket
 import statistics
 import subprocess
@@ -41,6 +38,8 @@ import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
+
+from sim.versions import write_measurement
 
 TARGETS_MS = {500: 80.0, 20_000: 200.0}
 MAX_SPEED = 20  # weeks a second, the fastest the page offers: at most one picture every 50 ms
@@ -186,20 +185,7 @@ def main() -> None:
             browser.close()
     finally:
         process.terminate()
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(
-        json.dumps(
-            {
-                "machine": platform.platform(),
-                "python": platform.python_version(),
-                "cpus": os.cpu_count(),
-                "measured": time.strftime("%Y-%m-%d %H:%M"),
-                "results": rows,
-            },
-            indent=2,
-        )
-        + "\n"
-    )
+    write_measurement(RESULTS, results=rows)
 
 
 if __name__ == "__main__":

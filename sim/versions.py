@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 import platform
+import time
+from pathlib import Path
+from typing import Any
 
 import mesa
 import numpy as np
@@ -18,3 +23,17 @@ def versions() -> dict[str, str]:
         "numpy_version": np.__version__,
         "python": platform.python_version(),
     }
+
+
+def write_measurement(path: Path, **fields: Any) -> None:
+    """A benchmark's figures as JSON, with what they were measured on and with: a figure without its machine,
+    date and versions cannot be compared with the next one."""
+    record = {
+        **versions(),
+        "machine": platform.platform(),
+        "cores": os.cpu_count(),
+        "measured": time.strftime("%Y-%m-%d %H:%M"),
+        **fields,
+    }
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=2) + "\n")
