@@ -347,6 +347,18 @@ def test_demonstration_mode_fits_a_projector_and_is_drawn_at_the_size_shown(brow
     p.screenshot(path=str(shots / "dashboard_demo_network_1024.png"))
     offline.close()
 
+    for chart in ("experiences", "spread"):  # the charts with panels and legends fit as well
+        offline = Offline(
+            browser,
+            server[0] + f"?preset=blame_culture&demo={chart}",
+            width=1024,
+            height=768,
+            ready=f"img[data-chart={chart}]",
+        )
+        time.sleep(1.0)
+        fits(offline.page, 768)
+        offline.close()
+
 
 def run_line(p) -> str:
     return p.locator(".kshare-controls").first.inner_text()

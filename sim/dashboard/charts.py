@@ -379,7 +379,7 @@ class ExperiencesChart(Hovered):
             )
         left.set(xlim=(0, weeks), ylim=(0, 1))
         shade_quiet(left, scenario, weeks)
-        _axes_style(left, style, "Week", "Mean over employees (0–1)")
+        _axes_style(left, style, "Week", "Mean of employees (0–1)" if not style.annotate else "Mean (0–1)")
         fitted_legend(left, style, "The four experiences, satisfaction, safety", ratio * share)
 
         self.scale = 100.0 if quantity == "sharing_rate" else 1.0

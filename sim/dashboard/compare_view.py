@@ -17,7 +17,7 @@ import solara
 from sim.dashboard import alt, charts
 from sim.dashboard.compare import MAX_SCENARIOS, Result, installed_posterior
 from sim.dashboard.compare_form import CURRENT, MAX_REPLICATIONS, ComparisonForm
-from sim.dashboard.live import data_url
+from sim.dashboard.live import SCREEN_DPI, data_url
 from sim.dashboard.state import Dashboard
 from sim.dashboard.widgets import ChartImage, Prose, Select
 from sim.scenario_files import preset_names
@@ -155,13 +155,13 @@ def ComparisonResult(dash: Dashboard, result: Result, stale: bool):
     for sentence in result.sentences:
         Prose(f"**{sentence}**", style={"font-size": "1.15em"})
     Prose(f"Mean and 95 % band {result.basis}: {result.settings}.")
-    with solara.Div(classes=["kshare-wide"]):
-        ChartImage(
-            src=src,
-            name="compare",
-            alt=alt.comparison(result),
-            hover=hover,
-        )
+    ChartImage(
+        src=src,
+        name="compare",
+        alt=alt.comparison(result),
+        hover=hover,
+        width=round(style.wide().width * SCREEN_DPI),  # shown at the size it is drawn at (100 dpi), never stretched
+    )
     stem = result.file_stem()  # named after the comparison: a saved chart is not taken for the live run's
     with solara.Row():
         solara.FileDownload(

@@ -130,29 +130,23 @@ def ExperiencesView(dash: Dashboard):
         )
         if departments > 50:
             solara.Text("(by department only up to 50 departments)")
-    with solara.Div(classes=["kshare-wide"]):
-        live_image(
-            dash,
-            "experiences",
-            dash.experiences_frame(),
-            alt.experiences(dash.run.history, dash.quantity.value, *dash.grouping()),
-            hover=dash.hover("experiences"),
-        )
-    Downloads(dash, "experiences")
+    live_image(
+        dash,
+        "experiences",
+        dash.experiences_frame(),
+        alt.experiences(dash.run.history, dash.quantity.value, *dash.grouping()),
+        hover=dash.hover("experiences"),
+    )
+    if not dash.demo.value:  # a room watches; the chart keeps the height the button would take
+        Downloads(dash, "experiences")
 
 
 @solara.component
 def SpreadView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value, dash.sizes.value, dash.playing.value)
-    with solara.Div(classes=["kshare-wide"]):
-        live_image(
-            dash,
-            "spread",
-            dash.spread_frame(),
-            alt.spread(dash.run.history),
-            hover=dash.hover("spread"),
-        )
-    Downloads(dash, "spread")
+    live_image(dash, "spread", dash.spread_frame(), alt.spread(dash.run.history), hover=dash.hover("spread"))
+    if not dash.demo.value:
+        Downloads(dash, "spread")
 
 
 @solara.component
@@ -210,7 +204,7 @@ def DemoView(dash: Dashboard):
         with solara.Div(classes=["kshare-fill"]):
             DEMO_VIEWS[which](dash)
         if which == "network" and dash.selected.value is not None:
-            Prose(why(dash.run.describe(dash.selected.value)), classes=["kshare-story", "kshare-why"])
+            Prose(why(dash.run.describe(dash.selected.value)), classes=["kshare-story"])
 
 
 #: The component of each demonstration chart, by its key in ``DEMO_CHARTS``.
