@@ -17,6 +17,7 @@ import solara
 from sim.dashboard import alt, charts
 from sim.dashboard.compare import MAX_SCENARIOS, Result, installed_posterior
 from sim.dashboard.compare_form import CURRENT, MAX_REPLICATIONS, ComparisonForm
+from sim.dashboard.controls import human
 from sim.dashboard.live import SCREEN_DPI, data_url
 from sim.dashboard.state import Dashboard
 from sim.dashboard.widgets import ChartImage, Prose, Select
@@ -132,7 +133,7 @@ def ScenarioPicker(picked: solara.Reactive[list[str]]):
             for name in choices:
                 if name != reference:
                     solara.Checkbox(
-                        label=name.replace("_", " "),
+                        label=human(name),
                         value=name in others,
                         on_value=functools.partial(toggle, name),
                         style="margin: 0",

@@ -25,13 +25,13 @@ def human(name: str) -> str:
     return name.replace("_", " ")
 
 
-def applies(dash: Dashboard, setting: str) -> Callable[[int], None]:
-    """An input's ``on_value``: apply the value to one setting (the dashboard says why if it refuses it)."""
+def applies(dash: Dashboard, setting: str) -> Callable[[int | None], bool]:
+    """A field's ``on_commit``: apply the value to one setting; False if refused (the dashboard says why)."""
 
-    def on_value(value: int) -> None:
-        dash.apply(**{setting: value})
+    def on_commit(value: int | None) -> bool:
+        return dash.apply(**{setting: value})
 
-    return on_value
+    return on_commit
 
 
 @solara.component
@@ -199,7 +199,7 @@ def OrganisationFields(dash: Dashboard):
         WholeNumberField(
             label,
             value,
-            on_commit=lambda number: dash.apply(**{setting: number}),
+            on_commit=applies(dash, setting),
             on_refuse=lambda message: dash.refuse("organisation", message),
         )
 
