@@ -197,7 +197,7 @@ def _say_how_files_are_used(params: Scenario) -> None:
         return
     from sim.own_org import read
 
-    data = read(params.organisation)
+    data = read(params)
     click.echo(f"{params.name}: {data.n:,} people in {len(data.department_names)} departments from the chart")
     for note in data.notes:
         click.echo(f"  note: {note}")

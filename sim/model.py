@@ -90,7 +90,7 @@ class KnowledgeSharingModel(mesa.Model):
         from sim.org_chart import from_chart
         from sim.own_org import read
 
-        return from_chart(read(org), org, self.rng)
+        return from_chart(read(self.params), org, self.rng)
 
     def _create_agents(self) -> dict[type[Employee], np.ndarray]:
         """One Mesa agent per employee, of the type its role implies; returns each type's rows."""

@@ -49,7 +49,7 @@ def provenance(model: KnowledgeSharingModel, source: str) -> dict[str, Any]:
 def _files(scenario: Scenario) -> dict[str, Any]:
     """The parameters, and for an organisation read from files each file's name, SHA-256 and rows: the files'
     folders stay out of every output (``sim.own_org``)."""
-    found = inputs(scenario.organisation)
+    found = inputs(scenario)
     return {"parameters": shown_parameters(scenario), **({"inputs": found} if found else {})}
 
 

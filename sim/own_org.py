@@ -15,21 +15,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sim.orgdata import OrgData
-    from sim.scenario import Organisation, Scenario
+    from sim.scenario import Scenario
 
-#: The file keys of ``[organisation]``, by the role ``OrgData.provenance`` gives their file.
-FILE_KEYS = {"chart": "chart", "ties": "ties"}
+#: The scenario keys that name files, by the role ``OrgData.provenance`` gives their file.
+FILE_KEYS = {"chart": ("organisation", "chart"), "ties": ("organisation", "ties"), "survey": ("culture", "survey")}
 
 
-def read_files(chart: str, ties: str | None) -> OrgData:
+def read_files(
+    chart: str, ties: str | None, survey: str | None = None, scale: str = "1-5", min_respondents: int | None = None
+) -> OrgData:
     """The organisation in these files, or ``OrgDataError`` listing every problem in them."""
-    return _read(chart, ties, _stamp(chart), _stamp(ties))
+    return _read(chart, ties, survey, scale, min_respondents, _stamp(chart), _stamp(ties), _stamp(survey))
 
 
-def read(org: Organisation) -> OrgData:
-    """The organisation a validated scenario's ``[organisation]`` names (it must name a chart)."""
+def read(scenario: Scenario) -> OrgData:
+    """The organisation a validated scenario names (it must name a chart), with its survey if it names one."""
+    org, culture = scenario.organisation, scenario.culture
     assert org.chart is not None
-    return read_files(org.chart, org.ties)
+    return read_files(org.chart, org.ties, culture.survey, culture.survey_scale, culture.min_respondents)
 
 
 def _stamp(path: str | None) -> tuple[int, int] | None:
@@ -41,22 +44,29 @@ def _stamp(path: str | None) -> tuple[int, int] | None:
 
 
 @lru_cache(maxsize=4)
-def _read(chart: str, ties: str | None, *stamps: tuple[int, int] | None) -> OrgData:
+def _read(
+    chart: str, ties: str | None, survey: str | None, scale: str, least: int | None, *stamps: tuple[int, int] | None
+) -> OrgData:
     from sim.orgdata import read_org
 
-    return read_org(chart, ties)
+    return read_org(chart, ties, survey, survey_scale=scale, min_respondents=least)
 
 
-def inputs(org: Organisation) -> dict[str, dict[str, Any]] | None:
+def _path(scenario: Scenario, role: str) -> str | None:
+    section, key = FILE_KEYS[role]
+    return getattr(getattr(scenario, section), key)
+
+
+def inputs(scenario: Scenario) -> dict[str, dict[str, Any]] | None:
     """Each file a run read: its name, SHA-256 and row count, enough to tell which files made a result.
 
     The name only, not the folder: where the file lives says whose machine it was on and nothing about the
     numbers, and results are shared."""
-    if org.chart is None:
+    if scenario.organisation.chart is None:
         return None
-    data = read(org)
+    data = read(scenario)
     return {
-        role: {"file": Path(getattr(org, FILE_KEYS[role])).name, "sha256": found["sha256"], "rows": found["rows"]}
+        role: {"file": Path(str(_path(scenario, role))).name, "sha256": found["sha256"], "rows": found["rows"]}
         for role, found in data.provenance.items()
     }
 
@@ -64,7 +74,7 @@ def inputs(org: Organisation) -> dict[str, dict[str, Any]] | None:
 def shown_parameters(scenario: Scenario) -> dict[str, Any]:
     """A scenario's parameters as outputs record them: the files named as ``inputs`` names them, without folder."""
     dumped = scenario.model_dump(mode="json")
-    for key in FILE_KEYS.values():
-        if dumped["organisation"].get(key) is not None:
-            dumped["organisation"][key] = Path(dumped["organisation"][key]).name
+    for section, key in FILE_KEYS.values():
+        if dumped[section].get(key) is not None:
+            dumped[section][key] = Path(dumped[section][key]).name
     return dumped

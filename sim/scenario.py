@@ -130,6 +130,21 @@ class Culture(_Section):
     initial_lapsed: UnitInterval = Field(
         0.3, description="share who shared once but stopped, at week 0 (only with warmup = 0)"
     )
+    survey: str | None = Field(
+        None,
+        max_length=PATH_MAX,
+        description="your team survey (CSV: team, then any of psychological_safety, recognition, reciprocation, "
+        "ease, self_efficacy): each surveyed team starts from its own means instead of the values above; "
+        "needs organisation.chart",
+    )
+    survey_scale: Literal["1-5", "1-7", "0-1"] = Field("1-5", description="the scale the survey's means are on")
+    min_respondents: int | None = Field(
+        None,
+        ge=1,
+        le=1_000_000,
+        description="the fewest respondents whose team results are used (default 5, or the survey's "
+        "min_respondents column); smaller teams take the values above",
+    )
 
     @model_validator(mode="after")
     def _shares_add_up(self) -> Culture:
@@ -287,6 +302,15 @@ class Scenario(_Section):
                     f"interventions.{number}: '{item.type}' starts in week {item.start}, after the run's last week "
                     f"(weeks = {self.weeks}), so it would never act; start it earlier or run longer"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _survey_needs_a_chart(self) -> Scenario:
+        if self.culture.survey is not None and self.organisation.chart is None:
+            raise ValueError(
+                "culture.survey needs organisation.chart: survey results are per team, and only a chart has the "
+                "survey's teams; name the chart too"
+            )
         return self
 
     @model_validator(mode="after")

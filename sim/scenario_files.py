@@ -273,8 +273,9 @@ FROM_CHART = ("employees", "departments")
 
 
 def _with_chart(data: dict, folder: Path | None, given: set[str]) -> tuple[dict, list[Problem]]:
-    """The data with ``organisation.chart`` and ``ties`` made absolute, and with a chart the chart's headcount
-    and departments, which everything that sizes a run reads; and the problems in the files, each under its key.
+    """The data with ``organisation.chart``, ``ties`` and ``culture.survey`` made absolute, and with a chart the
+    chart's headcount and departments, which everything that sizes a run reads; and the problems in the files,
+    each under its key.
 
     The paths are stored absolute so that the validated scenario (which ``--replications``' workers, the
     warm-up and ``with_overrides`` validate again) finds the same files from any folder.
@@ -282,15 +283,18 @@ def _with_chart(data: dict, folder: Path | None, given: set[str]) -> tuple[dict,
     section = data.get("organisation") if isinstance(data, dict) else None
     if not isinstance(section, dict):
         return data, []
-    section = dict(section)
-    for key in ("chart", "ties"):
-        if isinstance(section.get(key), str) and section[key] and "\x00" not in section[key]:
-            section[key] = os.path.abspath(Path(folder or Path.cwd()) / section[key])
-    data = {**data, "organisation": section}
-    if not isinstance(section.get("chart"), str) or not isinstance(section.get("ties"), str | None):
+    section = _absolute(section, ("chart", "ties"), folder)
+    culture = data.get("culture")
+    culture = _absolute(culture, ("survey",), folder) if isinstance(culture, dict) else culture
+    data = {**data, "organisation": section, **({"culture": culture} if isinstance(culture, dict) else {})}
+    survey = culture.get("survey") if isinstance(culture, dict) else None
+    if not isinstance(section.get("chart"), str) or not all(
+        isinstance(value, str | None) for value in (section.get("ties"), survey)
+    ):
         return data, []  # no chart, or keys of the wrong type that validation reports
     from sim.orgdata import OrgDataError
     from sim.orgdata.problems import ROW_NOTE
+    from sim.orgdata.survey import SCALES
     from sim.orgdata.table import shown_path
     from sim.own_org import read_files
 
@@ -299,13 +303,16 @@ def _with_chart(data: dict, folder: Path | None, given: set[str]) -> tuple[dict,
         for key in FROM_CHART
         if f"organisation.{key}" in given
     ]
+    scale = culture.get("survey_scale", "1-5") if isinstance(culture, dict) else "1-5"
+    least = culture.get("min_respondents") if isinstance(culture, dict) else None
+    if survey is not None and (scale not in SCALES or not isinstance(least, int | None)):
+        return data, problems  # validation reports the key; the survey is read once it is right
     try:
-        found = read_files(section["chart"], section.get("ties"))
+        found = read_files(section["chart"], section.get("ties"), survey, scale, least)
     except OrgDataError as error:
-        chart = shown_path(Path(section["chart"]))
+        keys = {shown_path(Path(section[key])): f"organisation.{key}" for key in ("chart", "ties") if section.get(key)}
         for problem in error.problems:
-            key = "organisation.chart" if problem.file == chart else "organisation.ties"
-            problems.append(Problem(key, f"{problem.file}: {problem}"))
+            problems.append(Problem(keys.get(problem.file, "culture.survey"), f"{problem.file}: {problem}"))
         if any(problem.rows for problem in error.problems):
             problems.append(Problem("", ROW_NOTE))
         return data, problems
@@ -315,6 +322,15 @@ def _with_chart(data: dict, folder: Path | None, given: set[str]) -> tuple[dict,
         return data, problems
     section.update(employees=found.n, departments=len(found.department_names))
     return data, problems
+
+
+def _absolute(section: dict, keys: tuple[str, ...], folder: Path | None) -> dict:
+    """A copy of the section with each of its file keys that holds a usable path made absolute from ``folder``."""
+    section = dict(section)
+    for key in keys:
+        if isinstance(section.get(key), str) and section[key] and "\x00" not in section[key]:
+            section[key] = os.path.abspath(Path(folder or Path.cwd()) / section[key])
+    return section
 
 
 def _window_problems(data: dict) -> list[Problem]:

@@ -74,7 +74,8 @@ def settle(model: KnowledgeSharingModel, seed: int) -> None:
     donor_org = org.model_copy(
         update={"employees": size, "departments": max(1, min(org.departments, size // 3)), "chart": None, "ties": None}
     )
-    donor_params = params.model_copy(update=settling | {"organisation": donor_org})
+    donor_culture = params.culture.model_copy(update={"survey": None})
+    donor_params = params.model_copy(update=settling | {"organisation": donor_org, "culture": donor_culture})
     _take_over(model, _settled(donor_params, seed, seed), np.random.default_rng([seed, 1]))
 
 
