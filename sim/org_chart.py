@@ -61,6 +61,8 @@ def from_chart(data: OrgData, org: Organisation, rng: np.random.Generator) -> St
         team_department=team_department,
         weak_ties=weak,
         ids=data.ids[order],
+        department_names=list(data.department_names),
+        team_names=[data.team_names[code] for code in team_order],
     )
 
 

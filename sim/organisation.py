@@ -45,6 +45,8 @@ class Structure:
     ring_start: np.ndarray | None = None  # int64 (n + 1) CSR offsets of the ring network, if there is one
     ring: np.ndarray | None = None  # int32 ring neighbours, each person's at ring[ring_start[i]:ring_start[i + 1]]
     ids: np.ndarray | None = None  # str per employee: the chart's ids, for an organisation read from a chart
+    department_names: list[str] | None = None  # per department, from a chart (None: generated, shown by number)
+    team_names: list[str] | None = None  # per team, from a chart
 
     def __post_init__(self) -> None:
         self.reindex_teams()

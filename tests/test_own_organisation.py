@@ -200,3 +200,13 @@ def test_heavy_ties_put_people_in_contact_more_than_a_random_colleague_elsewhere
     heavy_rate, stranger_rate = with_ties[: len(heavy)].mean(), with_ties[len(heavy) :].mean()
     assert heavy_rate > 5 * max(stranger_rate, 0.05)
     assert heavy_rate > 5 * max(without[: len(heavy)].mean(), 0.05)
+
+
+def test_the_chart_names_each_department_and_team_the_model_has():
+    model = KnowledgeSharingModel("baseline", chart=str(CHART), warmup=0, weeks=1)
+    org, chart = model.org, rows(CHART)
+    by_id = {row["id"]: row for row in chart}
+    assert org.department_names is not None and org.team_names is not None
+    for person, key in enumerate(org.ids):
+        assert org.department_names[org.department[person]] == by_id[str(key)]["department"]
+        assert org.team_names[org.team[person]] == by_id[str(key)]["team"]
