@@ -199,7 +199,10 @@ def _say_how_files_are_used(params: Scenario) -> None:
 
     data = read(params)
     click.echo(f"{params.name}: {data.n:,} people in {len(data.department_names)} departments from the chart")
-    for note in data.notes:
+    from sim.team_culture import note as survey_note
+
+    survey = survey_note(params.culture, data.survey.values if data.survey else None, len(data.team_names))
+    for note in [*data.notes, *([survey] if survey else [])]:
         click.echo(f"  note: {note}")
 
 

@@ -248,7 +248,7 @@ class Dynamics:
             levers["feedback"],
             levers["reciprocity"],
             levers["critique"],
-            F(m.params.culture.reciprocation),
+            levers.readiness,
             F(b.critique_base),
             F(RECOGNISED_BASE),
             F(RECOGNISED_USED),

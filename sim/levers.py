@@ -16,6 +16,7 @@ from sim.arrays import F
 from sim.interventions import LEVERS, InterventionBase
 from sim.organisation import LEADER, MANAGER, SENIOR, STAFF, Structure
 from sim.scenario import Scenario
+from sim.team_culture import TeamCulture
 
 
 def target_mask(target: str, org: Structure) -> np.ndarray:
@@ -37,10 +38,11 @@ def target_mask(target: str, org: Structure) -> np.ndarray:
 class Levers:
     """Per-employee lever values for the current set of running interventions."""
 
-    def __init__(self, scenario: Scenario, org: Structure):
+    def __init__(self, scenario: Scenario, org: Structure, teams: TeamCulture | None = None):
         self._org = org
+        self._teams = teams
         culture = scenario.culture
-        self._rest = {
+        self._rest: dict[str, float] = {
             "recognition": culture.recognition,
             "feedback": culture.feedback,
             "friction": 1.0 - culture.ease,
@@ -53,10 +55,12 @@ class Levers:
             "safety": 0.0,
         }
         assert set(self._rest) == set(LEVERS)
+        self._rest_reciprocation = culture.reciprocation
         self._key: tuple[int, ...] | None = None
         self.values: dict[str, np.ndarray] = {}
         self.reaching = False
         self.team_safety = np.zeros(org.n_teams, dtype=F)
+        self.readiness = np.zeros(org.n, dtype=F)
 
     def update(self, running: Sequence[tuple[int, InterventionBase]]) -> None:
         key = tuple(number for number, _ in running)
@@ -65,6 +69,17 @@ class Levers:
         self._key = key
         n = self._org.n
         values = {name: np.full(n, rest, dtype=F) for name, rest in self._rest.items()}
+        if self._teams is not None:  # each team's own recognition, feedback and ease, where its survey says
+            team = self._org.team
+            values["recognition"] = self._teams.per_person("recognition", team).astype(F)
+            values["feedback"] = self._teams.per_person("feedback", team).astype(F)
+            values["friction"] = (1.0 - self._teams.per_person("ease", team)).astype(F)
+        #: Each person's readiness to share back when shared with: the culture's ``reciprocation``, or their team's.
+        self.readiness = (
+            np.full(n, self._rest_reciprocation, dtype=F)
+            if self._teams is None
+            else self._teams.per_person("reciprocation", self._org.team).astype(F)
+        )
         for _, item in running:
             if not item.EFFECTS:
                 continue

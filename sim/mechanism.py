@@ -99,3 +99,7 @@ RESHUFFLE_RECIPROCATION_KEPT = 0.8
 # ------------------------------------------------------------------ warm-up (§5.4)
 #: Employees in the organisation that settles in place of a larger one.
 DONOR_SIZE = 1000
+#: An organisation read from a chart settles itself up to this size, so that its own teams, their survey
+#: values and its ties shape its starting state; a larger one takes a generated stand-in's (and pays no more
+#: than 104 weeks of 20,000 people, about a second, to do so). A cost limit, not a finding.
+CHART_SETTLES_ITSELF = 20_000

@@ -24,6 +24,7 @@ from sim.rule import WeeklyRule
 from sim.scenario import Scenario
 from sim.scenario_files import load_scenario
 from sim.state import EmployeeState
+from sim.team_culture import team_culture
 from sim.warmup import settle
 
 
@@ -60,9 +61,11 @@ class KnowledgeSharingModel(mesa.Model):
         settling = int(self.rng.integers(2**63))  # first, so it does not depend on any other parameter
 
         self.org = self._structure()
-        self.state = EmployeeState.initial(params, self.org, self.rng)
+        #: Each team's culture where a survey sets it (None: every team has the scenario's ``[culture]``).
+        self.team_culture = team_culture(params.culture, self.org.survey, self.org.n_teams)
+        self.state = EmployeeState.initial(params, self.org, self.rng, self.team_culture)
         self.channels = Channels(self.org.n)
-        self.levers = Levers(params, self.org)
+        self.levers = Levers(params, self.org, self.team_culture)
 
         members = self._create_agents()
         # The weekly rule is chosen once here, so the weekly step never asks again.

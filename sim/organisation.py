@@ -47,6 +47,7 @@ class Structure:
     ids: np.ndarray | None = None  # str per employee: the chart's ids, for an organisation read from a chart
     department_names: list[str] | None = None  # per department, from a chart (None: generated, shown by number)
     team_names: list[str] | None = None  # per team, from a chart
+    survey: dict[str, np.ndarray] | None = None  # survey measure -> 0–1 mean per team, NaN where not used
 
     def __post_init__(self) -> None:
         self.reindex_teams()

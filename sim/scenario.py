@@ -138,6 +138,12 @@ class Culture(_Section):
         "needs organisation.chart",
     )
     survey_scale: Literal["1-5", "1-7", "0-1"] = Field("1-5", description="the scale the survey's means are on")
+    survey_reading: Literal["relative", "absolute"] = Field(
+        "relative",
+        description="'relative': a surveyed team's value is the one above plus the team's distance from the "
+        "survey's mean over teams (on 0-1); 'absolute': the team's mean, converted to 0-1, is its value "
+        "(sim/team_culture.py)",
+    )
     min_respondents: int | None = Field(
         None,
         ge=1,

@@ -15,13 +15,15 @@ import numpy as np
 from sim.arrays import F
 from sim.organisation import LEADER, MANAGER, Structure
 from sim.scenario import Scenario
+from sim.team_culture import TeamCulture
 
 NEVER = np.iinfo(np.int32).min // 2  # "last shared" of someone who never shared
 
 
-def _around(rng: np.random.Generator, mean: float, n: int, spread: float = 12.0) -> np.ndarray:
-    """Beta draws with the given mean: people differ, but around what their culture delivers."""
-    m = min(max(mean, 1e-3), 1 - 1e-3)
+def _around(rng: np.random.Generator, mean: float | np.ndarray, n: int, spread: float = 12.0) -> np.ndarray:
+    """Beta draws with the given mean (one, or each person's): people differ, but around what their culture
+    delivers."""
+    m = np.clip(mean, 1e-3, 1 - 1e-3)
     return rng.beta(m * spread, (1 - m) * spread, n).astype(F)
 
 
@@ -81,8 +83,15 @@ class EmployeeState:
     climate_base: np.ndarray
 
     @classmethod
-    def initial(cls, scenario: Scenario, org: Structure, rng: np.random.Generator) -> EmployeeState:
+    def initial(
+        cls, scenario: Scenario, org: Structure, rng: np.random.Generator, teams: TeamCulture | None = None
+    ) -> EmployeeState:
+        """A guess at everyone's state, from the culture (each team's own, where a survey gives it: ``teams``)."""
         n, c = org.n, scenario.culture
+
+        def culture(key: str) -> float | np.ndarray:
+            return getattr(c, key) if teams is None else teams.per_person(key, org.team)
+
         domains = scenario.organisation.knowledge_domains
 
         status = rng.random(n)
@@ -102,19 +111,22 @@ class EmployeeState:
         # in five contacts put the knowledge to use; critique takes its toll),
         # so that week 0 is not a honeymoon; those who lapsed remember it as
         # worse, which is why they stopped.
-        critique = scenario.behaviour.critique_base * (1 - c.psychological_safety)
+        critique = scenario.behaviour.critique_base * (1 - culture("psychological_safety"))
         mood = np.where(lapsed, -0.1, np.where(active, 0.05, 0.0)).astype(F)
-        recognition = np.clip(_around(rng, 0.85 * c.recognition, n) + mood, 0, 1)
-        reciprocation = np.clip(_around(rng, 0.8 * c.reciprocation, n) + mood, 0, 1)
-        ease = np.clip(_around(rng, c.ease - 0.5 * critique, n) + mood, 0, 1)
-        self_efficacy = np.clip(_around(rng, 0.8 * c.feedback, n) + mood, 0, 1)
+        recognition = np.clip(_around(rng, 0.85 * culture("recognition"), n) + mood, 0, 1)
+        reciprocation = np.clip(_around(rng, 0.8 * culture("reciprocation"), n) + mood, 0, 1)
+        ease = np.clip(_around(rng, culture("ease") - 0.5 * critique, n) + mood, 0, 1)
+        self_efficacy = np.clip(_around(rng, 0.8 * culture("feedback"), n) + mood, 0, 1)
         performance = np.clip((recognition + reciprocation + ease + self_efficacy) / 4 - 0.5 * critique, 0, 1)
         satisfaction = np.clip(performance + mood, 0, 1).astype(F)
 
         knowledge = _knowledge(scenario, org, rng, n, domains)
 
-        teams = org.n_teams
-        climate_base = np.clip(c.psychological_safety + rng.normal(0, c.climate_spread, teams), 0, 1).astype(F)
+        climate_base = np.clip(c.psychological_safety + rng.normal(0, c.climate_spread, org.n_teams), 0, 1)
+        if teams is not None:  # a surveyed team's climate was measured: it does not vary around the culture's
+            measured = teams.surveyed["psychological_safety"]
+            climate_base = np.where(measured, teams.values["psychological_safety"], climate_base)
+        climate_base = climate_base.astype(F)
         climate = climate_base.copy()
         offset = rng.normal(0, c.safety_spread, n).astype(F)
         offset[org.level == LEADER] += 0.1  # those at the top feel safer to speak

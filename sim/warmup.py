@@ -27,7 +27,7 @@ import numpy as np
 
 from sim.arrays import F, starts
 from sim.compiled import perceived_safety
-from sim.mechanism import CRITIQUE_ON_SAFETY, DONOR_SIZE
+from sim.mechanism import CHART_SETTLES_ITSELF, CRITIQUE_ON_SAFETY, DONOR_SIZE
 from sim.organisation import MANAGER
 from sim.state import NEVER
 
@@ -65,9 +65,11 @@ def settle(model: KnowledgeSharingModel, seed: int) -> None:
     org = params.organisation
     labels = {"name": "warm-up", "description": "", "notice": ""}  # they must not split the cache
     settling = labels | {"warmup": 0, "interventions": [], "weeks": weeks}
-    if org.employees <= DONOR_SIZE and model.seed is not None:
+    itself = DONOR_SIZE if org.chart is None else CHART_SETTLES_ITSELF
+    if org.employees <= itself and model.seed is not None:
         # Small enough to settle itself: the same parameters and seed make the same organisation.
         _copy_settled(model, _settled(params.model_copy(update=settling), model.seed, seed))
+        _keep_survey_climate(model)
         return
     size = DONOR_SIZE
     # A generated donor, also for an organisation read from a chart: it settles the culture, not the chart.
@@ -77,6 +79,55 @@ def settle(model: KnowledgeSharingModel, seed: int) -> None:
     donor_culture = params.culture.model_copy(update={"survey": None})
     donor_params = params.model_copy(update=settling | {"organisation": donor_org, "culture": donor_culture})
     _take_over(model, _settled(donor_params, seed, seed), np.random.default_rng([seed, 1]))
+    _shift_to_survey(model)
+    _keep_survey_climate(model)
+
+
+def _keep_survey_climate(model: KnowledgeSharingModel) -> None:
+    """Each surveyed team starts at the climate its survey measured, which describes it at week 0.
+
+    Settling moves a climate (critique pulls it down, managers' example lifts it); the survey was taken of
+    the organisation as it is now, so each surveyed team's climate is set back to its value, and its resting
+    level is moved by the same amount: the gap between the two, which settling built, is kept.
+    """
+    teams = model.team_culture
+    if teams is None:
+        return
+    st = model.state
+    measured = teams.surveyed["psychological_safety"]
+    gap = np.where(measured, teams.values["psychological_safety"] - st.climate, 0.0)
+    st.climate = np.clip(st.climate + gap, 0, 1).astype(F)
+    st.climate_base = np.clip(st.climate_base + gap, 0, 1).astype(F)
+    st.safety = perceived_safety(
+        st.climate, model.org.team, st.safety_offset, st.critique_memory, F(CRITIQUE_ON_SAFETY)
+    )
+
+
+def _shift_to_survey(model: KnowledgeSharingModel) -> None:
+    """People who took the state of someone settled in the generic culture believe what their own team's
+    culture would have led them to: each belief moves by the difference the starting guess
+    (``EmployeeState.initial``) makes between their team's values and the ``[culture]`` values.
+
+    Only an organisation too large to settle itself needs this; one that settles itself does so with its
+    teams' own values.
+    """
+    teams = model.team_culture
+    if teams is None:
+        return
+    st, c, team = model.state, model.params.culture, model.org.team
+    critique = model.params.behaviour.critique_base
+
+    def gap(key: str) -> np.ndarray:
+        return teams.per_person(key, team) - getattr(c, key)
+
+    shifts = {
+        "recognition": 0.85 * gap("recognition"),
+        "reciprocation": 0.8 * gap("reciprocation"),
+        "ease": gap("ease") + 0.5 * critique * gap("psychological_safety"),
+        "self_efficacy": 0.8 * gap("feedback"),
+    }
+    for name, shift in shifts.items():
+        setattr(st, name, np.clip(getattr(st, name) + shift, 0, 1).astype(F))
 
 
 #: Settled organisations kept for reuse, most recent last.

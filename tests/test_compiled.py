@@ -125,7 +125,7 @@ def test_answers_follow_the_levers_of_sharer_and_recipient(rng):
         _unit(rng, n),
         rng.uniform(-0.2, 0.3, n).astype(F),
         rng.uniform(0, 0.3, n).astype(F),
-        F(0.45),
+        rng.uniform(0.2, 0.7, n).astype(F),  # each recipient's readiness to share back (their team's)
         F(0.3),
         F(0.4),
         F(0.6),
@@ -143,7 +143,7 @@ def test_answers_follow_the_levers_of_sharer_and_recipient(rng):
     recognition = c.recognition[s] * (c.recognised_base + c.recognised_used * used.astype(F)) * engaged
     recognised = chance[1] < recognition * c.channel_recognition[ch]
     fed_back = used & (chance[2] < c.feedback[s] * engaged * c.channel_feedback[ch])
-    back = np.clip(c.reciprocation * (F(0.5) + intention[r]) + c.reciprocity[r], 0, 1)
+    back = np.clip(c.reciprocation[r] * (F(0.5) + intention[r]) + c.reciprocity[r], 0, 1)
     returned = chance[3] < back * c.channel_reciprocity[ex.channel]
     critiqued = chance[4] < np.clip(c.critique_base * (F(1) - safety[r]) + c.critique[r], 0, 1) * c.channel_critique[ch]
     for name, value, expected in zip(compiled.Answers._fields, got, (recognised, fed_back, returned, critiqued)):

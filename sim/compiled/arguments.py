@@ -46,7 +46,7 @@ class AnswerChances(NamedTuple):
     feedback: np.ndarray  # lever, by sharer
     reciprocity: np.ndarray  # lever, by recipient
     critique: np.ndarray  # lever, by recipient
-    reciprocation: np.float32  # the culture's readiness to share back
+    reciprocation: np.ndarray  # readiness to share back, by recipient (the culture's, or their team's)
     critique_base: np.float32
     recognised_base: np.float32
     recognised_used: np.float32

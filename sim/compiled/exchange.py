@@ -119,7 +119,7 @@ def answers(ex, used, chance, chances, intention, safety):
         recognition = c.recognition[si] * (c.recognised_base + c.recognised_used * F(used[i])) * engaged
         recognised[i] = chance[1, i] < recognition * c.channel_recognition[ch]
         fed_back[i] = used[i] and chance[2, i] < c.feedback[si] * engaged * c.channel_feedback[ch]
-        back = clamp01(c.reciprocation * (HALF + intention[ri]) + c.reciprocity[ri])
+        back = clamp01(c.reciprocation[ri] * (HALF + intention[ri]) + c.reciprocity[ri])
         returned[i] = chance[3, i] < back * c.channel_reciprocity[ch]
         critique = clamp01(c.critique_base * (ONE - safety[ri]) + c.critique[ri])
         critiqued[i] = chance[4, i] < critique * c.channel_critique[ch]
