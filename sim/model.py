@@ -71,6 +71,9 @@ class KnowledgeSharingModel(mesa.Model):
         # The weekly rule is chosen once here, so the weekly step never asks again.
         self.rule: WeeklyRule = Barter(self) if params.behaviour.decision == "barter" else Dynamics(self, members)
         settle(self, settling)
+        #: Each team's climate at week 0, and how many weeks each person has shared in since: the team table's.
+        self.start_climate = self.state.climate.copy()
+        self.weeks_shared = np.zeros(self.org.n, dtype=np.int32)
         self._begin_interventions()
 
         self.metrics: dict[str, float] = {}
@@ -109,6 +112,7 @@ class KnowledgeSharingModel(mesa.Model):
     def step(self) -> None:
         """One week, recorded."""
         self.advance()
+        self.weeks_shared += self.state.shared
         self._measure()
         if self.rule.at_steady_state and self.steady_week is None:
             self.steady_week = self.week

@@ -29,6 +29,7 @@ from sim.plot import sharing_chart
 from sim.replications import BAND, Replications
 from sim.result_set import write_set
 from sim.scenario import Scenario
+from sim.team_table import team_table
 from sim.versions import versions
 
 
@@ -169,7 +170,10 @@ def write_run(
     def chart(path: Path) -> None:
         sharing_chart(frame, model.params, path, model.seed, reference=reference, top_percent=top_percent)
 
-    return _write(frame, info, summary, out, chart)
+    # An organisation's own chart has teams a strategist knows by name: each gets its row.
+    teams = team_table(model) if model.org.team_names is not None else None
+    more = {} if teams is None else {"teams.csv": lambda p: teams.to_csv(p, index=False, float_format="%.4g")}
+    return _write(frame, info, summary, out, chart, more)
 
 
 def _write(frame, info: dict, summary: dict, out: Path, chart, more: dict | None = None) -> dict[str, Path]:

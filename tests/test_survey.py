@@ -5,6 +5,7 @@ from collections import Counter
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -130,3 +131,22 @@ def test_kshare_run_says_how_the_survey_was_used(tmp_path):
     assert out.exit_code == 0, out.output
     assert "13 team(s) with fewer than 5 respondents not used" in out.output
     assert "psychological safety set for 136 of 149 teams" in out.output
+
+
+def test_kshare_run_on_a_chart_writes_each_teams_row_and_the_unsafe_teams_share_least(tmp_path):
+    """Acme's five teams the survey shows as unsafe (below 0.45 on 0-1 before the relative reading) are among
+    the teams that share least; the table names every chart team once, and a generated run writes none."""
+    out = CliRunner().invoke(main, ["run", str(ACME / "scenario.toml"), "--weeks", "52", "--out", str(tmp_path / "a")])
+    assert out.exit_code == 0, out.output
+    teams = pd.read_csv(tmp_path / "a" / "teams.csv")
+    assert sorted(teams["team"]) == sorted(team_sizes()) and teams["people"].sum() == sum(team_sizes().values())
+    data = sim.own_org.read(load_scenario(ACME / "scenario.toml"))
+    assert data.survey is not None
+    safety = data.survey.values["psychological_safety"]
+    unsafe = {data.team_names[t] for t in np.flatnonzero(safety < 0.45)}
+    assert len(unsafe) == 5
+    is_unsafe = teams["team"].isin(unsafe)
+    assert teams.loc[is_unsafe, "sharing_rate"].max() < teams.loc[~is_unsafe, "sharing_rate"].median()
+    assert teams.loc[is_unsafe, "survey_safety"].max() < teams.loc[~is_unsafe, "survey_safety"].min()
+    out = CliRunner().invoke(main, ["run", "baseline", "--weeks", "2", "--out", str(tmp_path / "g")])
+    assert out.exit_code == 0 and not (tmp_path / "g" / "teams.csv").exists()
