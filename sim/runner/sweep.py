@@ -38,6 +38,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from sim.files import PARTIAL_GLOB, atomic_write_bytes, free_space_for
+from sim.own_org import inputs, shown_parameters
 from sim.runner.definition import ExperimentError, LoadedExperiment, load_experiment
 from sim.runner.engines import Engine, EngineError, Sequential, choose
 from sim.runner.plan import MAX_RUNS, RunSpec, plan, run_bytes, size
@@ -100,10 +101,13 @@ class SweepResult:
 
 
 def fingerprint(experiment: LoadedExperiment) -> str:
-    """What the runs' numbers depend on: the definition and the scenarios it resolved to."""
+    """What the runs' numbers depend on: the definition and the scenarios it resolved to, with the contents of
+    any organisation's own files (by fingerprint: a changed chart is another sweep, a moved one is not)."""
     payload = {
         "definition": experiment.definition.model_dump(mode="json"),
-        "scenarios": {label: s.model_dump(mode="json") for label, s in experiment.scenarios.items()},
+        "scenarios": {
+            label: {"parameters": shown_parameters(s), "inputs": inputs(s)} for label, s in experiment.scenarios.items()
+        },
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 

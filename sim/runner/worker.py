@@ -19,6 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.model import KnowledgeSharingModel
+from sim.own_org import inputs, shown_parameters
 from sim.runner.engines import one_line
 from sim.runner.outcomes import compute
 from sim.runner.plan import RunSpec
@@ -81,7 +82,9 @@ def provenance(spec: RunSpec, outcomes: dict[str, float], rows: int) -> dict:
         "replication": spec.replication,
         "seed": spec.seed,
         "factors": spec.factors,
-        "parameters": spec.params.model_dump(mode="json"),
+        # An organisation's own files by name, fingerprint and rows, never their folder (sim/own_org.py).
+        "parameters": shown_parameters(spec.params),
+        **({"inputs": found} if (found := inputs(spec.params)) else {}),
         "outcomes": outcomes,
         "rerun": spec.rerun_command(),
         "rows": rows,
