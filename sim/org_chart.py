@@ -63,6 +63,7 @@ def from_chart(data: OrgData, org: Organisation, rng: np.random.Generator) -> St
         ids=data.ids[order],
         department_names=list(data.department_names),
         team_names=[data.team_names[code] for code in team_order],
+        department_numbers={name: number for number, name in enumerate(data.department_names)},
     )
 
 
