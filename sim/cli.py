@@ -11,6 +11,7 @@ from tqdm import tqdm
 
 from sim.files import results_folder
 from sim.interventions import FAMILIES
+from sim.options import ANONYMISE
 from sim.result_set import check_folder
 from sim.scenario import SEED_MAX, Scenario
 from sim.scenario_files import (
@@ -115,6 +116,7 @@ def validate(file: Path) -> None:
     is_flag=True,
     help="Do not also run the same organisation and seed without interventions for the chart's reference line.",
 )
+@ANONYMISE
 def run(
     scenario: str,
     weeks: int | None,
@@ -128,6 +130,7 @@ def run(
     workers: int | None,
     ylim: float | None,
     no_reference: bool,
+    anonymise: bool,
 ) -> None:
     """Run SCENARIO (a preset name or a scenario file) and write its results.
 
@@ -140,9 +143,12 @@ def run(
     """
     from sim.model import KnowledgeSharingModel  # heavy: only when running
     from sim.output import write_run
+    from sim.own_org import shown_scenario
 
     try:
-        overrides = command_line_overrides(assignments, {"weeks": weeks, "employees": employees})
+        overrides = command_line_overrides(
+            assignments, {"weeks": weeks, "employees": employees, "anonymise": anonymise or None}
+        )
         params = with_overrides(load_scenario(scenario), overrides, source="command line")
     except ScenarioError as error:
         raise click.ClickException(str(error)) from None
@@ -154,9 +160,10 @@ def run(
         raise click.UsageError("--ensemble and --replications: give one; an ensemble already varies the seed")
     check_folder(out, params.weeks, replications or 1)  # a read-only, full or foreign folder: before anything runs
     _say_how_files_are_used(params)
+    notice = shown_scenario(params).notice
     started = time.perf_counter()
     if replications is not None:
-        _run_replications(scenario, params, replications, seed, workers, not no_reference, ylim, out, started)
+        _run_replications(scenario, params, replications, seed, workers, not no_reference, ylim, out, started, notice)
         return
     if ensemble is not None:
         _run_ensemble(scenario, ensemble, posterior, seed, workers, overrides, out, started)
@@ -188,16 +195,16 @@ def run(
         f"  sharing this week {final['sharing_rate']:.1%}; active {final['active']:,}, "
         f"lapsed {final['lapsed']:,}, never shared {final['never_shared']:,}"
     )
-    _wrote(paths, params.notice)
+    _wrote(paths, notice)
 
 
 def _say_how_files_are_used(params: Scenario) -> None:
     """What a run made of an organisation's files (columns not read, levels inferred), before it starts."""
     if params.organisation.chart is None:
         return
-    from sim.own_org import read
+    from sim.own_org import shown_data
 
-    data = read(params)
+    data = shown_data(params)  # with anonymise, nothing said here comes from the real names
     click.echo(f"{params.name}: {data.n:,} people in {len(data.department_names)} departments from the chart")
     from sim.team_culture import note as survey_note
 
@@ -224,6 +231,7 @@ def _run_replications(
     ylim: float | None,
     out: Path,
     started: float,
+    notice: str | None,
 ) -> None:
     from sim.output import write_replications
     from sim.replications import run_replications
@@ -243,7 +251,7 @@ def _run_replications(
         f"  sharing in the last week: {last['sharing_rate']:.1%} on average, 95 % interval of the mean "
         f"{last['sharing_rate_low']:.1%} to {last['sharing_rate_high']:.1%}"
     )
-    _wrote(paths, params.notice)
+    _wrote(paths, notice)
 
 
 def _run_ensemble(

@@ -39,8 +39,20 @@ LEVERS: dict[str, str] = {
     "safety": "team",  # shift of the team climate's target
 }
 
-TARGET_PATTERN = re.compile(r"^(all|staff|senior|manager|leader|managers|newcomers|department:\d+)$")
-TARGETS_HELP = "all, staff, senior, manager, leader, managers, newcomers or department:N"
+TARGET_PATTERN = re.compile(r"^(all|staff|senior|manager|leader|managers|newcomers|department:.+)$")
+TARGETS_HELP = (
+    "all, staff, senior, manager, leader, managers, newcomers, department:N or department:NAME (with a chart)"
+)
+#: A department target's number: ASCII digits only (a chart's department named "3" is reached as its number).
+DEPARTMENT_NUMBER = re.compile(r"[0-9]+")
+
+
+def department_of(target: str) -> int | str | None:
+    """What a ``department:`` target names: a department's number (digits), its name in the chart, or None."""
+    if not target.startswith("department:"):
+        return None
+    key = target.split(":", 1)[1]
+    return int(key) if DEPARTMENT_NUMBER.fullmatch(key) else key
 
 
 class InterventionBase(BaseModel):
@@ -91,10 +103,9 @@ class InterventionBase(BaseModel):
         """The tag in the ``type`` field that selects this family, e.g. "mentoring"."""
         return get_args(cls.model_fields["type"].annotation)[0]
 
-    def target_department(self) -> int | None:
-        if self.target.startswith("department:"):
-            return int(self.target.split(":", 1)[1])
-        return None
+    def target_department(self) -> int | str | None:
+        """The department this targets, by number or by the chart's name; None if it targets no department."""
+        return department_of(self.target)
 
     def active(self, week: int) -> bool:
         return week >= self.start and (self.end is None or week < self.end)

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from sim.arrays import F
-from sim.interventions import LEVERS, InterventionBase
+from sim.interventions import LEVERS, InterventionBase, department_of
 from sim.organisation import LEADER, MANAGER, SENIOR, STAFF, Structure
 from sim.scenario import Scenario
 from sim.team_culture import TeamCulture
@@ -23,8 +23,9 @@ def target_mask(target: str, org: Structure) -> np.ndarray:
     """Which employees an intervention's ``target`` names."""
     if target == "all":
         return np.ones(org.n, dtype=bool)
-    if target.startswith("department:"):
-        return org.department == int(target.split(":", 1)[1])
+    department = department_of(target)
+    if department is not None:
+        return org.department == org.department_number(department)
     return {
         "staff": org.level == STAFF,
         "senior": org.level == SENIOR,

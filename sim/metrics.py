@@ -205,5 +205,5 @@ def group_indexes(model: KnowledgeSharingModel) -> list[GroupIndex]:
     indexes = [GroupIndex(org.level, [f"[{level}]" for level in LEVELS])]
     departments = _departments(model)
     if len(departments):
-        indexes.append(GroupIndex(org.department, [f"[dept {d}]" for d in departments]))
+        indexes.append(GroupIndex(org.department, [f"[dept {org.department_label(d)}]" for d in departments]))
     return indexes

@@ -94,9 +94,13 @@ class KnowledgeSharingModel(mesa.Model):
         if org.chart is None:
             return generate(org, self.rng)
         from sim.org_chart import from_chart
-        from sim.own_org import read
+        from sim.own_org import shown_data, targeted_departments
 
-        return from_chart(read(self.params), org, self.rng)
+        # Anonymised at the source: with organisation.anonymise nothing built from here holds a real name, only
+        # the numbers of the departments the scenario's targets name.
+        structure = from_chart(shown_data(self.params), org, self.rng)
+        structure.department_numbers.update(targeted_departments(self.params))
+        return structure
 
     def _create_agents(self) -> dict[type[Employee], np.ndarray]:
         """One Mesa agent per employee, of the type its role implies; returns each type's rows."""

@@ -64,6 +64,7 @@ def from_chart(data: OrgData, org: Organisation, rng: np.random.Generator) -> St
         department_names=list(data.department_names),
         team_names=[data.team_names[code] for code in team_order],
         survey=None if data.survey is None else {m: v[team_order] for m, v in data.survey.values.items()},
+        department_numbers={name: number for number, name in enumerate(data.department_names)},
     )
 
 

@@ -48,6 +48,9 @@ class Structure:
     department_names: list[str] | None = None  # per department, from a chart (None: generated, shown by number)
     team_names: list[str] | None = None  # per team, from a chart
     survey: dict[str, np.ndarray] | None = None  # survey measure -> 0–1 mean per team, NaN where not used
+    #: The number of each department a ``department:NAME`` target may name: the chart's names as read, and with
+    #: ``anonymise`` the real names the scenario's targets use (outputs show ``department_names``, never these).
+    department_numbers: dict[str, int] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.reindex_teams()
@@ -59,6 +62,26 @@ class Structure:
     @property
     def n_teams(self) -> int:
         return len(self.team_manager)
+
+    def department_label(self, department: int) -> str:
+        """How outputs show a department: its name in the chart (a pseudonym with ``anonymise``), else its number."""
+        return str(department) if self.department_names is None else self.department_names[department]
+
+    def team_label(self, team: int) -> str:
+        """How outputs show a team: its name in the chart (a pseudonym with ``anonymise``), else its number."""
+        return str(team) if self.team_names is None else self.team_names[team]
+
+    def employee_label(self, employee: int) -> str | int:
+        """How outputs show an employee: their id in the chart (a pseudonym with ``anonymise``), else their number."""
+        return employee if self.ids is None else str(self.ids[employee])
+
+    def department_number(self, department: int | str) -> int:
+        """The department a target names, by number or by name (``department_numbers``)."""
+        if isinstance(department, int):
+            return department
+        if department not in self.department_numbers:
+            raise ValueError(f"no department named '{department}' in this organisation")
+        return self.department_numbers[department]
 
     def reindex_teams(self) -> None:
         """Rebuild the team CSR index after people moved between teams."""

@@ -24,7 +24,7 @@ import pyarrow.parquet as pq
 from sim.ensemble import Ensemble
 from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
-from sim.own_org import inputs, shown_parameters
+from sim.own_org import inputs, recorded_parameters, shown, shown_scenario
 from sim.plot import sharing_chart
 from sim.replications import BAND, Replications
 from sim.result_set import write_set
@@ -34,8 +34,8 @@ from sim.versions import versions
 
 
 def provenance(model: KnowledgeSharingModel, source: str) -> dict[str, Any]:
-    """What made these numbers: enough to make them again."""
-    return {
+    """What made these numbers: enough to make them again (as outputs show it: ``sim.own_org.shown``)."""
+    info = {
         **versions(),
         "scenario": model.params.name,
         "source": source,
@@ -45,22 +45,24 @@ def provenance(model: KnowledgeSharingModel, source: str) -> dict[str, Any]:
         "employees": model.org.n,
         **_files(model.params),
     }
+    return shown(info, model.params)
 
 
 def _files(scenario: Scenario) -> dict[str, Any]:
     """The parameters, and for an organisation read from files each file's name, SHA-256 and rows: the files'
-    folders stay out of every output (``sim.own_org``)."""
+    folders stay out of every output (``sim.own_org``); the caller hides the names in the whole record (``shown``)."""
     found = inputs(scenario)
-    return {"parameters": shown_parameters(scenario), **({"inputs": found} if found else {})}
+    return {"parameters": recorded_parameters(scenario), **({"inputs": found} if found else {})}
 
 
-def _made() -> dict[str, str]:
+def _made(scenario: Scenario) -> dict[str, str]:
     """The command that made a result, and when: for ``summary.json`` only, so that the other files of identical
     runs are byte-identical even when written at other times or to other folders (``--out`` is in the command)."""
-    return {
+    made = {
         "command": " ".join(Path(sys.argv[0]).name.split() + sys.argv[1:]),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    return shown(made, scenario)
 
 
 def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path]:
@@ -81,16 +83,19 @@ def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path
             "draws": [dict(parameters, seed=seed) for parameters, seed in zip(ensemble.draws, ensemble.seeds)],
         },
     }
+    info = shown(info, ensemble.scenario)
     last = frame.iloc[-1]
     summary = {
         **info,
-        **_made(),
+        **_made(ensemble.scenario),
         "final": {
             name: {"mean": float(last[name]), "low": float(last[f"{name}_low"]), "high": float(last[f"{name}_high"])}
             for name in HEADLINE
         },
     }
-    return _write(frame, info, summary, out, lambda p: sharing_chart(frame, ensemble.scenario, p, None, runs))
+    return _write(
+        frame, info, summary, out, lambda p: sharing_chart(frame, shown_scenario(ensemble.scenario), p, None, runs)
+    )
 
 
 def write_replications(
@@ -118,10 +123,11 @@ def write_replications(
             "last_weeks": [int(frame["week"].iloc[-1]) for frame in found.frames],
         },
     }
+    info = shown(info, found.scenario)
     last = frame.iloc[-1]
     summary = {
         **info,
-        **_made(),
+        **_made(found.scenario),
         "final": {
             name: {"mean": float(last[name]), "low": float(last[f"{name}_low"]), "high": float(last[f"{name}_high"])}
             for name in HEADLINE
@@ -133,7 +139,7 @@ def write_replications(
     def chart(path: Path) -> None:
         sharing_chart(
             frame,
-            found.scenario,
+            shown_scenario(found.scenario),
             path,
             found.seeds[0],
             runs=len(found.seeds),
@@ -162,13 +168,15 @@ def write_run(
     rate = frame["sharing_rate"].to_numpy()[1:]
     summary = {
         **info,
-        **_made(),
+        **_made(model.params),
         "final": {name: float(frame[name].iloc[-1]) for name in HEADLINE},
         "mean_sharing_rate": float(rate.mean()) if len(rate) else float("nan"),
     }
 
     def chart(path: Path) -> None:
-        sharing_chart(frame, model.params, path, model.seed, reference=reference, top_percent=top_percent)
+        sharing_chart(
+            frame, shown_scenario(model.params), path, model.seed, reference=reference, top_percent=top_percent
+        )
 
     # An organisation's own chart has teams a strategist knows by name: each gets its row.
     teams = team_table(model) if model.org.team_names is not None else None

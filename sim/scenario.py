@@ -79,6 +79,12 @@ class Organisation(_Section):
     rewiring: UnitInterval = Field(
         0.1, description="ring network: probability that a tie is rewired to a random colleague"
     )
+    anonymise: bool = Field(
+        False,
+        description="with a chart: every output (tables' columns, summary, Parquet metadata, recorded parameters, "
+        "dashboard) shows the chart's ids, department and team names as keyed pseudonyms (e-…, dept-…, team-…); "
+        "a generated organisation has no names, and it changes nothing there",
+    )
 
     @field_validator("ties")
     @classmethod
@@ -323,7 +329,13 @@ class Scenario(_Section):
     def _targets_exist(self) -> Scenario:
         for number, item in enumerate(self.interventions):
             department = item.target_department()
-            if department is not None and department >= self.organisation.departments:
+            if isinstance(department, str) and self.organisation.chart is None:
+                raise ValueError(
+                    f"interventions.{number}.target: department '{department}' is a name, and only an organisation "
+                    f"chart names its departments; a generated organisation's are numbered 0 to "
+                    f"{self.organisation.departments - 1} (department:0)"
+                )
+            if isinstance(department, int) and department >= self.organisation.departments:
                 raise ValueError(
                     f"interventions.{number}.target: department {department} does not exist; "
                     f"departments are numbered 0 to {self.organisation.departments - 1}"

@@ -22,7 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from sim.interventions import FAMILIES, TYPE_NAMES, InterventionBase
+from sim.interventions import FAMILIES, TYPE_NAMES, InterventionBase, department_of
 from sim.scenario import Organisation, Scenario, flat_parameter_names
 
 PRESET_PACKAGE = "sim.scenarios"
@@ -321,7 +321,32 @@ def _with_chart(data: dict, folder: Path | None, given: set[str]) -> tuple[dict,
         problems.append(Problem("organisation.chart", f"has {found.n} people; kshare needs at least {fewest}"))
         return data, problems
     section.update(employees=found.n, departments=len(found.department_names))
-    return data, problems
+    return data, problems + _department_names(data, found.department_names, Path(section["chart"]).name)
+
+
+#: At most this many of a chart's departments are listed beside a target that names none of them.
+LISTED_DEPARTMENTS = 30
+
+
+def _department_names(data: dict, names: list[str], chart: str) -> list[Problem]:
+    """A problem for each intervention whose ``department:NAME`` target names no department of the chart."""
+    items = data.get("interventions")
+    problems = []
+    for number, item in enumerate(items if isinstance(items, list) else []):
+        target = item.get("target") if isinstance(item, dict) else None
+        department = department_of(target) if isinstance(target, str) else None
+        if not isinstance(department, str) or department in names:
+            continue
+        listed = ", ".join(f"'{shorten(name)}'" for name in names[:LISTED_DEPARTMENTS])
+        more = f" and {len(names) - LISTED_DEPARTMENTS:,} more" if len(names) > LISTED_DEPARTMENTS else ""
+        problems.append(
+            Problem(
+                f"interventions.{number}.target",
+                f"{chart} has no department '{shorten(department)}'{suggest(department, names)} "
+                f"(its departments: {listed}{more})",
+            )
+        )
+    return problems
 
 
 def _absolute(section: dict, keys: tuple[str, ...], folder: Path | None) -> dict:

@@ -22,8 +22,6 @@ def team_table(model: KnowledgeSharingModel) -> pd.DataFrame:
     its climate at week 0 and now, the mean share of its members who shared in a week since week 0, and its
     members' perceived safety now."""
     org, st = model.org, model.state
-    names = org.team_names or [f"team {t}" for t in range(org.n_teams)]
-    departments = org.department_names or [f"dept {d}" for d in range(int(org.department.max()) + 1)]
     weeks = max(model.week, 1)
     size = np.maximum(org.team_size, 1)
     shared = np.bincount(org.team, weights=model.weeks_shared, minlength=org.n_teams) / size / weeks
@@ -36,8 +34,8 @@ def team_table(model: KnowledgeSharingModel) -> pd.DataFrame:
     )
     return pd.DataFrame(
         {
-            "team": names,
-            "department": [departments[d] for d in org.team_department],
+            "team": [org.team_label(t) for t in range(org.n_teams)],
+            "department": [org.department_label(d) for d in org.team_department],
             "people": org.team_size,
             "survey_safety": surveyed,
             "climate_week_0": model.start_climate,

@@ -54,8 +54,7 @@ class Employee(mesa.Agent):
     @property
     def employee_id(self) -> str | int:
         """Who this is in the organisation: the chart's id, or for a generated organisation the row number."""
-        ids = self.model.org.ids
-        return self.index if ids is None else str(ids[self.index])
+        return self.model.org.employee_label(self.index)
 
     @property
     def level(self) -> str:

@@ -17,6 +17,7 @@ from sim.dashboard.explain import NEGLIGIBLE, listed, points
 if TYPE_CHECKING:
     from sim.dashboard.compare import Result
     from sim.dashboard.session import History, Run
+    from sim.organisation import Structure
 
 
 def _last(history: History, column: str, scale: float = 1.0) -> float:
@@ -49,9 +50,11 @@ def network(run: Run) -> str:
         return alt_text(run.model)
 
 
-def experiences(history: History, quantity: str, group_by: str, departments: int = 0) -> str:
+def experiences(
+    history: History, quantity: str, group_by: str, departments: int = 0, org: Structure | None = None
+) -> str:
     """The experiences chart: each experience's mean this week, and ``quantity`` by level or department
-    (``departments`` of them, as the chart is drawn)."""
+    (``departments`` of them, named from ``org``, as the chart is drawn)."""
     week = int(_last(history, "week"))
     means = ", ".join(
         f"{labels.lower(charts.QUANTITY_LABELS[column])} {_last(history, column):.2f}"
@@ -61,7 +64,7 @@ def experiences(history: History, quantity: str, group_by: str, departments: int
     name = labels.lower(charts.QUANTITY_LABELS[quantity])
     groups = ", ".join(
         f"{label} {_percent(value) if scale == 100 else f'{value:.2f}'}"
-        for suffix, label in charts.group_names(group_by, departments)
+        for suffix, label in charts.group_names(group_by, departments, org)
         for value in [_last(history, f"{quantity}[{suffix}]", scale)]
     )
     return (

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
@@ -41,6 +41,9 @@ from sim.dashboard.explain import points, signed_points
 from sim.dashboard.live import LiveChart, LiveFigure, figure
 from sim.plot import ACTIVE, OKABE_ITO, shade_interventions, windows
 from sim.scenario import LEVELS, Scenario
+
+if TYPE_CHECKING:
+    from sim.organisation import Structure
 
 BASELINE_COLOUR = "#000000"
 #: The six quantities of the experiences chart: column, colour, dash (names from ``labels``).
@@ -222,10 +225,12 @@ def annotate_windows(ax, scenario: Scenario, weeks: int, style: Style) -> list:
     return notes
 
 
-def group_names(group_by: str, departments: int) -> list[tuple[str, str]]:
-    """Column suffixes and legend labels of the groups: levels, or departments (as many as are reported)."""
+def group_names(group_by: str, departments: int, org: Structure | None = None) -> list[tuple[str, str]]:
+    """Column suffixes and legend labels of the groups: levels, or departments (as many as are reported), each
+    shown as the outputs show it (``Structure.department_label``: the chart's name, else its number)."""
     if group_by == "department":
-        return [(f"dept {d}", f"department {d}") for d in range(departments)]
+        shown = [str(d) if org is None else org.department_label(d) for d in range(departments)]
+        return [(f"dept {label}", f"department {label}") for label in shown]
     return [(level, level) for level in LEVELS]
 
 
@@ -366,6 +371,7 @@ class ExperiencesChart(Hovered):
         quantity: str = "satisfaction",
         departments: int = 0,
         style: Style = NORMAL,
+        org: Structure | None = None,
     ):
         weeks = scenario.weeks
         fig = style.figure()
@@ -385,7 +391,7 @@ class ExperiencesChart(Hovered):
         self.scale = 100.0 if quantity == "sharing_rate" else 1.0
         self.quantity = quantity
         self.groups = {}
-        groups = group_names(group_by, departments)
+        groups = group_names(group_by, departments, org)
         for number, (suffix, label) in enumerate(groups):
             (self.groups[f"{quantity}[{suffix}]"],) = right.plot(
                 [],

@@ -69,7 +69,9 @@ class Pictures:
             experiences = self._kept(
                 f"experiences{wide.font}",
                 (run.serial, wide, shown.grouping, shown.quantity, shown.dpr),
-                lambda: charts.ExperiencesChart(run.scenario, group_by, shown.quantity, departments, wide),
+                lambda: charts.ExperiencesChart(
+                    run.scenario, group_by, shown.quantity, departments, wide, run.model.org
+                ),
                 fresh,
                 shown.dpr,
             )
@@ -96,7 +98,7 @@ class Pictures:
                 shown.dpr,
             )
             info = run.describe(employee)
-            title = f"Employee {employee} ({info['level']}, department {info['department']}, team {info['team']})"
+            title = f"Employee {info['id']} ({info['level']}, department {info['department']}, team {info['team']})"
             return drivers.update(weeks, rows, title)
         raise ValueError(f"no chart '{which}'")
 

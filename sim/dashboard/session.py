@@ -148,13 +148,13 @@ class Run:
             return self._describe(employee)
 
     def _describe(self, employee: int) -> dict[str, Any]:
-        agent = self.model.employees[employee]
-        return {
-            "id": employee,
+        agent, org = self.model.employees[employee], self.model.org
+        return {  # each as the outputs show it: the chart's id and names (pseudonyms, anonymised), else numbers
+            "id": agent.employee_id,
             "kind": type(agent).__name__,
             "level": agent.level,
-            "department": agent.department,
-            "team": agent.team,
+            "department": org.department_label(agent.department),
+            "team": org.team_label(agent.team),
             "tenure_weeks": agent.tenure_weeks,
             "status": agent.status,
             "shares": agent.shares,

@@ -134,7 +134,7 @@ def ExperiencesView(dash: Dashboard):
         dash,
         "experiences",
         dash.experiences_frame(),
-        alt.experiences(dash.run.history, dash.quantity.value, *dash.grouping()),
+        alt.experiences(dash.run.history, dash.quantity.value, *dash.grouping(), org=dash.run.model.org),
         hover=dash.hover("experiences"),
     )
     if not dash.demo.value:  # a room watches; the chart keeps the height the button would take

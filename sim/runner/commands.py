@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from sim.options import ANONYMISE
+
 
 @click.command()
 @click.argument("experiment")
@@ -39,6 +41,7 @@ import click
 )
 @click.option("--check", is_flag=True, help="Only check the experiment and show its size; run nothing.")
 @click.option("--allow-large", is_flag=True, help="Allow a sweep of more than 1,000,000 runs.")
+@ANONYMISE
 def sweep(
     experiment: str,
     out: Path | None,
@@ -48,6 +51,7 @@ def sweep(
     dask_local: int | None,
     check: bool,
     allow_large: bool,
+    anonymise: bool,
 ) -> None:
     """Run EXPERIMENT (a file, or a shipped experiment's name) into OUT.
 
@@ -61,7 +65,7 @@ def sweep(
     if dask_address and dask_local:
         raise click.UsageError("give --dask ADDRESS or --dask-local N, not both")
     try:
-        loaded = load_experiment(experiment)
+        loaded = load_experiment(experiment, anonymise)
         runs, points = size(loaded)  # counted, not built: --check of a huge design is instant
     except ExperimentError as error:
         raise click.ClickException(str(error)) from None

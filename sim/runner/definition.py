@@ -16,7 +16,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from sim.fields import FolderName, Text, numbers_are_numbers
-from sim.metrics import COLUMNS, GROUPED, HEADLINE
+from sim.metrics import COLUMNS, GROUPED, HEADLINE, MAX_DEPARTMENT_COLUMNS
 from sim.runner.outcomes import OUTCOMES
 from sim.scenario import LEVELS, SEED_MAX, Scenario, flat_parameter_names
 from sim.scenario_files import (
@@ -184,14 +184,19 @@ def resolve(source: str | Path) -> Path:
     )
 
 
-def load_experiment(source: str | Path) -> LoadedExperiment:
-    """Read and check an experiment file; raise ExperimentError listing every problem."""
+def load_experiment(source: str | Path, anonymise: bool = False) -> LoadedExperiment:
+    """Read and check an experiment file; raise ExperimentError listing every problem.
+
+    ``anonymise`` (``kshare sweep --anonymise``) adds ``organisation.anonymise = true`` to its ``[set]``, so that
+    every scenario's outputs show pseudonyms, and the definition and every run's command line say so."""
     path = resolve(source)
     try:
         raw = read_toml(path, empty=EMPTY_EXPERIMENT)
     except ScenarioError as error:
         raise ExperimentError(error.source, error.problems) from None
     raw.setdefault("name", path.stem)
+    if anonymise and isinstance(raw.get("set", {}), dict):
+        raw["set"] = {**raw.get("set", {}), "organisation.anonymise": True}
     return check(raw, str(path), base_dir=path.parent)
 
 
@@ -356,7 +361,7 @@ def _feasible(loaded: LoadedExperiment, factor: Factor) -> list[Problem]:
     return problems
 
 
-GROUP_COLUMN = re.compile(r"^(?P<name>[a-z_]+)\[(?P<group>staff|senior|manager|leader|dept (?P<dept>\d+))\]$")
+GROUP_COLUMN = re.compile(r"^(?P<name>[a-z_]+)\[(?P<group>staff|senior|manager|leader|dept (?P<dept>.+))\]$")
 
 
 def _outputs(loaded: LoadedExperiment) -> list[Problem]:
@@ -375,9 +380,23 @@ def _outputs(loaded: LoadedExperiment) -> list[Problem]:
 
 
 def _has_group(loaded: LoadedExperiment, match: re.Match) -> bool:
+    """Whether every scenario's runs have this group's column: a department as their outputs name it, by number
+    for a generated organisation and by the chart's name (its pseudonym, anonymised) for one read from a chart."""
     if match["dept"] is None:
         return True
-    return all(int(match["dept"]) < min(s.organisation.departments, 50) for s in loaded.scenarios.values())
+    return all(match["dept"] in _department_labels(s) for s in loaded.scenarios.values())
+
+
+def _department_labels(scenario: Scenario) -> list[str]:
+    """The departments a scenario's by-department columns name (none above the metrics' limit)."""
+    count = scenario.organisation.departments
+    if count > MAX_DEPARTMENT_COLUMNS:
+        return []
+    if scenario.organisation.chart is None:
+        return [str(d) for d in range(count)]
+    from sim.own_org import shown_data
+
+    return shown_data(scenario).department_names
 
 
 def _analysis(loaded: LoadedExperiment) -> list[Problem]:

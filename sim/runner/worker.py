@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.model import KnowledgeSharingModel
-from sim.own_org import inputs, shown_parameters
+from sim.own_org import inputs, recorded_parameters, shown
 from sim.runner.engines import one_line
 from sim.runner.outcomes import compute
 from sim.runner.plan import RunSpec
@@ -68,12 +68,13 @@ def execute_batch(runner, specs: list[RunSpec]) -> list[RunResult]:
 
 
 def provenance(spec: RunSpec, outcomes: dict[str, float], rows: int) -> dict:
-    """What made this file, written into it: version, every parameter, the seed. No clock, no host.
+    """What made this file, written into it: version, every parameter, the seed. No clock, no host. As every
+    output shows it: anonymised, with the chart's department and team names hidden (``sim.own_org.shown``).
 
     ``rows`` lets ``verify`` tell a whole file from one that lost rows: a run
     that stopped early at its steady state also has fewer rows than planned.
     """
-    return {
+    info = {
         **versions(),
         "experiment": spec.experiment,
         "run_id": spec.run_id,
@@ -82,13 +83,14 @@ def provenance(spec: RunSpec, outcomes: dict[str, float], rows: int) -> dict:
         "replication": spec.replication,
         "seed": spec.seed,
         "factors": spec.factors,
-        # An organisation's own files by name, fingerprint and rows, never their folder (sim/own_org.py).
-        "parameters": shown_parameters(spec.params),
+        # An organisation's own files by name, fingerprint and rows, never their folder; names hidden below.
+        "parameters": recorded_parameters(spec.params),
         **({"inputs": found} if (found := inputs(spec.params)) else {}),
         "outcomes": outcomes,
         "rerun": spec.rerun_command(),
         "rows": rows,
     }
+    return shown(info, spec.params)
 
 
 def encode(frame, spec: RunSpec, outcomes: dict[str, float]) -> bytes:
