@@ -258,3 +258,11 @@ def test_the_team_view_names_the_framed_team():
     text = names_text(org, employee)
     assert f"Framed: team Squad {int(org.team[employee])}, in Division" in text
     assert f"for employee {employee}." in text
+
+
+def test_files_too_large_for_the_page_to_send_are_explained():
+    from sim.dashboard.controls import MAX_SENT_BYTES, too_much
+
+    message = too_much([{"name": "org.csv", "size": 9_000_000}, {"name": "ties.csv", "size": 8_000_000}])
+    assert message.startswith(f"org.csv, ties.csv: 17,000,000 bytes, more than the {MAX_SENT_BYTES:,} bytes")
+    assert "one at a time" in message and "kshare run" in message

@@ -181,6 +181,22 @@ def ScenarioPanel(dash: Dashboard):
     UploadFiles(dash)
 
 
+#: The most bytes the page sends in one upload: base64 and their names must fit the server's 16 MiB limit on a
+#: message (uvicorn's ``ws_max_size``); larger files are run with ``kshare run``.
+MAX_SENT_BYTES = 12_000_000
+
+
+def too_much(files: list[dict]) -> str:
+    """Why files the page did not send, for their size, were not uploaded, and what to do instead."""
+    names = ", ".join(uploads.clean_name(str(item.get("name", ""))) for item in files)
+    total = sum(int(item.get("size", 0)) for item in files)
+    return (
+        f"{names}: {total:,} bytes, more than the {MAX_SENT_BYTES:,} bytes the page can take at once. "
+        "Upload the files one at a time (the chart first); a file larger than that runs with `kshare run` "
+        "(docs/own_organisation.md)."
+    )
+
+
 #: The scales a team survey's answers may be on, as the page names them.
 SCALE_LABELS = {"1-5": "1 to 5", "1-7": "1 to 7", "0-1": "0 to 1"}
 
@@ -191,13 +207,12 @@ def UploadFiles(dash: Dashboard):
     together; what each file is, is told from its contents. Said in words under the button."""
 
     def upload(files: list[dict]) -> None:
-        large = [item for item in files if item.get("data") is None]
-        if large:
-            dash.refuse_upload("\n".join(uploads.too_large(str(f["name"]), int(f["size"])) for f in large))
+        if any(item.get("data") is None for item in files):
+            dash.refuse_upload(too_much(files))
             return
         dash.load_files([(str(item["name"]), base64.b64decode(item["data"])) for item in files])
 
-    ScenarioUpload(label="Upload files", max_bytes=uploads.MAX_FILE_BYTES, event_upload=upload)
+    ScenarioUpload(label="Upload files", max_bytes=MAX_SENT_BYTES, event_upload=upload)
     Prose(
         "A **scenario** (.toml), or **your organisation**: its chart (CSV with id, manager_id, department, team) "
         "and, if you have them, its ties and team survey (CSV). Choose them together (hold Ctrl, or ⌘ on a Mac). "

@@ -187,6 +187,7 @@ class Dashboard:
             scenario = choices.with_files(self.scenario.value, files, self.survey_scale.value)
         except ScenarioError as error:
             return self.refuse_upload(messages.for_upload(error))
+        self.pending.value = None  # the files replace a scenario that was waiting for its own
         shown = " and ".join(names)
         settings = f"preset {self.preset.value}" if self.preset.value else self.source.value.split(", on ")[0]
         self._replace(scenario, source=f"{settings}, on {shown}", preset="", edited=False)
