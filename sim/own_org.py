@@ -37,6 +37,13 @@ def read(scenario: Scenario) -> OrgData:
 
 
 def _stamp(path: str | None) -> tuple[int, int] | None:
+    """What changes when the file does: its size and modification time. An upload (``sim.orgdata.uploads``)
+    never changes, its name holding the hash of its bytes: (-1, that hash)."""
+    from sim.orgdata.uploads import digest, is_upload
+
+    if path is not None and is_upload(path):
+        held = digest(path)
+        return -1, int(held, 16) if held.isalnum() and all(c in "0123456789abcdef" for c in held) else 0
     try:
         stat = os.stat(path) if path is not None else None
     except (OSError, ValueError):

@@ -350,10 +350,18 @@ def _department_names(data: dict, names: list[str], chart: str) -> list[Problem]
 
 
 def _absolute(section: dict, keys: tuple[str, ...], folder: Path | None) -> dict:
-    """A copy of the section with each of its file keys that holds a usable path made absolute from ``folder``."""
+    """A copy of the section with each of its file keys that holds a usable path made absolute from ``folder``;
+    a file uploaded to the dashboard (``sim.orgdata.uploads``) is not on disk and keeps its name."""
+    from sim.orgdata.uploads import is_upload
+
     section = dict(section)
     for key in keys:
-        if isinstance(section.get(key), str) and section[key] and "\x00" not in section[key]:
+        if (
+            isinstance(section.get(key), str)
+            and section[key]
+            and "\x00" not in section[key]
+            and not is_upload(section[key])
+        ):
             section[key] = os.path.abspath(Path(folder or Path.cwd()) / section[key])
     return section
 

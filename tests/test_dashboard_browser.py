@@ -510,3 +510,35 @@ def test_the_comparison_form_refuses_bad_weeks_and_keeps_its_state_across_tabs(p
     weeks = p.get_by_label("Weeks to compare at", exact=False).first
     weeks.fill("20, 40")
     expect(p.get_by_role("button", name="Run comparison")).to_be_enabled(timeout=30_000)
+
+
+def test_an_organisations_own_chart_and_survey_upload_and_the_network_names_its_departments(browser, server, shots):
+    """Issue 13: the chart and survey chosen together in the file picker; the model runs on them, the
+    organisation's size is said to come from the chart, and the network's blocks carry the departments' names."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    acme = Path(__file__).resolve().parent.parent / "examples" / "acme"
+    offline = Offline(browser, server[0], width=1440, height=900)
+    p = offline.page
+    p.locator("input[data-testid=scenario-file]").set_input_files([str(acme / "org.csv"), str(acme / "survey.csv")])
+    p.get_by_text("1,218 people in 9 departments, from org.csv, with survey.csv.", exact=True).wait_for(timeout=60_000)
+    assert p.get_by_label("Employees", exact=True).count() == 0  # the chart decides: no field to edit
+    p.get_by_text("1,218 employees").first.wait_for(timeout=30_000)
+    for week in (1, 2, 3):
+        p.get_by_role("button", name="Step").click()
+        offline.wait_for_week(week)
+    time.sleep(1.0)  # the week's pictures arrive
+    alt = p.locator("img[data-chart=network]").get_attribute("alt")
+    assert "week 3:" in alt and "Blocks by department: Engineering, Legal" in alt and "Customer Support" in alt
+    assert "files=org.csv" in p.evaluate("location.search")  # the link names the files and holds none of them
+    results = Axe().run(p)
+    serious = [
+        f"{v['impact']} {v['id']}: {v['help']}" for v in results.response["violations"] if v["impact"] in SERIOUS
+    ]
+    assert serious == []
+    docs = Path(__file__).resolve().parent.parent / "docs" / "img" / "issue13"
+    docs.mkdir(parents=True, exist_ok=True)
+    p.screenshot(path=str(docs / "upload_1440x900.png"))
+    p.screenshot(path=str(shots / "dashboard_upload_full.png"), full_page=True)
+    assert offline.blocked == []
+    offline.close()

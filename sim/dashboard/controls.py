@@ -8,6 +8,7 @@ run.
 
 from __future__ import annotations
 
+import base64
 import itertools
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from sim.dashboard import choices
 from sim.dashboard.labels import CULTURE_LABELS
 from sim.dashboard.state import MAX_SPEED, Dashboard
 from sim.dashboard.widgets import Prose, ScenarioUpload, Select
+from sim.orgdata import uploads
 from sim.scenario_files import preset_names
 
 
@@ -176,13 +178,66 @@ def ScenarioPanel(dash: Dashboard):
     if scenario.notice:
         Prose(f"**What to notice:** {scenario.notice}")
 
-    def upload(data: dict) -> None:
-        dash.load_upload(data["name"], data["text"])
+    UploadFiles(dash)
 
-    ScenarioUpload(label="Upload a scenario file", event_upload=upload)
+
+#: The most bytes the page sends in one upload: base64 and their names must fit the server's 16 MiB limit on a
+#: message (uvicorn's ``ws_max_size``); larger files are run with ``kshare run``.
+MAX_SENT_BYTES = 12_000_000
+
+
+def too_much(files: list[dict]) -> str:
+    """Why files the page did not send, for their size, were not uploaded, and what to do instead."""
+    names = ", ".join(uploads.clean_name(str(item.get("name", ""))) for item in files)
+    total = sum(int(item.get("size", 0)) for item in files)
+    return (
+        f"{names}: {total:,} bytes, more than the {MAX_SENT_BYTES:,} bytes the page can take at once. "
+        "Upload the files one at a time (the chart first); a file larger than that runs with `kshare run` "
+        "(docs/own_organisation.md)."
+    )
+
+
+#: The scales a team survey's answers may be on, as the page names them.
+SCALE_LABELS = {"1-5": "1 to 5", "1-7": "1 to 7", "0-1": "0 to 1"}
+
+
+@solara.component
+def UploadFiles(dash: Dashboard):
+    """One button for every file a person may bring: a scenario, their organisation's CSV files, or both, chosen
+    together; what each file is, is told from its contents. Said in words under the button."""
+
+    def upload(files: list[dict]) -> None:
+        if any(item.get("data") is None for item in files):
+            dash.refuse_upload(too_much(files))
+            return
+        dash.load_files([(str(item["name"]), base64.b64decode(item["data"])) for item in files])
+
+    ScenarioUpload(label="Upload files", max_bytes=MAX_SENT_BYTES, event_upload=upload)
+    Prose(
+        "A **scenario** (.toml), or **your organisation**: its chart (CSV with id, manager_id, department, team) "
+        "and, if you have them, its ties and team survey (CSV). Choose them together (hold Ctrl, or ⌘ on a Mac). "
+        "Files stay in this dashboard's memory: nothing is saved.",
+        style={"font-size": "0.9em", "margin": "4px 0 6px"},
+    )
+    pending = dash.pending.value
     Refused(dash, "scenario")
+    if pending is not None:
+        solara.Info(f"{pending[0]} is waiting for {' and '.join(dash.waiting_for())}.", dense=True)
     if dash.notice.value:
         solara.Success(dash.notice.value, dense=True)
+
+    def pick_scale(scale: str) -> None:
+        dash.set_survey_scale(scale)
+
+    scenario = dash.scenario.value
+    scale = scenario.culture.survey_scale if scenario.culture.survey is not None else dash.survey_scale.value
+    Select(
+        label="A team survey's answers are on a scale of",
+        value=scale,
+        values=list(SCALE_LABELS),
+        labels=list(SCALE_LABELS.values()),
+        event_pick=pick_scale,
+    )
 
 
 @solara.component
@@ -204,10 +259,25 @@ def OrganisationFields(dash: Dashboard):
         )
 
     with solara.Column(gap="0px"):
-        field("Employees", org.employees, "employees")
-        with solara.Row():
-            field("Departments", org.departments, "departments")
-            field("People per team", org.team_size, "team_size")
+        if org.chart is None:
+            field("Employees", org.employees, "employees")
+            with solara.Row():
+                field("Departments", org.departments, "departments")
+                field("People per team", org.team_size, "team_size")
+        else:  # the chart decides who works where: its counts, said as such, not fields to edit
+            Prose(f"**{dash.organisation_line()}.**")
+            Prose(
+                "A shared link of this page cannot carry your files: it names them, and shows a generated "
+                "organisation of the same size until they are uploaded again.",
+                style={"font-size": "0.9em", "color": "#555"},
+            )
+            solara.Button(
+                "Use a generated organisation instead",
+                icon_name="mdi-close",
+                text=True,
+                style={"text-transform": "none", "letter-spacing": "normal", "padding": "0 4px"},
+                on_click=dash.use_generated,
+            )
         with solara.Row():
             field("Weeks", scenario.weeks, "weeks")
             field("Seed", scenario.seed, "seed")

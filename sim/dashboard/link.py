@@ -12,6 +12,12 @@ A link is input from outside like an uploaded file: its scenario is read by
 the same parser, with the same limits and messages (``choices.from_upload``),
 and anything else in it that is not valid is ignored with a message, never
 half-applied.
+
+Files uploaded to the dashboard (an organisation chart, ties, a survey) cannot
+travel in a link, and their contents never go into an address: the link names
+them (``files=org.csv,survey.csv``) and holds the rest of the settings; opened,
+it says the files were not carried and shows a generated organisation of the
+same size until they are uploaded again.
 """
 
 from __future__ import annotations
@@ -25,7 +31,8 @@ from urllib.parse import parse_qs, urlencode
 import tomli_w
 
 from sim.dashboard import choices, export
-from sim.scenario_files import ScenarioError, preset_names
+from sim.own_org import FILE_KEYS
+from sim.scenario_files import ScenarioError, preset_names, shorten
 
 if TYPE_CHECKING:
     from sim.dashboard.state import Dashboard
@@ -56,6 +63,11 @@ def encode(dash: Dashboard) -> str:
         query["preset"] = dash.preset.value
     if dash.edited.value or not dash.preset.value:
         data = export._drop_none(dash.scenario.value.model_dump(mode="json"))
+        files = choices.named_files(data)
+        if files:  # uploaded files stay in this dashboard: the link names them, and never holds their contents
+            for section, key in FILE_KEYS.values():
+                data.get(section, {}).pop(key, None)
+            query["files"] = ",".join(files.values())
         query["scenario"] = _pack(tomli_w.dumps(data))
     if dash.view.value != "live":
         query["view"] = dash.view.value
@@ -86,6 +98,11 @@ def restore(dash: Dashboard, search: str) -> list[str]:
     if preset and preset not in preset_names():
         ignored.append(f"no preset named '{preset}'")
         preset = ""
+    if "files" in query:
+        ignored.append(
+            f"the link was made with uploaded files ({shorten(query['files'], 200)}), which a link cannot carry: "
+            "this is a generated organisation of the same size; upload the files again to run on them"
+        )
     if "scenario" in query:
         try:
             text = _unpack(query["scenario"])

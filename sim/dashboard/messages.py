@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 
 from sim.dashboard.labels import CULTURE_LABELS
-from sim.scenario_files import ScenarioError
+from sim.own_org import FILE_KEYS
+from sim.scenario_files import Problem, ScenarioError
+
+#: The keys whose problems begin with the file's name, rows and column: the key adds nothing for the reader.
+_FILE_KEYS = {f"{section}.{key}" for section, key in FILE_KEYS.values()}
 
 #: The label of each field the page edits, by the key a scenario file gives it.
 FIELD_LABELS = {
@@ -49,3 +53,10 @@ def for_settings(error: ScenarioError, intervention: str = "") -> str:
         text = readable(problem.message)
         lines.append(f"{label}: {text}" if label else text)
     return "\n".join(lines)
+
+
+def for_upload(error: ScenarioError) -> str:
+    """The problems of a refused upload, as the command line lists them; a problem in a CSV file begins with the
+    file's name, its rows and its column, and is shown without the scenario key that named the file."""
+    problems = [Problem("", item.message) if item.key in _FILE_KEYS else item for item in error.problems]
+    return str(ScenarioError(error.source, problems))

@@ -251,6 +251,39 @@ def layout_for(model, size: Size = NORMAL_SIZE) -> Layout:
     return layout
 
 
+#: The longest department or team name shown whole: longer ones are cut, with an ellipsis.
+MAX_NAME = 40
+
+
+def department_label(names: list[str] | None, department: int) -> str:
+    """A department as the picture names it: its name from the chart (cut short if very long), or its number."""
+    return _short(names[department]) if names is not None else f"department {department}"
+
+
+def team_label(org, team: int) -> str:
+    """A team as the picture and its text name it: 'team Payments 2' from a chart, 'team 12' otherwise."""
+    return f"team {_short(org.team_names[team]) if org.team_names is not None else team}"
+
+
+def _short(name: str) -> str:
+    return name if len(name) <= MAX_NAME else name[: MAX_NAME - 1].rstrip() + "…"
+
+
+def names_text(org, selected: int | None = None) -> str:
+    """What the picture names, for its alt text: the departments, as their blocks are labelled, if they have
+    names (numbered blocks say nothing a reader needs) and are few enough to be labelled; and in the team view,
+    the team framed for the ``selected`` employee, by name."""
+    names = org.department_names
+    text = ""
+    if names is not None and len(names) <= _LABELLED_DEPARTMENTS:
+        text = f" Blocks by department: {', '.join(department_label(names, d) for d in range(len(names)))}."
+    if org.n > PERSON_LIMIT and selected is not None and 0 <= selected < org.n:
+        team = _team_shown(org, selected)
+        department = department_label(names, int(org.team_department[team]))
+        text += f" Framed: {team_label(org, team)}, in {department}, for employee {selected}."
+    return text
+
+
 def _team_shown(org, employee: int) -> int:
     """The team to frame for ``employee``: the one a click selected them by, the team they lead, if they
     lead one but belong to another; their own otherwise."""
@@ -304,7 +337,7 @@ class NetworkChart(LiveChart):
         ax.set_axis_off()
         ax.set_xlim(self.limits[0], self.limits[1])
         ax.set_ylim(self.limits[2], self.limits[3])
-        self._department_boxes(ax, layout, small, fig_w)
+        self._department_boxes(ax, layout, small, fig_w, org.department_names)
 
         self.title = fig.text(_EDGE / fig_w, 1 - pad / fig_h, " ", fontsize=font, va="top", ha="left")
         changing: list[Any] = [self.title]
@@ -328,10 +361,13 @@ class NetworkChart(LiveChart):
         w, _, _ = self._renderer.get_text_width_height_descent(text, FontProperties(size=size), ismath=False)
         return w
 
-    def _department_boxes(self, ax, layout: Layout, small: float, width: float) -> None:
-        """A grey box behind each department and, if there are not too many, its name above it: in full if
-        every name fits above its block, else all abbreviated, else all as numbers; one form for all, so
-        that the eye reads them as one series."""
+    def _department_boxes(self, ax, layout: Layout, small: float, width: float, names: list[str] | None) -> None:
+        """A grey box behind each department and, if there are not too many, its name above it.
+
+        A generated organisation's departments are numbered: "department 3" if every label fits above its
+        block, else "dept 3", else "3"; one form for all, so that the eye reads them as one series. A chart's
+        departments have names: each in full if it fits, else cut short with an ellipsis to the room it has
+        (``department_label``)."""
         for _, x0, y0, x1, y1 in layout.department_box:
             ax.add_patch(
                 Rectangle(
@@ -344,26 +380,47 @@ class NetworkChart(LiveChart):
                     zorder=0,
                 )
             )
+        self.department_labels: list[str] = []
         if len(layout.department_box) > _LABELLED_DEPARTMENTS:
             return
         rooms = []
-        for _, x0, _, x1, _ in layout.department_box:
+        for _, x0, y0, x1, _ in layout.department_box:
             # To the next block's label less a space, and for the last block of a shelf, to the edge.
             start = self._left + (x0 - 0.1 - self.limits[0]) * self.scale
-            rooms.append(min((x1 - x0 + 1) * self.scale - 0.6 * small * _PX, width - _EDGE / 2 - start))
-        forms = ("department {}", "dept {}", "{}")
-        form = next(
-            (
-                f
-                for f in forms
-                if all(self._width(f.format(box[0]), small) <= room for box, room in zip(layout.department_box, rooms))
-            ),
-            forms[-1],
-        )
-        for department, x0, y0, _, _ in layout.department_box:
-            ax.text(
-                x0 - 0.1, y0 - 0.15, form.format(department), fontsize=small, color="#333333", va="bottom", ha="left"
+            last = not any(y == y0 and x > x0 for _, x, y, _, _ in layout.department_box)
+            to_next = math.inf if last else (x1 - x0 + 1) * self.scale - 0.6 * small * _PX
+            rooms.append(min(to_next, width - _EDGE / 2 - start))
+        if names is not None:
+            labels = [
+                self._fitted(department_label(names, box[0]), room, small)
+                for box, room in zip(layout.department_box, rooms)
+            ]
+        else:
+            forms = ("department {}", "dept {}", "{}")
+            form = next(
+                (
+                    f
+                    for f in forms
+                    if all(
+                        self._width(f.format(box[0]), small) <= room for box, room in zip(layout.department_box, rooms)
+                    )
+                ),
+                forms[-1],
             )
+            labels = [form.format(box[0]) for box in layout.department_box]
+        for label, (_, x0, y0, _, _) in zip(labels, layout.department_box):
+            ax.text(x0 - 0.1, y0 - 0.15, label, fontsize=small, color="#333333", va="bottom", ha="left")
+        self.department_labels = labels
+
+    def _fitted(self, text: str, room: float, size: float) -> str:
+        """``text``, or as much of it as fits in ``room`` pixels followed by an ellipsis (at least its first
+        three characters, so that a cut name is still recognisable)."""
+        if self._width(text, size) <= room:
+            return text
+        cut = len(text) - 1
+        while cut > 3 and self._width(text[:cut].rstrip() + "…", size) > room:
+            cut -= 1
+        return text[:cut].rstrip() + "…"
 
     def _people(self, fig, ax, org, small: float, row_mid: float) -> list[Any]:
         """Dots, lines to managers and the legend; returns the artists that change each week."""

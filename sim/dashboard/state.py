@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -28,8 +29,9 @@ from sim.dashboard.network import NetworkChart
 from sim.dashboard.pictures import DOWNLOADS, Pictures, Shown, comparison_png
 from sim.dashboard.session import Run
 from sim.metrics import MAX_DEPARTMENT_COLUMNS
+from sim.orgdata import uploads
 from sim.scenario import Scenario
-from sim.scenario_files import ScenarioError, preset_names
+from sim.scenario_files import Problem, ScenarioError, preset_names
 
 if TYPE_CHECKING:
     from reacton.core import _RenderContext
@@ -70,6 +72,12 @@ class Dashboard:
         #: Counts refused changes: a field redraws with the value in force, not the one that was refused.
         self.refusals = solara.reactive(0)
         self.notice = solara.reactive("")  # a short confirmation, e.g. after an upload
+        #: Files uploaded in this session, by file name: the pseudo-paths of their bytes in memory.
+        self.uploaded: dict[str, str] = {}
+        #: An uploaded scenario waiting for the CSV files it names: (file name, contents).
+        self.pending: solara.Reactive[tuple[str, bytes | str] | None] = solara.reactive(None)
+        #: The scale of a team survey's answers, for the next survey uploaded without a scenario.
+        self.survey_scale = solara.reactive("1-5")
         self.week = solara.reactive(0)
         self.serial = solara.reactive(0)  # which run: charts are rebuilt when it changes
         self.playing = solara.reactive(False)
@@ -112,15 +120,120 @@ class Dashboard:
 
     def load_upload(self, name: str, content: bytes | str) -> bool:
         """Load an uploaded scenario file; on any problem show the CLI's message and change nothing."""
+        return self.load_files([(name, content)])
+
+    def load_files(self, files: Sequence[tuple[str, bytes | str]]) -> bool:
+        """Load files uploaded together: a scenario file, an organisation's CSV files, or both.
+
+        A scenario is validated as ``kshare run`` validates it; the CSV files it names are found by file name
+        among the files uploaded with it or earlier in this session. CSV files without a scenario are told apart
+        by their headers (``choices.csv_role``) and run with the current settings. The files are held in memory
+        (``sim.orgdata.uploads``), never written to disk. On any problem nothing changes and the page says why,
+        naming each file, row and column; a scenario that only lacks its CSV files is kept until they come.
+        """
+        scenarios = [(name, content) for name, content in files if name.lower().endswith(".toml")]
+        tables = [(name, content) for name, content in files if not name.lower().endswith(".toml")]
+        if len(scenarios) > 1:
+            return self.refuse_upload(f"{len(scenarios)} scenario files were chosen: choose one at a time.")
+        wanted = self.waiting_for()  # by a scenario uploaded earlier
         try:
-            scenario = choices.from_upload(name, content)
+            for name, content in tables:
+                raw = content.encode("utf-8") if isinstance(content, str) else content
+                self.uploaded[uploads.clean_name(name)] = uploads.put(name, raw)
+        except uploads.UploadTooLarge as error:
+            return self.refuse_upload(str(error))
+        named = [uploads.clean_name(name) for name, _ in tables]
+        if scenarios:
+            return self._load_scenario_file(*scenarios[0], named)
+        pending = self.pending.value
+        if pending is not None and set(named) & set(wanted):
+            return self._load_scenario_file(*pending, named)
+        return self._load_tables(named)
+
+    def _load_scenario_file(self, name: str, content: bytes | str, tables: list[str]) -> bool:
+        try:
+            scenario = choices.from_upload(name, content, self.uploaded)
         except ScenarioError as error:
-            self.error.value = str(error)
-            self.error_at.value = "scenario"
-            self.notice.value = ""
+            waiting = isinstance(error, choices.MissingFiles)
+            self.refuse_upload(messages.for_upload(error))
+            self.pending.value = (name, content) if waiting else None
             return False
+        unused = [table for table in tables if table not in choices.named_files(scenario.model_dump()).values()]
+        self.pending.value = None
         self._replace(scenario, source=f"file '{name}'", preset="", edited=False)
-        self.notice.value = f"Loaded {name}: {scenario.name}."
+        self.notice.value = f"Loaded {name}: {scenario.name}." + (
+            f" Not used, as the scenario does not name it: {', '.join(unused)}." if unused else ""
+        )
+        return True
+
+    def _load_tables(self, names: list[str]) -> bool:
+        """CSV files uploaded without a scenario, each taken for what its header says it is."""
+        roles: dict[str, str] = {}
+        problems = []
+        for name in names:
+            role = choices.csv_role(uploads.get(self.uploaded[name]) or b"")
+            if role is None and len(names) == 1:
+                role = "chart"  # read as a chart, so that its header is explained column by column
+            if role is None:
+                problems.append(f"{name}: not a file kshare reads; {choices.CSV_KINDS}")
+            elif role in roles:
+                problems.append(f"{roles[role]} and {name} are both a {choices.FILE_ROLES[role]}: upload one")
+            else:
+                roles[role] = name
+        if problems:
+            return self.refuse_upload(str(ScenarioError(choices.NOT_LOADED, [Problem("", p) for p in problems])))
+        try:
+            files = {role: self.uploaded[name] for role, name in roles.items()}
+            scenario = choices.with_files(self.scenario.value, files, self.survey_scale.value)
+        except ScenarioError as error:
+            return self.refuse_upload(messages.for_upload(error))
+        self.pending.value = None  # the files replace a scenario that was waiting for its own
+        shown = " and ".join(names)
+        settings = f"preset {self.preset.value}" if self.preset.value else self.source.value.split(", on ")[0]
+        self._replace(scenario, source=f"{settings}, on {shown}", preset="", edited=False)
+        self.notice.value = f"Loaded {shown}: {self.organisation_line()}."
+        return True
+
+    def waiting_for(self) -> list[str]:
+        """The files the scenario waiting for its files names and that have not come yet (none if none waits)."""
+        pending = self.pending.value
+        if pending is None:
+            return []
+        named = choices.named_files(choices.parse_toml(pending[1], pending[0])).values()
+        return [name for name in named if name not in self.uploaded]
+
+    def refuse_upload(self, message: str) -> bool:
+        """Say why an upload was refused; nothing changes, and no scenario waits for files any more."""
+        self.refuse("scenario", message)
+        self.notice.value = ""
+        self.pending.value = None
+        return False
+
+    def organisation_line(self) -> str:
+        """Where the organisation comes from, for a scenario run on a chart: "1,218 people in 9 departments, from
+        org.csv, with ties.csv and survey.csv"; empty for a generated organisation."""
+        scenario = self.scenario.value
+        if scenario.organisation.chart is None:
+            return ""
+        org = scenario.organisation
+        named = choices.named_files(scenario.model_dump())
+        chart = named.pop("chart")
+        others = f", with {' and '.join(named.values())}" if named else ""
+        return f"{org.employees:,} people in {org.departments:,} departments, from {chart}{others}"
+
+    def use_generated(self) -> bool:
+        """Leave the uploaded files: a generated organisation of the same size, with the same settings."""
+        return self._try(lambda: choices.without_files(self.scenario.value), "organisation")
+
+    def set_survey_scale(self, scale: str) -> bool:
+        """The scale of the survey's answers: for the survey in force, if any, and for the next one uploaded."""
+        culture = self.scenario.value.culture
+        if culture.survey is None or culture.survey_scale == scale:
+            self.survey_scale.value = scale
+            return True
+        if not self._try(lambda: choices.edit(self.scenario.value, survey_scale=scale), "scenario"):
+            return False
+        self.survey_scale.value = scale
         return True
 
     def restore(self, scenario: Scenario, preset: str = "") -> None:

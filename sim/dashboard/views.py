@@ -15,6 +15,7 @@ from sim.dashboard import alt, charts
 from sim.dashboard.controls import RunControls, WholeNumberField, human
 from sim.dashboard.explain import why
 from sim.dashboard.live import data_url
+from sim.dashboard.network import names_text
 from sim.dashboard.pictures import DOWNLOADS
 from sim.dashboard.state import DEMO_CHARTS, Dashboard
 from sim.dashboard.widgets import ChartImage, Prose, Select, Tabs
@@ -67,7 +68,7 @@ def NetworkView(dash: Dashboard):
         dash,
         "network",
         dash.network_frame(),
-        alt.network(dash.run),
+        alt.network(dash.run) + names_text(dash.run.model.org, dash.selected.value),
         clickable=True,
         hint="Click an employee to see why they share or not",
         event_pick=lambda where: dash.pick(float(where["x"]), float(where["y"])),

@@ -5,8 +5,8 @@ to any server) with alternative text; it reports where it was clicked as
 fractions of its width and height, which is how clicking an employee in the
 network view works, and which frame it has put on screen, which is how play
 keeps pace with a slow browser. ``ScenarioUpload`` is a button that opens the file
-picker and sends the chosen scenario file's text to the server; scenario files
-are small, so they are read whole in the browser. ``Prose`` shows text with a
+picker and sends the chosen files' bytes to the server (a scenario, an
+organisation's CSV files), where they are held in memory, never on disk. ``Prose`` shows text with a
 little emphasis without Solara's Markdown component, which fetches scripts
 from a CDN.
 """
@@ -63,8 +63,13 @@ def PageSetup(lang: str = "en"):
 
 
 @solara.component_vue("upload.vue")
-def ScenarioUpload(label: str = "Upload a scenario file", event_upload: Callable[[dict], None] | None = None):
-    pass
+def ScenarioUpload(
+    label: str = "Upload files",
+    max_bytes: int = 0,
+    event_upload: Callable[[list[dict]], None] | None = None,
+):
+    """A button that opens the file picker, several files at once; ``event_upload`` gets each file's name, size
+    and bytes (base64), or None for a file over ``max_bytes``, which is not read."""
 
 
 def markup(text: str) -> str:

@@ -65,21 +65,10 @@ def read_table(
     Problems that concern only some rows (a ragged row) come back with a table, so that the file's other
     problems are found in the same pass.
     """
-    path = Path(path)
     file = shown_path(path)
-    try:
-        size = path.stat().st_size
-        if not path.is_file():
-            return None, [Problem(file, "is not a file")]
-    except (OSError, ValueError) as error:
-        missing = isinstance(error, FileNotFoundError)
-        return None, [Problem(file, "no such file" if missing else f"cannot be read: {unusable_path(error)}")]
-    if size > max_bytes:
-        return None, [Problem(file, f"is {size:,} bytes, larger than the limit of {max_bytes:,} bytes")]
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        return None, [Problem(file, f"cannot be read: {unusable_path(error)}")]
+    content, refused = _content(path, file, max_bytes)
+    if content is None:
+        return None, [refused]
     digest = hashlib.sha256(content).hexdigest()
     secret = hashlib.blake2b(content, key=b"kshare pseudonyms", digest_size=32).digest()
     body = content[len(UTF8_BOM) :] if content.startswith(UTF8_BOM) else content
@@ -140,9 +129,36 @@ def read_table(
     return result, problems
 
 
-def shown_path(path: Path, limit: int = 80) -> str:
-    """The path as messages show it: its end (the file's name) kept when it is long, control characters escaped."""
-    text = str(path)
+def _content(path: str | Path, file: str, max_bytes: int) -> tuple[bytes | None, Problem]:
+    """The file's bytes, from disk or from the dashboard's uploads (``sim.orgdata.uploads``), if they are within
+    ``max_bytes``; else None and why not."""
+    from sim.orgdata import uploads
+
+    held = uploads.get(path) if uploads.is_upload(path) else None
+    if uploads.is_upload(path) and held is None:
+        return None, Problem(file, "is no longer held in memory (uploads are kept for a while only): upload it again")
+    try:
+        size = len(held) if held is not None else Path(path).stat().st_size
+        if held is None and not Path(path).is_file():
+            return None, Problem(file, "is not a file")
+    except (OSError, ValueError) as error:
+        missing = isinstance(error, FileNotFoundError)
+        return None, Problem(file, "no such file" if missing else f"cannot be read: {unusable_path(error)}")
+    if size > max_bytes:
+        return None, Problem(file, f"is {size:,} bytes, larger than the limit of {max_bytes:,} bytes")
+    try:
+        return (held if held is not None else Path(path).read_bytes()), Problem(file, "")
+    except OSError as error:
+        return None, Problem(file, f"cannot be read: {unusable_path(error)}")
+
+
+def shown_path(path: str | Path, limit: int = 80) -> str:
+    """The path as messages show it: its end (the file's name) kept when it is long, control characters escaped.
+
+    An upload is shown by the name it was uploaded under (``sim.orgdata.uploads``)."""
+    from sim.orgdata import uploads
+
+    text = uploads.file_name(path) if uploads.is_upload(path) else str(path)
     return shorten(text if len(text) <= limit else f"...{text[3 - limit :]}", limit)
 
 
