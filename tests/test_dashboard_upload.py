@@ -100,12 +100,13 @@ def test_a_scenario_alone_asks_for_the_files_it_names_and_runs_once_they_come():
     dash = Dashboard()
     before = dash.scenario.value
     assert not dash.load_files(acme("scenario.toml"))
-    assert "scenario.toml: names org.csv (the organisation chart) and ties.csv (the collaboration ties), not " in (
-        dash.error.value
-    )
+    assert (
+        "scenario.toml: names org.csv (the organisation chart), ties.csv (the collaboration ties) and survey.csv "
+        "(the team survey), not "
+    ) in dash.error.value
     assert "cannot open files on this computer by name: upload them now" in dash.error.value
-    assert dash.scenario.value is before and dash.waiting_for() == ["org.csv", "ties.csv"]
-    assert not dash.load_files(acme("org.csv"))  # still waiting for ties.csv, and says so
+    assert dash.scenario.value is before and dash.waiting_for() == ["org.csv", "ties.csv", "survey.csv"]
+    assert not dash.load_files(acme("org.csv", "survey.csv"))  # still waiting for ties.csv, and says so
     assert "names ties.csv (the collaboration ties), not uploaded" in dash.error.value
     assert dash.waiting_for() == ["ties.csv"]
     assert dash.load_files(acme("ties.csv")), dash.error.value
@@ -115,9 +116,11 @@ def test_a_scenario_alone_asks_for_the_files_it_names_and_runs_once_they_come():
 
 def test_a_scenario_with_its_files_chosen_together_runs_and_says_what_it_did_not_use():
     dash = Dashboard()
-    assert dash.load_files(acme("scenario.toml", "org.csv", "ties.csv", "survey.csv")), dash.error.value
-    assert dash.scenario.value.organisation.ties is not None
-    assert "Not used, as the scenario does not name it: survey.csv" in dash.notice.value
+    assert dash.load_files(
+        [*acme("scenario.toml", "org.csv", "ties.csv", "survey.csv"), ("extra.csv", (ACME / "survey.csv").read_bytes())]
+    ), dash.error.value
+    assert dash.scenario.value.organisation.ties is not None and dash.scenario.value.culture.survey is not None
+    assert "Not used, as the scenario does not name it: extra.csv" in dash.notice.value
 
 
 def test_an_uploaded_scenario_never_opens_a_file_on_the_server_by_name(tmp_path):

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from sim.dashboard.messages import in_words
 from sim.files import UnsafeName, safe_stem, unsafe_reason
 from sim.interventions import FAMILIES, TYPE_NAMES
 from sim.orgdata import uploads
@@ -129,7 +130,7 @@ def _uploaded_files(data: dict, source: str, files: dict[str, str]) -> dict:
             missing.append(f"{shown} (the {FILE_ROLES[role]})")
     if missing:
         message = (
-            f"names {' and '.join(missing)}, not uploaded. The dashboard cannot open files on this computer by "
+            f"names {in_words(missing)}, not uploaded. The dashboard cannot open files on this computer by "
             f"name: upload {'it' if len(missing) == 1 else 'them'} now, or choose the scenario again together "
             "with its files"
         )
@@ -152,7 +153,7 @@ def with_files(scenario: Scenario, files: dict[str, str], scale: str) -> Scenari
     if "survey" in files:
         data["culture"]["survey_scale"] = scale
     if data["organisation"]["chart"] is None:
-        names = " and ".join(uploads.file_name(path) for path in files.values())
+        names = in_words([uploads.file_name(path) for path in files.values()])
         problem = "needs the organisation chart it belongs to (id, manager_id, department, team): upload it too"
         raise ScenarioError(NOT_LOADED, [Problem("", f"{names} {problem}")])
     return validate(data, NOT_LOADED)  # each problem names its file

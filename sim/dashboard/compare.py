@@ -30,6 +30,7 @@ import numpy as np
 from sim.calibration.posterior import Posterior, PosteriorError, load_posterior
 from sim.dashboard.charts import smooth
 from sim.dashboard.choices import EVENTS
+from sim.dashboard.messages import in_words
 from sim.ensemble import draws_and_seeds
 from sim.files import clean_stem
 from sim.model import KnowledgeSharingModel
@@ -95,7 +96,7 @@ class Result:
         """What this comparison was run with, for its caption: the form may since say otherwise."""
         seeds = f"seed {self.seeds[0]}" if len(self.seeds) == 1 else f"seeds {self.seeds[0]}–{self.seeds[-1]}"
         runs = f"{self.replications} run{'s' if self.replications != 1 else ''} each"
-        return f"{_and(self.labels)}, {runs} {self.size}, {seeds}"
+        return f"{in_words(self.labels)}, {runs} {self.size}, {seeds}"
 
     def file_stem(self) -> str:
         """A file name saying what was compared, so that a saved chart is not taken for the live run's."""
@@ -127,10 +128,6 @@ class Result:
             columns[f"{item.label} low95"] = item.low
             columns[f"{item.label} high95"] = item.high
         return pd.DataFrame(columns)
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def one_run(scenario: Scenario, seed: int) -> np.ndarray:

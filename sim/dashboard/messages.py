@@ -60,3 +60,8 @@ def for_upload(error: ScenarioError) -> str:
     file's name, its rows and its column, and is shown without the scenario key that named the file."""
     problems = [Problem("", item.message) if item.key in _FILE_KEYS else item for item in error.problems]
     return str(ScenarioError(error.source, problems))
+
+
+def in_words(words: list[str]) -> str:
+    """A list as a sentence says it: "a", "a and b", "a, b and c"."""
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]

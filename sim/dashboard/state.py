@@ -188,7 +188,7 @@ class Dashboard:
         except ScenarioError as error:
             return self.refuse_upload(messages.for_upload(error))
         self.pending.value = None  # the files replace a scenario that was waiting for its own
-        shown = " and ".join(names)
+        shown = messages.in_words(list(names))
         settings = f"preset {self.preset.value}" if self.preset.value else self.source.value.split(", on ")[0]
         self._replace(scenario, source=f"{settings}, on {shown}", preset="", edited=False)
         self.notice.value = f"Loaded {shown}: {self.organisation_line()}."
