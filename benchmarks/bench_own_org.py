@@ -11,8 +11,10 @@ that names a chart and ties actually waits for, against issue 13's targets:
   at 10,000 and 100,000 employees.
 
 The files are ``bench_orgdata.generate_files``'s: a generated organisation (departments ``max(8, n // 20,000)``)
-written out as a strategist's chart, ties and survey (the survey is not read: kshare does not take it yet). The
-ties are 10 per employee up to 100,000 employees, as in the 100,000-employee case.
+written out as a strategist's chart, ties and team survey (safety and recognition, on 1-5), all three named by
+the scenario. The ties are 10 per employee up to 100,000 employees, as in the 100,000-employee case. Charts of
+up to 20,000 people settle themselves in the warm-up (``CHART_SETTLES_ITSELF``), so the 10,000-employee model
+builds more slowly than a generated one of its size; its weeks are what the weekly comparison times.
 
 Every construction runs in a fresh Python process, which prints one JSON line: validating the scenario reads
 the files and ``sim.own_org`` keeps what it read for the model, so only a fresh process times a cold read; and
@@ -77,10 +79,13 @@ def departments(employees: int) -> int:
 
 
 def write_scenario(folder: Path, employees: int, ties: int) -> Path:
-    """A chart, ties and survey in ``folder``, and a scenario file naming the chart and ties."""
+    """A chart, ties and survey in ``folder``, and a scenario file naming all three."""
     generate_files(folder, employees, ties)
     scenario = folder / "scenario.toml"
-    scenario.write_text('name = "own_org_bench"\n\n[organisation]\nchart = "chart.csv"\nties = "ties.csv"\n')
+    scenario.write_text(
+        'name = "own_org_bench"\n\n[organisation]\nchart = "chart.csv"\nties = "ties.csv"\n\n'
+        '[culture]\nsurvey = "survey.csv"\n'
+    )
     return scenario
 
 
