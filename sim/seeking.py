@@ -37,7 +37,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim import compiled
 from sim.arrays import F
+from sim.compiled import Asker, AskingChoice
+from sim.compiled.seeking import NO_NEED
 from sim.contacts import draw_contacts
 from sim.mechanism import (
     ANSWER_FEEDBACK,
@@ -54,7 +57,8 @@ from sim.mechanism import (
 if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel
 
-NO_NEED = -1
+#: Weeks between two measurements of the median knowledge a need is judged against.
+MEDIAN_EVERY = 4
 
 
 @dataclass
@@ -70,10 +74,6 @@ class Week:
     chance_to_ask: np.ndarray  # float32: this week's chance to ask, for everyone with a need (0 otherwise)
 
 
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return (1.0 / (1.0 + np.exp(-z))).astype(F)
-
-
 class Seeking:
     """Open needs and what seeking did last week; the weekly rule calls ``week`` once a week."""
 
@@ -86,6 +86,12 @@ class Seeking:
         #: Whose knowledge gives the median a need is measured against: everyone, or every k-th of a large
         #: organisation (2,000 people place a median within a few hundredths of everyone's; it is only a bar).
         self._sample = np.arange(0, n, max(1, n // 2000))
+        self._median: np.ndarray | None = None
+        b = model.params.behaviour
+        self._choice = AskingChoice(
+            b.need_rate, NEED_PATIENCE, b.ask_bias, b.w_ask_safety, b.w_ask_awareness, b.w_ask_reciprocation,
+            b.w_ask_ease, b.w_ask_readiness, IMAGE_CRITIQUE, ASKING_EXAMPLE, b.friction_weight,
+        )  # fmt: skip
 
     @staticmethod
     def _empty(n: int) -> Week:
@@ -99,40 +105,21 @@ class Seeking:
         n, week = org.n, m.week
         knowledge = st.knowledge
 
-        # 1. Needs: a task in a random domain, a need where one knows less of it than the median person. One
-        # draw decides both: below need_rate, a task, whose domain is where in [0, need_rate) the draw fell.
+        # 1-2. Needs (a task in a random domain, a need where one knows less of it than the median person; one
+        # draw decides both) and the choice to ask, around the image cost of showing a gap.
         u = rng.random(n)
-        meets = np.flatnonzero((self.need == NO_NEED) & (u < b.need_rate))
-        domains = knowledge.shape[1]
-        domain = np.minimum((u[meets] / b.need_rate * domains).astype(np.int64), domains - 1)
-        median = np.median(knowledge[self._sample], axis=0)
-        lacking = knowledge[meets, domain] < median[domain]
-        self.need[meets[lacking]] = domain[lacking]
-        self.need_since[meets[lacking]] = week
-        expired = (self.need != NO_NEED) & (week - self.need_since >= NEED_PATIENCE)
-        self.need[expired] = NO_NEED
-        needing = self.need != NO_NEED
-
-        # 2. Asking: a logistic choice around the image cost of showing a gap.
-        chance = np.zeros(n, dtype=F)
-        who = np.flatnonzero(needing)
-        if len(who):
-            example = levers.team_asking[org.team[who]]
-            z = (
-                b.ask_bias
-                + b.w_ask_safety * (st.safety[who] - 0.5)
-                + b.w_ask_awareness * (st.awareness[who] - 0.5)
-                + b.w_ask_reciprocation * (st.reciprocation[who] - 0.5)
-                + b.w_ask_ease * (st.ease[who] - 0.5)
-                + b.w_ask_readiness * (st.ask_readiness[who] - 0.5)
-                - IMAGE_CRITIQUE * st.critique_memory[who]
-                + ASKING_EXAMPLE * example
-            )
-            holds_back = 1.0 - b.friction_weight * levers["friction"][who]
-            chance[who] = _sigmoid(z) * holds_back
-        askers = who[rng.random(len(who), dtype=F) < chance[who]]
-        asked = np.zeros(n, dtype=bool)
-        asked[askers] = True
+        v = rng.random(n, dtype=F)
+        if week % MEDIAN_EVERY == 1 or self._median is None:  # knowledge moves slowly: a bar for a few weeks
+            self._median = np.median(knowledge[self._sample], axis=0).astype(F)
+        person = Asker(
+            st.safety, st.awareness, st.reciprocation, st.ease, st.ask_readiness, st.critique_memory,
+            levers["friction"],
+        )  # fmt: skip
+        needing, expired, chance, asked = compiled.needs_and_asking(
+            self.need, self.need_since, week, u, v, knowledge, self._median, self._choice, person,
+            levers.team_asking, org.team,
+        )  # fmt: skip
+        askers = np.flatnonzero(asked)
 
         # 3. Whom: the best-known of a few colleagues, for those who know who knows.
         answered = np.zeros(n, dtype=bool)
@@ -183,13 +170,10 @@ class Seeking:
 
         # Knowing who knows what: every request made or answered teaches it; visible expertise too; unused, it
         # fades.
-        aware = st.awareness
-        aware *= F(1 - AWARENESS_DECAY)
-        if levers.showing_expertise:
-            aware += F(AWARENESS_GROWTH) * levers["expertise"] * (F(1) - aware)
-        learnt = np.flatnonzero(asked | answerer)
-        aware[learnt] += F(AWARENESS_GROWTH) * (F(1) - aware[learnt])
-        np.clip(aware, 0, 1, out=aware)
+        compiled.learn_who_knows(
+            st.awareness, asked | answerer, levers["expertise"], levers.showing_expertise,
+            F(AWARENESS_GROWTH), F(1 - AWARENESS_DECAY),
+        )  # fmt: skip
 
         self.last = Week(needing, asked, answered, answerer, expired, waited, chance)
         return self.last
