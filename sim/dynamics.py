@@ -55,6 +55,7 @@ from sim.mechanism import (
     SEEN_EFFICACY,
     Profile,
 )
+from sim.seeking import Seeking
 
 if TYPE_CHECKING:
     from sim.agents import Employee
@@ -116,6 +117,10 @@ class Dynamics:
         #: What the rule used this week, for the per-person "why": each driver's push, their sum, the chance.
         self._used: dict[str, np.ndarray] | None = None
         self.use_share = float("nan")
+        #: Requests and answers (``behaviour.seeking``), or None when people only push what they know.
+        self.seeking = Seeking(model) if model.params.behaviour.seeking else None
+        #: Who shared this week of their own accord (an answer to a request is a share too, but not this).
+        self.unsolicited = np.zeros(n, dtype=bool)
 
     def recount_teams(self) -> None:
         """Total visibility per team, the denominator of colleagues' example; redo after people move."""
@@ -132,10 +137,15 @@ class Dynamics:
         self._climate()
         self._intention()
         shared = self._decide()
+        self.unsolicited = shared
+        answering = None
+        if self.seeking is not None:  # requests are answered by the same rule that decides a share
+            assert self._used is not None
+            answering = self.seeking.week(self._used["chance_to_share"]).answerer
         ex = self._reach(np.flatnonzero(shared))
         self._exchange(ex, shared)
         self.exchanges = ex
-        return shared
+        return shared if answering is None else shared | answering
 
     # ------------------------------------------------------------ 1. climate
     def _climate(self) -> None:

@@ -37,6 +37,8 @@ LEVERS: dict[str, str] = {
     "absorption": "recipient",  # multiplier on absorptive capacity
     "critique": "recipient",  # extra chance of answering a share with critique
     "safety": "team",  # shift of the team climate's target
+    "asking": "team",  # seeking: a manager or leader asks in public, lowering the image cost for the team
+    "expertise": "sharer",  # seeking: expertise made visible, so people learn who knows what
 }
 
 TARGET_PATTERN = re.compile(r"^(all|staff|senior|manager|leader|managers|newcomers|department:.+)$")
@@ -135,7 +137,7 @@ class ReciprocityNorm(InterventionBase):
 class SharingPlatform(InterventionBase):
     type: Literal["sharing_platform"]
     SUMMARY: ClassVar[str] = "tools that make sharing easier and broadcast it further"
-    EFFECTS: ClassVar[dict[str, float]] = {"friction": -0.3, "reach": 6.0, "recognition": 0.05}
+    EFFECTS: ClassVar[dict[str, float]] = {"friction": -0.3, "reach": 6.0, "recognition": 0.05, "expertise": 1.0}
 
 
 class ProtectedTime(InterventionBase):
@@ -167,6 +169,7 @@ class CommunitiesOfPractice(InterventionBase):
     type: Literal["communities_of_practice"]
     SUMMARY: ClassVar[str] = "organisation-wide groups around one area of expertise"
     BUILDS: ClassVar[str | None] = "community"
+    EFFECTS: ClassVar[dict[str, float]] = {"expertise": 0.5}
 
 
 class CrossFunctional(InterventionBase):
@@ -178,7 +181,13 @@ class CrossFunctional(InterventionBase):
 class LeaderModelling(InterventionBase):
     type: Literal["leader_modelling"]
     SUMMARY: ClassVar[str] = "managers and leaders visibly share and invite sharing"
-    EFFECTS: ClassVar[dict[str, float]] = {"modelling": 1.5, "safety": 0.1}
+    EFFECTS: ClassVar[dict[str, float]] = {"modelling": 1.5, "safety": 0.1, "asking": 0.5}
+
+
+class LeadersAsking(InterventionBase):
+    type: Literal["leaders_asking"]
+    SUMMARY: ClassVar[str] = "managers and leaders ask questions in public and say what they do not know"
+    EFFECTS: ClassVar[dict[str, float]] = {"asking": 1.0, "safety": 0.05}
 
 
 class Restructuring(InterventionBase):
@@ -216,6 +225,7 @@ FAMILIES: tuple[type[InterventionBase], ...] = (
     CommunitiesOfPractice,
     CrossFunctional,
     LeaderModelling,
+    LeadersAsking,
     Restructuring,
     BlameIncident,
     WorkloadSpike,
@@ -233,6 +243,7 @@ Intervention = Annotated[
     | CommunitiesOfPractice
     | CrossFunctional
     | LeaderModelling
+    | LeadersAsking
     | Restructuring
     | BlameIncident
     | WorkloadSpike,

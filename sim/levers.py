@@ -54,6 +54,8 @@ class Levers:
             "modelling": 0.0,
             "reach": 0.0,
             "safety": 0.0,
+            "asking": 0.0,
+            "expertise": 0.0,
         }
         assert set(self._rest) == set(LEVERS)
         self._rest_reciprocation = culture.reciprocation
@@ -61,6 +63,8 @@ class Levers:
         self.values: dict[str, np.ndarray] = {}
         self.reaching = False
         self.team_safety = np.zeros(org.n_teams, dtype=F)
+        self.team_asking = np.zeros(org.n_teams, dtype=F)
+        self.showing_expertise = False
         self.readiness = np.zeros(org.n, dtype=F)
 
     def update(self, running: Sequence[tuple[int, InterventionBase]]) -> None:
@@ -95,6 +99,11 @@ class Levers:
         # A team's climate target moves by the mean push its members receive.
         pushed = np.bincount(self._org.team, weights=values["safety"], minlength=self._org.n_teams)
         self.team_safety = (pushed / np.maximum(self._org.team_size, 1)).astype(F)
+        # A team sees its manager or leader ask in public: the strongest example among its members counts.
+        self.team_asking = np.zeros(self._org.n_teams, dtype=F)
+        np.maximum.at(self.team_asking, self._org.team, np.maximum(values["asking"], 0.0))
+        np.maximum(values["expertise"], 0.0, out=values["expertise"])
+        self.showing_expertise = bool(values["expertise"].any())  # a platform or community shows who knows what
         self.values = values
 
     def invalidate(self) -> None:

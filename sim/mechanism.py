@@ -103,3 +103,24 @@ DONOR_SIZE = 1000
 #: values and its ties shape its starting state; a larger one takes a generated stand-in's (and pays no more
 #: than 104 weeks of 20,000 people, about a second, to do so). A cost limit, not a finding.
 CHART_SETTLES_ITSELF = 20_000
+
+
+# ------------------------------------------------------------------ seeking (§7.19, sim/seeking.py)
+#: Weeks a need stays open before it is given up unanswered (assumption).
+NEED_PATIENCE = 4
+#: Colleagues drawn as candidates for a request; the asker who knows who knows what asks the best of them.
+ASK_CANDIDATES = 4
+#: An answer is used, thanked and reported back more often than an unsolicited share, by these factors on the
+#: same chances: the asker needed it and asked for it (assumption; the direction is Borgatti & Cross's (2003)
+#: "valuing", its size is not from a study).
+ANSWER_USE = 1.5
+ANSWER_THANKS = 1.5
+ANSWER_FEEDBACK = 1.5
+#: Logits of asking lost per unit of recent critique: the image cost of showing a gap (Lee 1997), assumption.
+IMAGE_CRITIQUE = 2.0
+#: Logits of asking gained when a manager or leader of one's team asks in public (the ``asking`` lever at 1).
+ASKING_EXAMPLE = 1.0
+#: Weekly growth of awareness of who knows what, per request made or answered and per unit of the
+#: ``expertise`` lever, and its weekly fading (assumptions).
+AWARENESS_GROWTH = 0.05
+AWARENESS_DECAY = 0.005

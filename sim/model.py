@@ -10,7 +10,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from sim import compiled, metrics
+from sim import compiled, metrics, seeking_metrics
 from sim.agents import Employee, Manager, Newcomer
 from sim.agents.population import create_population
 from sim.arrays import F
@@ -78,11 +78,15 @@ class KnowledgeSharingModel(mesa.Model):
 
         self.metrics: dict[str, float] = {}
         self.group_indexes = metrics.group_indexes(self)
-        self._group_columns = metrics.group_columns(self)
+        self.seeks = params.behaviour.seeking
+        self._group_columns = metrics.group_columns(self) + (
+            seeking_metrics.group_columns(self.group_indexes) if self.seeks else []
+        )
+        columns = metrics.COLUMNS + (seeking_metrics.COLUMNS if self.seeks else ())
         # Headline outputs are model reporters (what mesa.batch_run returns);
         # the by-level and by-department means go into one table row a week.
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: partial(_report, name) for name in metrics.COLUMNS},
+            model_reporters={name: partial(_report, name) for name in columns},
             tables={"groups": self._group_columns},
         )
         self._measure()
@@ -156,8 +160,12 @@ class KnowledgeSharingModel(mesa.Model):
     def _measure(self) -> None:
         stacked = metrics.stack(self.state)  # shared by the overall and the group means
         self.metrics = metrics.measure(self, stacked)
+        groups = metrics.group_means(self, stacked)
+        if self.seeks:
+            self.metrics |= seeking_metrics.measure(self)
+            groups += seeking_metrics.group_values(self, self.group_indexes)
         self.datacollector.collect(self)
-        self.datacollector.add_table_row("groups", dict(zip(self._group_columns, metrics.group_means(self, stacked))))
+        self.datacollector.add_table_row("groups", dict(zip(self._group_columns, groups)))
 
     # ----------------------------------------------------------- interventions
     def _running_mask(self) -> np.ndarray:

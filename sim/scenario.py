@@ -221,6 +221,32 @@ class Behaviour(_Section):
         le=3.0,
         description="how much people differ in how many colleagues a share reaches (s.d. of its log)",
     )
+    seeking: bool = Field(
+        False,
+        description="people who meet a knowledge need ask a colleague, who answers or not (sim/seeking.py); "
+        "off by default until the calibration takes it in",
+    )
+    need_rate: UnitInterval = Field(0.2, description="seeking: weekly chance of meeting a task one lacks knowledge for")
+    ask_bias: float = Field(0.0, ge=-10.0, le=10.0, description="seeking: intercept of the choice to ask, in logits")
+    w_ask_safety: float = Field(3.0, ge=0.0, le=20.0, description="seeking: weight of psychological safety on asking")
+    w_ask_awareness: float = Field(
+        1.5, ge=0.0, le=20.0, description="seeking: weight of knowing who knows what on asking"
+    )
+    w_ask_reciprocation: float = Field(
+        1.0, ge=0.0, le=20.0, description="seeking: weight of the expected responsiveness of colleagues on asking"
+    )
+    w_ask_ease: float = Field(1.0, ge=0.0, le=20.0, description="seeking: weight of the ease of asking")
+    w_ask_readiness: float = Field(
+        2.0, ge=0.0, le=20.0, description="seeking: weight of one's own history of being answered"
+    )
+    ask_rate: UnitInterval = Field(0.2, description="seeking: how fast the readiness to ask follows being answered")
+    answer_readiness: float = Field(
+        2.0,
+        ge=1.0,
+        le=10.0,
+        description="seeking: how much likelier someone is to answer a request than to share unasked in a week "
+        "(a multiplier on their chance to share; a request brings the occasion and names the need)",
+    )
     decision: Literal["experience", "barter"] = Field(
         "experience",
         description="'experience': the weekly decision to keep sharing; 'barter': Cowan & Jonard's (2004) "
@@ -258,6 +284,11 @@ class Scenario(_Section):
     @model_validator(mode="after")
     def _rules_fit(self) -> Scenario:
         barter = self.behaviour.decision == "barter"
+        if barter and self.behaviour.seeking:
+            raise ValueError(
+                "behaviour.seeking needs behaviour.decision = 'experience': a request is answered by the rule that "
+                "decides a share, which the barter rule does not have"
+            )
         if barter and self.warmup:
             raise ValueError(
                 "warmup must be 0 with behaviour.decision = 'barter': a barter run starts from its endowments, "

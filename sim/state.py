@@ -81,6 +81,9 @@ class EmployeeState:
     # Team-level climate of psychological safety and where it rests.
     climate: np.ndarray
     climate_base: np.ndarray
+    # Seeking (sim/seeking.py): knowing who knows what, and the readiness to ask that being answered builds.
+    awareness: np.ndarray
+    ask_readiness: np.ndarray
 
     @classmethod
     def initial(
@@ -153,4 +156,8 @@ class EmployeeState:
             share_count=np.zeros(n, dtype=np.int32),
             climate=climate,
             climate_base=climate_base,
+            # Who knows what is learnt at work: a newcomer knows little of it, five years in one knows most
+            # of what one will (an assumption; no draw, so a run without seeking draws what it always did).
+            awareness=(0.2 + 0.1 * np.minimum(org.tenure / 52.0, 5.0)).astype(F),
+            ask_readiness=np.full(n, 0.5, dtype=F),
         )

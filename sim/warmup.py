@@ -49,6 +49,8 @@ CARRIED = (
     "critique_memory",
     "shared",
     "knowledge",
+    "awareness",
+    "ask_readiness",
 )
 
 

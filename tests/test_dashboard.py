@@ -24,6 +24,7 @@ from sim.dashboard.explain import why
 from sim.dashboard.session import Run, baseline_of
 from sim.dashboard.state import Dashboard
 from sim.dashboard.views import DemoView, EmployeePanel, LiveView
+from sim.interventions import FAMILIES
 from sim.scenario_files import load_scenario, preset_names, preset_seed
 
 JPEG = b"\xff\xd8\xff"  # live frames are JPEG; downloads are PNG
@@ -154,11 +155,11 @@ def test_baseline_has_the_same_organisation_and_seed():
 
 def test_every_family_has_a_row_and_can_be_switched_on():
     rows = choices.intervention_rows(load_scenario("baseline"))
-    assert len(rows) == 14 and not any(row["on"] for row in rows)
+    assert len(rows) == len(FAMILIES) == 15 and not any(row["on"] for row in rows)
     scenario = load_scenario("baseline")
     for row in rows:
         scenario = choices.set_intervention(scenario, row["type"], on=True)
-    assert len(scenario.interventions) == 14
+    assert len(scenario.interventions) == len(FAMILIES)
 
 
 def test_invalid_setting_changes_nothing_and_says_why():

@@ -21,6 +21,8 @@ from sim.compiled.arguments import (
     Absorption,
     AnswerChances,
     Answers,
+    Asker,
+    AskingChoice,
     Beliefs,
     Exchanges,
     Learning,
@@ -55,6 +57,7 @@ from sim.compiled.intention import (
     intention_terms,
 )
 from sim.compiled.outputs import activity, share_crossing, top_shares
+from sim.compiled.seeking import learn_who_knows, needs_and_asking
 
 __all__ = [
     "REPORTING",
@@ -63,6 +66,8 @@ __all__ = [
     "Absorption",
     "AnswerChances",
     "Answers",
+    "Asker",
+    "AskingChoice",
     "Beliefs",
     "Exchanges",
     "Learning",
@@ -83,6 +88,8 @@ __all__ = [
     "intention_terms",
     "learn_by_watching",
     "learn_from_answers",
+    "learn_who_knows",
+    "needs_and_asking",
     "offers",
     "perceived_safety",
     "real_contacts",

@@ -98,3 +98,31 @@ class Watching(NamedTuple):
     critique_on_ease: np.float32  # as for sharers
     critique_added: np.float32  # (1 - CRITIQUE_MEMORY) x SEEN_CRITIQUE: the weight of critique seen in the memory
     efficacy_seen: np.float32  # SEEN_EFFICACY: how much a colleague's knowledge being used says about one's own
+
+
+class AskingChoice(NamedTuple):
+    """The constants of the choice to ask (sim/seeking.py): ``behaviour``'s weights and the mechanism's."""
+
+    need_rate: float
+    patience: int
+    bias: float
+    w_safety: float
+    w_awareness: float
+    w_reciprocation: float
+    w_ease: float
+    w_readiness: float
+    image_critique: float
+    asking_example: float
+    friction_weight: float
+
+
+class Asker(NamedTuple):
+    """What each person brings to the choice to ask, one array each (float32)."""
+
+    safety: np.ndarray
+    awareness: np.ndarray
+    reciprocation: np.ndarray
+    ease: np.ndarray
+    readiness: np.ndarray
+    critique_memory: np.ndarray
+    friction: np.ndarray  # lever

@@ -6,7 +6,7 @@ file (``sim.scenario_files``), so the page can never run something ``kshare run`
 would refuse, and an invalid edit raises ``ScenarioError`` with the same
 messages the command line prints, leaving the current settings as they were.
 
-Interventions are edited by family: each of the fourteen types has a row
+Interventions are edited by family: each of the fifteen types has a row
 (on/off, intensity, start, end). A scenario with several interventions of one
 type keeps the extra ones as they are; the row edits the first.
 """

@@ -52,6 +52,12 @@ NARRATIVES: dict[str, str] = {
         "network: their example weighs more than a colleague's, so their teams move first. Sharing spreads team "
         "by team, not evenly."
     ),
+    "leaders_asking": (
+        "Here people also ask colleagues for what they need, and asking means showing a gap. From week 10 "
+        "managers and leaders ask questions in public and say what they do not know. Watch the asking rate rise "
+        "first in their teams: when the boss admits a gap, admitting one costs less. Do answers, and then "
+        "sharing, follow? And after week 60, does the habit of asking stay?"
+    ),
     "mentoring": (
         "Mentoring and reverse mentoring pair juniors with seniors and managers from week 10 to 60. New channels "
         "carry knowledge across teams and levels. When the programme ends the pairs do not vanish overnight; "

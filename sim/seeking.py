@@ -1,0 +1,179 @@
+"""Seeking: people who meet a knowledge need ask a colleague they believe knows, who answers or does not.
+
+Sharing in the rest of the model is pushed: a person decides to share and colleagues receive. Much of what
+moves inside an organisation is pulled: someone stuck on a task asks, and a colleague answers. The handbook
+behind kshare counts seeking as half of a learning culture, and the blog post among its sources names the
+reluctance to show a gap beside the fear of critique (ODD §7.19). This module adds the pull, in four steps a
+week, after the intentions are formed and before the unsolicited shares are drawn:
+
+1. **A need.** Someone without an open need meets one with chance ``need_rate``: a task in a domain drawn at
+   random, which is a need only if they know less of it than the organisation's median person does. A need
+   stays open until it is answered or ``NEED_PATIENCE`` weeks have passed.
+2. **Asking.** Whether someone with a need asks this week is a logistic choice (Lee 1997 on the image cost of
+   asking; Borgatti & Cross 2003 on knowing who knows, access and cost; Edmondson 1999 on safety and learning
+   behaviour): perceived safety, awareness of who knows what, the expected responsiveness of colleagues
+   (reciprocation), the ease of the channels, and one's own history of being answered (readiness) raise it;
+   recent critique raises the image cost and lowers it; a manager or leader of one's team who asks in public
+   (the ``asking`` lever) lowers the image cost. Friction stops some intended requests as it stops shares.
+3. **Whom.** ``ASK_CANDIDATES`` colleagues are drawn through the channels a share would use (team,
+   acquaintances, the reporting line, mentoring pairs, projects, communities). Someone aware of who knows what
+   (``awareness``, chance) asks the one who knows the domain best; otherwise the first drawn.
+4. **The answer.** The person asked can answer only if they know more of the domain than the asker (so
+   asking the right person matters), and then answers with their own chance to share this week, from the same
+   four-experience rule that decides an unsolicited share, times ``answer_readiness`` (a request brings the
+   occasion and names the need). An answer moves knowledge in the need's domain as a share does, is
+   used more often (the asker needed it), and is thanked and reported back more often (``ANSWER_*``); the
+   answerer learns recognition and self-efficacy from it as a sharer does. An answered asker's reciprocation
+   belief and readiness to ask rise; an unanswered one's fall.
+
+Awareness of who knows what grows with every request made or answered, and with the ``expertise`` lever
+(platforms and communities of practice make expertise visible), and fades slowly otherwise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim import compiled
+from sim.arrays import F
+from sim.compiled import Asker, AskingChoice
+from sim.compiled.seeking import NO_NEED
+from sim.contacts import draw_contacts
+from sim.mechanism import (
+    ANSWER_FEEDBACK,
+    ANSWER_THANKS,
+    ANSWER_USE,
+    ASK_CANDIDATES,
+    ASKING_EXAMPLE,
+    AWARENESS_DECAY,
+    AWARENESS_GROWTH,
+    IMAGE_CRITIQUE,
+    NEED_PATIENCE,
+)
+
+if TYPE_CHECKING:
+    from sim.model import KnowledgeSharingModel
+
+#: Weeks between two measurements of the median knowledge a need is judged against.
+MEDIAN_EVERY = 4
+
+
+@dataclass
+class Week:
+    """What seeking did this week, person by person (for outputs and the per-person "why")."""
+
+    needing: np.ndarray  # bool: had an open need this week
+    asked: np.ndarray  # bool: asked someone
+    answered: np.ndarray  # bool: asked and was answered
+    answerer: np.ndarray  # bool: answered someone's request
+    gave_up: np.ndarray  # bool: a need closed unanswered (patience ran out)
+    waited: np.ndarray  # int32 weeks from need to answer, one per answered asker
+    chance_to_ask: np.ndarray  # float32: this week's chance to ask, for everyone with a need (0 otherwise)
+
+
+class Seeking:
+    """Open needs and what seeking did last week; the weekly rule calls ``week`` once a week."""
+
+    def __init__(self, model: KnowledgeSharingModel):
+        self.model = model
+        n = model.org.n
+        self.need = np.full(n, NO_NEED, dtype=np.int16)  # the domain of one's open need
+        self.need_since = np.zeros(n, dtype=np.int32)
+        self.last = self._empty(n)
+        #: Whose knowledge gives the median a need is measured against: everyone, or every k-th of a large
+        #: organisation (2,000 people place a median within a few hundredths of everyone's; it is only a bar).
+        self._sample = np.arange(0, n, max(1, n // 2000))
+        self._median: np.ndarray | None = None
+        b = model.params.behaviour
+        self._choice = AskingChoice(
+            b.need_rate, NEED_PATIENCE, b.ask_bias, b.w_ask_safety, b.w_ask_awareness, b.w_ask_reciprocation,
+            b.w_ask_ease, b.w_ask_readiness, IMAGE_CRITIQUE, ASKING_EXAMPLE, b.friction_weight,
+        )  # fmt: skip
+
+    @staticmethod
+    def _empty(n: int) -> Week:
+        none = np.zeros(n, dtype=bool)
+        return Week(none, none, none, none, none, np.zeros(0, dtype=np.int32), np.zeros(n, dtype=F))
+
+    def week(self, chance_to_share: np.ndarray) -> Week:
+        """This week's needs, requests and answers; returns them, and the answerers count as sharing."""
+        m = self.model
+        st, org, rng, b, levers = m.state, m.org, m.rng, m.params.behaviour, m.levers
+        n, week = org.n, m.week
+        knowledge = st.knowledge
+
+        # 1-2. Needs (a task in a random domain, a need where one knows less of it than the median person; one
+        # draw decides both) and the choice to ask, around the image cost of showing a gap.
+        u = rng.random(n)
+        v = rng.random(n, dtype=F)
+        if week % MEDIAN_EVERY == 1 or self._median is None:  # knowledge moves slowly: a bar for a few weeks
+            self._median = np.median(knowledge[self._sample], axis=0).astype(F)
+        person = Asker(
+            st.safety, st.awareness, st.reciprocation, st.ease, st.ask_readiness, st.critique_memory,
+            levers["friction"],
+        )  # fmt: skip
+        needing, expired, chance, asked = compiled.needs_and_asking(
+            self.need, self.need_since, week, u, v, knowledge, self._median, self._choice, person,
+            levers.team_asking, org.team,
+        )  # fmt: skip
+        askers = np.flatnonzero(asked)
+
+        # 3. Whom: the best-known of a few colleagues, for those who know who knows.
+        answered = np.zeros(n, dtype=bool)
+        answerer = np.zeros(n, dtype=bool)
+        waited = np.zeros(0, dtype=np.int32)
+        if len(askers):
+            need = self.need[askers].astype(np.int64)
+            drawn, _ = draw_contacts(m, np.repeat(askers, ASK_CANDIDATES))
+            drawn = drawn.reshape(len(askers), ASK_CANDIDATES)
+            usable = (drawn >= 0) & (drawn != askers[:, None])
+            known = np.where(usable, knowledge[np.maximum(drawn, 0), need[:, None]], -np.inf)
+            best = drawn[np.arange(len(askers)), np.argmax(known, axis=1)]
+            first_usable = drawn[np.arange(len(askers)), np.argmax(usable, axis=1)]
+            aware = rng.random(len(askers), dtype=F) < st.awareness[askers]
+            target = np.where(aware, best, first_usable)
+            reached = usable.any(axis=1)
+
+            # 4. The answer: the person asked answers by the rule that decides a share, the request making it
+            # likelier (``answer_readiness``): it brings the occasion and says what is needed.
+            # Only someone who knows more of the domain than the asker has an answer to give.
+            safe_target = np.maximum(target, 0)
+            can = reached & (knowledge[safe_target, need] > knowledge[askers, need])
+            answering = np.minimum(F(b.answer_readiness) * chance_to_share[safe_target], F(1))
+            answers = can & (rng.random(len(askers), dtype=F) < answering)
+            a, t, d = askers[answers], target[answers], need[answers]
+            gain = F(b.absorptive_capacity) * np.maximum(knowledge[t, d] - knowledge[a, d], F(0))
+            knowledge[a, d] += gain
+            draws = rng.random((3, len(a)), dtype=F)
+            used = draws[0] < np.minimum(F(ANSWER_USE) * -np.expm1(-gain / F(b.use_scale)), F(1))
+            thanked = draws[1] < np.minimum(F(ANSWER_THANKS) * levers["recognition"][t], F(1))
+            told = used & (draws[2] < np.minimum(F(ANSWER_FEEDBACK) * levers["feedback"][t], F(1)))
+            rate = F(b.experience_rate)
+            st.recognition[t] += rate * (thanked.astype(F) - st.recognition[t])
+            st.self_efficacy[t] += rate * (told.astype(F) - st.self_efficacy[t])
+            st.share_count[t] += 1
+            answered[a] = True
+            answerer[t] = True
+            waited = (week - self.need_since[a] + 1).astype(np.int32)
+            self.need[a] = NO_NEED
+
+            # What asking taught the askers: colleagues answer, or they do not.
+            unanswered = askers[~answers]
+            ask = F(b.ask_rate)
+            st.reciprocation[a] += rate * (F(1) - st.reciprocation[a])
+            st.reciprocation[unanswered] += rate * (F(0) - st.reciprocation[unanswered])
+            st.ask_readiness[a] += ask * (F(1) - st.ask_readiness[a])
+            st.ask_readiness[unanswered] += ask * (F(0) - st.ask_readiness[unanswered])
+
+        # Knowing who knows what: every request made or answered teaches it; visible expertise too; unused, it
+        # fades.
+        compiled.learn_who_knows(
+            st.awareness, asked | answerer, levers["expertise"], levers.showing_expertise,
+            F(AWARENESS_GROWTH), F(1 - AWARENESS_DECAY),
+        )  # fmt: skip
+
+        self.last = Week(needing, asked, answered, answerer, expired, waited, chance)
+        return self.last
