@@ -57,6 +57,9 @@ from sim.mechanism import (
 if TYPE_CHECKING:
     from sim.model import KnowledgeSharingModel
 
+#: The pushes on the logit of the choice to ask (``asking_terms``), in the kernel's order.
+ASKING_TERMS = ("bias", "safety", "awareness", "reciprocation", "ease", "readiness", "critique", "example")
+
 #: Weeks between two measurements of the median knowledge a need is judged against.
 MEDIAN_EVERY = 4
 
@@ -111,10 +114,7 @@ class Seeking:
         v = rng.random(n, dtype=F)
         if week % MEDIAN_EVERY == 1 or self._median is None:  # knowledge moves slowly: a bar for a few weeks
             self._median = np.median(knowledge[self._sample], axis=0).astype(F)
-        person = Asker(
-            st.safety, st.awareness, st.reciprocation, st.ease, st.ask_readiness, st.critique_memory,
-            levers["friction"],
-        )  # fmt: skip
+        person = _asker(m)
         needing, expired, chance, asked = compiled.needs_and_asking(
             self.need, self.need_since, week, u, v, knowledge, self._median, self._choice, person,
             levers.team_asking, org.team,
@@ -177,3 +177,58 @@ class Seeking:
 
         self.last = Week(needing, asked, answered, answerer, expired, waited, chance)
         return self.last
+
+
+def _asker(model: KnowledgeSharingModel) -> Asker:
+    """What each person brings to the choice to ask, as the kernel takes it."""
+    st = model.state
+    return Asker(
+        st.safety, st.awareness, st.reciprocation, st.ease, st.ask_readiness, st.critique_memory,
+        model.levers["friction"],
+    )  # fmt: skip
+
+
+def asking_terms(model: KnowledgeSharingModel, who: np.ndarray | int) -> dict[str, np.ndarray]:
+    """The choice to ask of the people ``who``, term by term, from their state now: the one place outside the
+    kernel that forms it (the per-person "why" reads it; nothing else may restate the formula).
+
+    The compiled kernel (``sim.compiled.seeking.needs_and_asking``) forms, for someone with an open need::
+
+        z = bias
+            + w_safety        * (safety - 0.5)          perceived psychological safety
+            + w_awareness     * (awareness - 0.5)       knowing who knows what
+            + w_reciprocation * (reciprocation - 0.5)   expecting colleagues to answer
+            + w_ease          * (ease - 0.5)            how easy the channels are
+            + w_readiness     * (readiness - 0.5)       one's own history of being answered
+            - image_critique  * critique_memory         recent critique: the image cost of a gap
+            + asking_example  * team_asking[team]       a manager or leader of the team asking in public
+        chance = (1 - friction_weight * friction) / (1 + exp(-z))
+
+    Returns each of ``ASKING_TERMS`` (its push on ``z``, in logits), their sum ``logit`` (``z``), ``through``
+    (the share of intended requests friction lets through) and ``chance``, one value per person in ``who``.
+    It reads the state as it is now: after a week, the chance a person had that week is
+    ``Seeking.last.chance_to_ask``, which the week's answers and awareness have since moved on from. Raises if
+    seeking is off.
+    """
+    seeking = getattr(model.rule, "seeking", None)
+    if seeking is None:
+        raise ValueError("seeking is off in this model (behaviour.seeking = false)")
+    c, person = seeking._choice, _asker(model)
+    index = np.atleast_1d(np.asarray(who, dtype=np.int64))
+
+    def centred(values: np.ndarray) -> np.ndarray:
+        return values[index].astype(np.float64) - 0.5
+
+    terms = {
+        "bias": np.full(len(index), float(c.bias)),
+        "safety": c.w_safety * centred(person.safety),
+        "awareness": c.w_awareness * centred(person.awareness),
+        "reciprocation": c.w_reciprocation * centred(person.reciprocation),
+        "ease": c.w_ease * centred(person.ease),
+        "readiness": c.w_readiness * centred(person.readiness),
+        "critique": -c.image_critique * person.critique_memory[index].astype(np.float64),
+        "example": c.asking_example * model.levers.team_asking[model.org.team[index]].astype(np.float64),
+    }
+    z = np.sum([terms[name] for name in ASKING_TERMS], axis=0)
+    through = 1.0 - c.friction_weight * person.friction[index].astype(np.float64)
+    return {**terms, "logit": z, "through": through, "chance": through / (1.0 + np.exp(-z))}
