@@ -18,3 +18,14 @@ def long_run(scenario: str = "baseline", seeds=SEEDS, **overrides) -> np.ndarray
     """Long-run sharing (mean of the last quarter of weeks), one value per seed."""
     settings = SMALL | overrides
     return np.array([simulate(scenario, seed=seed, **settings)["late_sharing_rate"] for seed in seeds])
+
+
+def dashboard_at(preset: str, steps: int, /, **settings):
+    """A dashboard on ``preset`` with ``settings`` applied, its run stepped ``steps`` weeks."""
+    from sim.dashboard.state import Dashboard
+
+    dash = Dashboard(preset)
+    assert dash.apply(**settings)
+    for _ in range(steps):
+        dash.run.step()
+    return dash

@@ -492,6 +492,38 @@ def test_no_serious_accessibility_violations(browser, server, query):
     offline.close()
 
 
+def test_asking_for_help_is_charted_with_its_figures_in_words(browser, server, shots):
+    """leaders_asking (seeking on): 30 weeks in, the Experiences view charts asking, its alt text says this
+    week's asking, and axe finds no serious or critical violation; the screenshot is 1440x900's
+    (docs/img/issue14/seeking_1440x900.png)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    offline = Offline(browser, server[0] + "?preset=leaders_asking&view=experiences", 1440, 900, ready="[role=tab]")
+    p = offline.page
+    p.wait_for_selector("img[data-chart=experiences][src^='data:image/jpeg']", timeout=90_000)
+    week = offline.play_until(30)
+    chart = p.locator("img[data-chart=seeking]")
+    chart.wait_for(timeout=30_000)
+    p.wait_for_function(
+        f"document.querySelector('img[data-chart=seeking]').getAttribute('alt').includes('week {week}:')",
+        timeout=30_000,
+    )
+    text = chart.get_attribute("alt")
+    assert "asking colleagues for help" in text and "asked a colleague" in text and "by level" in text
+    chart.scroll_into_view_if_needed()
+    time.sleep(1.0)
+    p.screenshot(path=str(shots / "seeking_1440x900.png"))
+    results = Axe().run(p)
+    serious = [
+        f"{v['impact']} {v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+    assert serious == []
+    assert offline.blocked == []
+    offline.close()
+
+
 def test_the_comparison_form_refuses_bad_weeks_and_keeps_its_state_across_tabs(page):
     from playwright.sync_api import expect
 

@@ -21,6 +21,7 @@ from sim.dashboard.explain import chance, points, why
 from sim.dashboard.state import Dashboard
 from sim.scenario import Culture
 from sim.scenario_files import load_scenario
+from tests.helpers import dashboard_at
 
 WEEKS = 30
 
@@ -28,10 +29,7 @@ WEEKS = 30
 @pytest.fixture(scope="module")
 def dash() -> Dashboard:
     """An organisation through a blame incident (a window to shade and annotate), a few weeks in."""
-    dash = Dashboard("blame_culture")
-    assert dash.apply(employees=150, weeks=40)
-    for _ in range(WEEKS):
-        dash.run.step()
+    dash = dashboard_at("blame_culture", WEEKS, employees=150, weeks=40)
     dash.select(7)
     return dash
 

@@ -73,6 +73,28 @@ def experiences(
     )
 
 
+def seeking(history: History, group_by: str, departments: int = 0, org: Structure | None = None) -> str:
+    """The seeking chart: asking, answers and needs given up, and asking by level or department, each a 4-week
+    average as drawn."""
+    week = int(_last(history, "week"))
+
+    def average(column: str) -> str:
+        return _percent(100 * float(charts.smooth_known(np.asarray(history[column], dtype=float))[-1]))
+
+    overall = (
+        f"{average('asking_rate')} of employees asked a colleague, {average('answer_rate')} of requests were "
+        f"answered and {average('unanswered_share')} of the needs closed were given up unanswered"
+    )
+    groups = ", ".join(
+        f"{label} {average(f'asking_rate[{suffix}]')}"
+        for suffix, label in charts.group_names(group_by, departments, org)
+    )
+    return (
+        f"Line charts of people asking colleagues for help, 4-week averages, week {week}: {overall}. "
+        f"Beside it, employees asking by {group_by}: {groups}."
+    )
+
+
 def spread(history: History) -> str:
     """The spread chart: participation inequality, knowledge inequality, knowledge held, flows across lines."""
     week = int(_last(history, "week"))

@@ -234,6 +234,32 @@ def group_names(group_by: str, departments: int, org: Structure | None = None) -
     return [(level, level) for level in LEVELS]
 
 
+def group_panel(
+    ax, scenario: Scenario, style: Style, quantity: str, groups, top: float, unit: str, title: str, width: float
+) -> dict:
+    """A panel of ``quantity`` by group (``group_names``), from 0 to ``top``, titled in its legend (``width``
+    inches wide at most) or, with more than 12 groups, above it; returns the lines by column."""
+    weeks = scenario.weeks
+    lines = {}
+    for number, (suffix, label) in enumerate(groups):
+        (lines[f"{quantity}[{suffix}]"],) = ax.plot(
+            [],
+            [],
+            color=LINE_COLOURS[number % len(LINE_COLOURS)],
+            ls=DASHES[number % 4],
+            lw=style.line * 0.8,
+            label=label.removeprefix("department "),  # the title says "by department"
+        )
+    ax.set(xlim=(0, weeks), ylim=(0, top))
+    shade_quiet(ax, scenario, weeks)
+    _axes_style(ax, style, "Week", unit)
+    if len(lines) <= 12:
+        fitted_legend(ax, style, title, width)
+    else:
+        ax.set_title(title, loc="left", fontsize=style.font)
+    return lines
+
+
 # ------------------------------------------------------------------- hover
 def significant(value: float) -> float | None:
     """A value for the page, to 3 significant digits; None where there is none (NaN)."""
@@ -390,27 +416,11 @@ class ExperiencesChart(Hovered):
 
         self.scale = 100.0 if quantity == "sharing_rate" else 1.0
         self.quantity = quantity
-        self.groups = {}
-        groups = group_names(group_by, departments, org)
-        for number, (suffix, label) in enumerate(groups):
-            (self.groups[f"{quantity}[{suffix}]"],) = right.plot(
-                [],
-                [],
-                color=LINE_COLOURS[number % len(LINE_COLOURS)],
-                ls=DASHES[number % 4],
-                lw=style.line * 0.8,
-                label=label.removeprefix("department "),  # the title says "by department"
-            )
-        right.set(xlim=(0, weeks), ylim=(0, 100 if self.scale == 100 else 1))
-        shade_quiet(right, scenario, weeks)
         name = QUANTITY_LABELS[quantity]
         unit = "Employees sharing (%)" if self.scale == 100 else f"Mean {labels.lower(name)} (0–1)"
-        _axes_style(right, style, "Week", unit)
-        title = f"{name} by {group_by}"
-        if len(self.groups) <= 12:
-            fitted_legend(right, style, title, share)
-        else:
-            right.set_title(title, loc="left", fontsize=style.font)
+        groups = group_names(group_by, departments, org)
+        top = 100 if self.scale == 100 else 1
+        self.groups = group_panel(right, scenario, style, quantity, groups, top, unit, f"{name} by {group_by}", share)
         self.history = None
         self.live = LiveFigure(fig, [*self.lines_shown.values(), *self.groups.values()])
 
@@ -433,6 +443,83 @@ class ExperiencesChart(Hovered):
                 [(line.get_label(), self.scale * series(self.history, c)) for c, line in self.groups.items()],
             ),
         ]
+
+
+def smooth_known(values: np.ndarray, weeks: int = 4) -> np.ndarray:
+    """``smooth`` for a series with undefined weeks (NaN, e.g. a share of no requests): the mean of the known
+    values among the last ``weeks``, NaN where none is known."""
+    values = np.asarray(values, dtype=float)
+    known = np.isfinite(values)
+    total, count = offsets(np.where(known, values, 0.0)), offsets(known.astype(float))
+    idx = np.arange(1, len(values) + 1)
+    low = np.maximum(0, idx - weeks)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (total[idx] - total[low]) / (count[idx] - count[low])
+
+
+class SeekingChart(Hovered):
+    """Seeking (``behaviour.seeking``): how many ask, how many requests are answered and how many needs close
+    unanswered, and the asking rate by level or department; every line a 4-week average in %."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        group_by: str = "level",
+        departments: int = 0,
+        ceiling: float = 20.0,
+        style: Style = NORMAL,
+        org: Structure | None = None,
+    ):
+        weeks = scenario.weeks
+        fig = style.figure()
+        ratio = 1.3
+        self.axes = left, right = fig.subplots(1, 2, width_ratios=[ratio, 1])
+        share = (style.width - 1.4) / (ratio + 1)
+        self.lines_shown = {}
+        for number, (column, label) in enumerate(labels.SEEKING_COLUMNS.items()):
+            (self.lines_shown[column],) = left.plot(
+                [], [], color=SEEKING_COLOURS[number], ls=DASHES[number], lw=style.line * 0.8, label=label
+            )
+        left.set(xlim=(0, weeks), ylim=(0, 100))
+        shade_quiet(left, scenario, weeks)
+        _axes_style(left, style, "Week", "Share (%)")
+        fitted_legend(left, style, "Asking for help (4-week averages)", ratio * share)
+
+        groups = group_names(group_by, departments, org)
+        unit, title = "Employees asking (%)", f"Asking by {group_by}"
+        self.groups = group_panel(right, scenario, style, "asking_rate", groups, ceiling, unit, title, share)
+        self.history = None
+        self.live = LiveFigure(fig, [*self.lines_shown.values(), *self.groups.values()])
+
+    @staticmethod
+    def ceiling(history, group_by: str, departments: int, org: Structure | None = None) -> float:
+        """The y limit of the asking-by-group panel, in %: the highest group's 4-week average so far, in steps."""
+        peaks = [
+            np.nanmax(smooth_known(series(history, f"asking_rate[{suffix}]")), initial=0.0)
+            for suffix, _ in group_names(group_by, departments, org)
+        ]
+        return percent_ceiling(100 * max(peaks, default=0.0))
+
+    def _values(self, column: str) -> np.ndarray:
+        return 100 * smooth_known(series(self.history, column))
+
+    def update(self, history) -> SeekingChart:
+        self.history = history
+        week = series(history, "week")
+        for column, line in [*self.lines_shown.items(), *self.groups.items()]:
+            line.set_data(week, self._values(column))
+        return self
+
+    def lines(self):
+        left, right = self.axes
+        return [
+            (left, "%", [(line.get_label(), self._values(c)) for c, line in self.lines_shown.items()]),
+            (right, "%", [(line.get_label(), self._values(c)) for c, line in self.groups.items()]),
+        ]
+
+
+#: The seeking chart's organisation-wide lines: asking, answers, needs given up.
+SEEKING_COLOURS = (OKABE_ITO[2], OKABE_ITO[5], OKABE_ITO[6])
 
 
 #: The spread panels: title, y label, y limits (None: grows with the data), and lines (column, label, scale).

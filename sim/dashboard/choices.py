@@ -42,6 +42,8 @@ DEFAULT_INTENSITY = 0.6
 #: Settings the page edits directly, by their bare parameter name.
 ORGANISATION_KEYS = ("employees", "departments", "team_size")
 CULTURE_KEYS = ("recognition", "reciprocation", "ease", "feedback", "psychological_safety")
+#: Switches of the behaviour the sidebar sets, with the culture: seeking (``behaviour.seeking``, ODD §7.19).
+BEHAVIOUR_KEYS = ("seeking",)
 
 
 def preset(name: str) -> Scenario:

@@ -284,9 +284,13 @@ def OrganisationFields(dash: Dashboard):
         Refused(dash, "organisation")
 
 
+#: The switch of seeking (``behaviour.seeking``), with the culture.
+SEEKING_LABEL = "People ask colleagues for help (seeking)"
+
+
 @solara.component
 def CulturePanel(dash: Dashboard):
-    Section("Starting culture: the four experiences and psychological safety", lambda: CultureFields(dash))
+    Section("Starting culture: the four experiences, safety and asking for help", lambda: CultureFields(dash))
 
 
 @solara.component
@@ -300,6 +304,16 @@ def CultureFields(dash: Dashboard):
                 on_commit=lambda value, key=key: dash.apply(**{key: value}),
                 hint=hint,
             )
+        rv.Switch(
+            label=SEEKING_LABEL,
+            v_model=dash.scenario.value.behaviour.seeking,
+            hint="people with a need ask a colleague they believe knows, who answers or not (ODD 7.19); "
+            "the Experiences view then charts asking",
+            persistent_hint=True,
+            dense=True,
+            on_v_model=lambda on: dash.apply(seeking=bool(on)),
+            class_="kshare-seeking",
+        )
         Refused(dash, "culture")
 
 

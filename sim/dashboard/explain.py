@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from sim.dashboard.labels import DRIVER_LABELS
+from sim.dashboard.labels import ASKING_LABELS, DRIVER_LABELS
 
 STATUS_WORDS = {
     "active": "is still sharing (active)",
@@ -62,21 +62,22 @@ def signed_points(value: float) -> str:
     return f"{rounded:+d}".replace("-", "−") if rounded else "0"
 
 
-def moves(value: float) -> str:
-    """'raises the weekly chance of sharing by about 3 points', or 'lowers ... by about 12 points'."""
+def moves(value: float, of: str = "sharing") -> str:
+    """'raises the weekly chance of sharing by about 3 points', or 'lowers ... by about 12 points'; ``of`` says
+    the chance of what."""
     size = max(1, round(abs(value)))
-    return f"{'raises' if value > 0 else 'lowers'} the weekly chance of sharing by about {size} point" + (
+    return f"{'raises' if value > 0 else 'lowers'} the weekly chance of {of} by about {size} point" + (
         "s" if size != 1 else ""
     )
 
 
-def listed(effects: list[tuple[str, float]]) -> str:
+def listed(effects: list[tuple[str, float]], of: str = "sharing") -> str:
     """Drivers that move the chance the same way, strongest first, the verb said once: "self-efficacy lowers
     the weekly chance of sharing by about 12 points, satisfaction by about 10"."""
     if not effects:
         return ""
     first, *rest = effects
-    return ", ".join([f"{first[0]} {moves(first[1])}", *(f"{name} by about {round(abs(v))}" for name, v in rest)])
+    return ", ".join([f"{first[0]} {moves(first[1], of)}", *(f"{name} by about {round(abs(v))}" for name, v in rest)])
 
 
 def years(weeks: int) -> str:
@@ -119,11 +120,72 @@ def why(info: dict) -> str:
         f"{100 * d['intention']:.0f} %, time to share {100 * d['opportunity']:.0f} %, and friction stops "
         f"{100 * d['friction_holds_back']:.0f} % of what they intend."
     )
-    effects = sorted(((DRIVER_LABELS[name], value) for name, value in points(d).items()), key=lambda e: -e[1])
-    up = [effect for effect in effects if effect[1] >= NEGLIGIBLE][:2]
-    down = [effect for effect in reversed(effects) if effect[1] <= -NEGLIGIBLE][:2]
-    reasons = [_capital(listed(side)) + "." for side in (up, down) if side]
-    return " ".join([who, this_week, *reasons]).replace(" %", "\u00a0%")  # "39 %" never broken over two lines
+    reasons = strongest({DRIVER_LABELS[name]: value for name, value in points(d).items()})
+    asked = asking(info.get("seeking"))
+    return " ".join([who, this_week, *reasons, *asked]).replace(" %", "\u00a0%")  # "39 %" never broken over two lines
+
+
+def strongest(effects: dict[str, float], of: str = "sharing") -> list[str]:
+    """The two strongest pushes each way, in points, as sentences: those that raise the chance, those that lower it."""
+    ranked = sorted(effects.items(), key=lambda e: -e[1])
+    up = [effect for effect in ranked if effect[1] >= NEGLIGIBLE][:2]
+    down = [effect for effect in reversed(ranked) if effect[1] <= -NEGLIGIBLE][:2]
+    return [_capital(listed(side, of)) + "." for side in (up, down) if side]
+
+
+def _logistic(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def asking_points(terms: dict[str, float]) -> dict[str, float]:
+    """Each push on the choice to ask (``sim.seeking.asking_terms``, one person's) in percentage points of the
+    chance to ask, one at a time as ``points`` does for sharing: the chance less the chance without the push,
+    ``100 * through * (logistic(logit) - logistic(logit - push))``."""
+    logit, through = terms["logit"], terms["through"]
+    return {
+        name: 100.0 * through * (_logistic(logit) - _logistic(logit - terms[name]))
+        for name in ASKING_LABELS
+        if name in terms
+    }
+
+
+def asking(seeking: dict | None) -> list[str]:
+    """What seeking did for the person this week (``Run.describe``'s ``seeking``), in sentences: their need and
+    since when, this week's chance to ask and what pushes it, whether they asked and were answered, whether they
+    answered someone. Nothing when nobody asks in the scenario."""
+    if seeking is None:
+        return []
+    said = []
+    if seeking["needing"]:
+        still = seeking["need"] >= 0
+        need = (
+            f"They have needed help from colleagues in knowledge domain {seeking['need']} since week {seeking['since']}"
+            if still
+            else f"They needed help from colleagues (since week {seeking['since']})"
+        )
+        outcome = (
+            "they asked a colleague and were answered"
+            if seeking["answered"]
+            else "they asked a colleague but got no answer"
+            if seeking["asked"]
+            else "they did not ask"
+        )
+        said.append(f"{need}: this week their chance to ask was {100 * seeking['chance']:.0f} %, and {outcome}.")
+        terms = seeking["terms"]
+        pushes = strongest({ASKING_LABELS[name]: v for name, v in asking_points(terms).items()}, "asking for help")
+        if pushes:
+            said.append("As things stand now, " + pushes[0][:1].lower() + pushes[0][1:])
+            said += pushes[1:]
+        if terms["through"] < 0.995:
+            said.append(f"Friction stops {100 * (1 - terms['through']):.0f} % of the requests they mean to make.")
+    elif seeking["gave_up"]:
+        waited = seeking["week"] - seeking["since"]
+        said.append(f"This week they gave up on a need for help left unanswered for {waited} weeks.")
+    else:
+        said.append("They had no open need for help from colleagues this week.")
+    if seeking["answerer"]:
+        said.append("They answered a colleague's request for help this week.")
+    return said
 
 
 def _capital(text: str) -> str:

@@ -70,3 +70,23 @@ QUANTITY_LABELS: dict[str, str] = {
     "sharing_rate": "Sharing",
     **{column: experience(key) for column, key in EXPERIENCE_COLUMNS.items()},
 }
+
+#: The weekly series of seeking (``behaviour.seeking``; sim/seeking_metrics.py) the seeking chart draws, with their
+#: names; whom each share is of is in the name, as the three have different denominators.
+SEEKING_COLUMNS: dict[str, str] = {
+    "asking_rate": "Asking (% of employees)",
+    "answer_rate": "Answered (% of requests)",
+    "unanswered_share": "Given up (% of needs closed)",
+}
+
+#: The pushes on one person's chance to ask for help (``sim.seeking.asking_terms``), as a sentence names them;
+#: the constant bias is the same for everyone, not shown.
+ASKING_LABELS: dict[str, str] = {
+    "safety": lower(experience("psychological_safety")),
+    "awareness": "knowing who knows what",
+    "reciprocation": "expecting colleagues to answer",
+    "ease": "ease of reaching colleagues",
+    "readiness": "their own history of being answered",
+    "critique": "recent critique",
+    "example": "a manager asking in public",
+}

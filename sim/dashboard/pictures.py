@@ -25,6 +25,13 @@ if TYPE_CHECKING:
 
 #: The charts of a run that can be downloaded, with their labels; the comparison is not a run's (``comparison_png``).
 DOWNLOADS = {"sharing": "Sharing", "network": "Network", "experiences": "Experiences", "spread": "Inequality & spread"}
+#: A run with seeking (``behaviour.seeking``) has one more.
+SEEKING_DOWNLOAD = {"seeking": "Asking for help"}
+
+
+def downloads(run: Run) -> dict[str, str]:
+    """The charts of ``run`` that can be downloaded, with their labels."""
+    return DOWNLOADS | (SEEKING_DOWNLOAD if run.seeking is not None else {})
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,18 @@ class Pictures:
                 shown.dpr,
             )
             return experiences.update(run.history)
+        if which == "seeking" and run.seeking is not None:
+            group_by, departments = shown.grouping
+            org = run.model.org
+            ceiling = charts.SeekingChart.ceiling(run.history, group_by, departments, org)
+            seeking = self._kept(
+                f"seeking{wide.font}",
+                (run.serial, wide, shown.grouping, ceiling, shown.dpr),
+                lambda: charts.SeekingChart(run.scenario, group_by, departments, ceiling, wide, org),
+                fresh,
+                shown.dpr,
+            )
+            return seeking.update(run.history)
         if which == "spread":
             ceiling = charts.SpreadChart.knowledge_ceiling(run.history)
             spread = self._kept(

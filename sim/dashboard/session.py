@@ -27,6 +27,7 @@ import pandas as pd
 
 from sim.model import KnowledgeSharingModel
 from sim.scenario import Scenario
+from sim.seeking import Seeking, asking_terms
 
 #: Up to this many employees, everyone's drivers are recorded every week (a click shows the whole story);
 #: above it, only watched employees' drivers are, from the moment they are watched.
@@ -111,6 +112,11 @@ class Run:
             model = self.baseline if baseline and self.baseline is not None else self.model
             return model.timeseries()
 
+    @property
+    def seeking(self) -> Seeking | None:
+        """The run's seeking (``behaviour.seeking``), or None when nobody asks in this scenario."""
+        return getattr(self.model.rule, "seeking", None)
+
     # -------------------------------------------------------------- drivers
     def _record(self) -> None:
         if not self.has_drivers:
@@ -160,4 +166,25 @@ class Run:
             "shares": agent.shares,
             "shared_this_week": agent.shared_this_week,
             "drivers": agent.drivers() if self.has_drivers else None,
+            "seeking": self._seeking(employee),
+        }
+
+    def _seeking(self, employee: int) -> dict[str, Any] | None:
+        """What seeking did for the employee this week, and what pushes their chance to ask now
+        (``sim.seeking.asking_terms``); None when nobody asks in this scenario."""
+        seeking = self.seeking
+        if seeking is None:
+            return None
+        week = seeking.last
+        return {
+            "needing": bool(week.needing[employee]),
+            "need": int(seeking.need[employee]),  # the domain of the need still open; -1 none
+            "since": int(seeking.need_since[employee]),
+            "week": self.model.week,
+            "chance": float(week.chance_to_ask[employee]),
+            "asked": bool(week.asked[employee]),
+            "answered": bool(week.answered[employee]),
+            "answerer": bool(week.answerer[employee]),
+            "gave_up": bool(week.gave_up[employee]),
+            "terms": {name: float(values[0]) for name, values in asking_terms(self.model, employee).items()},
         }

@@ -26,7 +26,7 @@ from sim.dashboard.compare_form import ComparisonForm
 from sim.dashboard.live import SCREEN_DPI
 from sim.dashboard.narratives import narrative
 from sim.dashboard.network import NetworkChart
-from sim.dashboard.pictures import DOWNLOADS, Pictures, Shown, comparison_png
+from sim.dashboard.pictures import Pictures, Shown, comparison_png, downloads
 from sim.dashboard.session import Run
 from sim.metrics import MAX_DEPARTMENT_COLUMNS
 from sim.orgdata import uploads
@@ -242,7 +242,7 @@ class Dashboard:
 
     def apply(self, **overrides: Any) -> bool:
         """Change settings by bare parameter name (``employees=800``, ``psychological_safety=0.3``, ``seed=7``)."""
-        part = "culture" if set(overrides) & set(choices.CULTURE_KEYS) else "organisation"
+        part = "culture" if set(overrides) & {*choices.CULTURE_KEYS, *choices.BEHAVIOUR_KEYS} else "organisation"
         return self._try(lambda: choices.edit(self.scenario.value, **overrides), part)
 
     def set_intervention(self, type_name: str, on: bool | None = None, **fields: Any) -> bool:
@@ -432,6 +432,9 @@ class Dashboard:
     def experiences_frame(self) -> bytes:
         return self._frame("experiences")
 
+    def seeking_frame(self) -> bytes:
+        return self._frame("seeking")
+
     def spread_frame(self) -> bytes:
         return self._frame("spread")
 
@@ -456,7 +459,7 @@ class Dashboard:
         with self.run.lock:
             if which == "compare" and self.compare_result.value is not None:
                 return comparison_png(self.compare_result.value, self.style(), dpi)
-            if which not in DOWNLOADS:
+            if which not in downloads(self.run):
                 raise ValueError(f"no chart '{which}'")
             return self.pictures.chart(which, self.run, self._chosen(sized=False), fresh=True).png(dpi)
 

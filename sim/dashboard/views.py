@@ -16,7 +16,7 @@ from sim.dashboard.controls import RunControls, WholeNumberField, human
 from sim.dashboard.explain import why
 from sim.dashboard.live import data_url
 from sim.dashboard.network import names_text
-from sim.dashboard.pictures import DOWNLOADS
+from sim.dashboard.pictures import downloads
 from sim.dashboard.state import DEMO_CHARTS, Dashboard
 from sim.dashboard.widgets import ChartImage, Prose, Select, Tabs
 
@@ -31,7 +31,7 @@ def Downloads(dash: Dashboard, which: str, label: str = ""):
     solara.FileDownload(
         lambda: dash.export_png(which),
         filename=f"{dash.file_stem()}_{which}.png",
-        label=label or f"Save the {DOWNLOADS.get(which, which).lower()} chart (PNG)",
+        label=label or f"Save the {downloads(dash.run).get(which, which).lower()} chart (PNG)",
         icon_name="mdi-image-outline",
         mime_type="image/png",
     )
@@ -140,6 +140,22 @@ def ExperiencesView(dash: Dashboard):
     )
     if not dash.demo.value:  # a room watches; the chart keeps the height the button would take
         Downloads(dash, "experiences")
+        if dash.run.seeking is not None:  # a projector's page has room for one chart
+            SeekingView(dash)
+
+
+@solara.component
+def SeekingView(dash: Dashboard):
+    """Asking for help (``behaviour.seeking``): asking, answers and needs given up, and asking by group."""
+    follow(dash.week.value, dash.serial.value, dash.sizes.value, dash.playing.value)
+    live_image(
+        dash,
+        "seeking",
+        dash.seeking_frame(),
+        alt.seeking(dash.run.history, *dash.grouping(), org=dash.run.model.org),
+        hover=dash.hover("seeking"),
+    )
+    Downloads(dash, "seeking")
 
 
 @solara.component
@@ -180,7 +196,7 @@ def ExportView(dash: Dashboard):
             )
     Prose("**Charts** (PNG, 150 dpi, ready for a slide)")
     with solara.Row(style={"flex-wrap": "wrap"}):
-        for which, label in DOWNLOADS.items():
+        for which, label in downloads(dash.run).items():
             Downloads(dash, which, label)
 
 
