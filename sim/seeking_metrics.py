@@ -27,6 +27,9 @@ def _ratio(top: float, bottom: float) -> float:
 
 
 def measure(model: KnowledgeSharingModel) -> dict[str, float]:
+    """This week's seeking; at week 0, before any week has been lived, none (NaN), not zero."""
+    if model.week == 0:
+        return dict.fromkeys(COLUMNS, float("nan"))
     week = model.rule.seeking.last  # type: ignore[attr-defined]
     n = model.org.n
     asked, answered, gave_up = int(week.asked.sum()), int(week.answered.sum()), int(week.gave_up.sum())
@@ -48,6 +51,8 @@ def group_columns(indexes: list[GroupIndex]) -> list[str]:
 
 def group_values(model: KnowledgeSharingModel, indexes: list[GroupIndex]) -> list[float]:
     """Per group, the share who asked, and the ratios of the counts the organisation-wide ratios take."""
+    if model.week == 0:
+        return [float("nan")] * len(group_columns(indexes))
     week = model.rule.seeking.last  # type: ignore[attr-defined]
     # Few people ask in a week: counting them by group is cheaper than a mean over everyone.
     who = [np.flatnonzero(flags) for flags in (week.asked, week.answered, week.gave_up)]

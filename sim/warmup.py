@@ -205,6 +205,7 @@ def _take_over(model: KnowledgeSharingModel, donor: KnowledgeSharingModel, rng: 
     st.climate = ds.climate[team].copy()
     st.climate_base = ds.climate_base[team].copy()
     model.rule.take_over(donor.rule, team)
+    _take_needs(model, donor, source)
     st.safety = perceived_safety(st.climate, org.team, st.safety_offset, st.critique_memory, F(CRITIQUE_ON_SAFETY))
 
 
@@ -218,4 +219,16 @@ def _copy_settled(model: KnowledgeSharingModel, settled: KnowledgeSharingModel) 
     st.climate = ds.climate.copy()
     st.climate_base = ds.climate_base.copy()
     model.rule.take_over(settled.rule, np.arange(model.org.n_teams))
+    _take_needs(model, settled, np.arange(model.org.n))
     st.safety = ds.safety.copy()
+
+
+def _take_needs(model: KnowledgeSharingModel, settled: KnowledgeSharingModel, source: np.ndarray) -> None:
+    """With seeking, each person also takes the open need (and how long it has been open) of the settled
+    person whose state they took: an organisation that starts with no open needs would spend its first weeks
+    building them up, and that rise would be read as an effect."""
+    mine, theirs = getattr(model.rule, "seeking", None), getattr(settled.rule, "seeking", None)
+    if mine is None or theirs is None:
+        return
+    mine.need = theirs.need[source].copy()
+    mine.need_since = (theirs.need_since[source] - settled.week).astype(np.int32)

@@ -127,3 +127,16 @@ def test_seeking_parameters_are_validated_with_the_key_and_the_nearest_name():
         load_scenario("baseline", **{"behaviour.w_ask_safty": 1.0})
     with pytest.raises(ScenarioError, match=r"seeking needs behaviour\.decision = 'experience'"):
         load_scenario("cowan_jonard", seeking=True)
+
+
+def test_asking_starts_settled_and_week_0_has_no_seeking_figures():
+    """The warm-up carries open needs over, so asking in the first month is where it is later (within a
+    quarter, in the mean of six seeds); without that, asking rose for ten weeks from zero, which a trainer
+    would read as a programme's effect. Week 0 is before any week was lived: NaN, not 0."""
+    early, late = [], []
+    for seed in SEEDS:
+        _, frame = run(seed, weeks=40)
+        assert np.isnan(frame["asking_rate"].iloc[0]) and np.isnan(frame["asking_rate[staff]"].iloc[0])
+        early.append(frame["asking_rate"].iloc[1:5].mean())
+        late.append(frame["asking_rate"].iloc[25:41].mean())
+    assert abs(np.mean(early) / np.mean(late) - 1) < 0.25, (early, late)
