@@ -39,7 +39,7 @@ import numpy as np
 
 from sim import compiled
 from sim.arrays import F
-from sim.compiled import Asker, AskingChoice
+from sim.compiled import Answering, AnswerLevers, Asked, Asker, AskingChoice
 from sim.compiled.seeking import NO_NEED
 from sim.contacts import draw_contacts
 from sim.mechanism import (
@@ -91,10 +91,18 @@ class Seeking:
         self._sample = np.arange(0, n, max(1, n // 2000))
         self._median: np.ndarray | None = None
         b = model.params.behaviour
+        self._answering = Answering(
+            F(b.answer_readiness), F(b.absorptive_capacity), F(b.use_scale), F(ANSWER_USE), F(ANSWER_THANKS),
+            F(ANSWER_FEEDBACK), F(b.experience_rate), F(b.ask_rate),
+        )  # fmt: skip
         self._choice = AskingChoice(
             b.need_rate, NEED_PATIENCE, b.ask_bias, b.w_ask_safety, b.w_ask_awareness, b.w_ask_reciprocation,
             b.w_ask_ease, b.w_ask_readiness, IMAGE_CRITIQUE, ASKING_EXAMPLE, b.friction_weight,
         )  # fmt: skip
+
+    def _asked(self) -> Asked:
+        st = self.model.state
+        return Asked(st.awareness, st.recognition, st.self_efficacy, st.reciprocation, st.ask_readiness, st.share_count)
 
     @staticmethod
     def _empty(n: int) -> Week:
@@ -104,7 +112,7 @@ class Seeking:
     def week(self, chance_to_share: np.ndarray) -> Week:
         """This week's needs, requests and answers; returns them, and the answerers count as sharing."""
         m = self.model
-        st, org, rng, b, levers = m.state, m.org, m.rng, m.params.behaviour, m.levers
+        st, org, rng, levers = m.state, m.org, m.rng, m.levers
         n, week = org.n, m.week
         knowledge = st.knowledge
 
@@ -121,52 +129,16 @@ class Seeking:
         )  # fmt: skip
         askers = np.flatnonzero(asked)
 
-        # 3. Whom: the best-known of a few colleagues, for those who know who knows.
-        answered = np.zeros(n, dtype=bool)
-        answerer = np.zeros(n, dtype=bool)
-        waited = np.zeros(0, dtype=np.int32)
-        if len(askers):
-            need = self.need[askers].astype(np.int64)
-            drawn, _ = draw_contacts(m, np.repeat(askers, ASK_CANDIDATES))
-            drawn = drawn.reshape(len(askers), ASK_CANDIDATES)
-            usable = (drawn >= 0) & (drawn != askers[:, None])
-            known = np.where(usable, knowledge[np.maximum(drawn, 0), need[:, None]], -np.inf)
-            best = drawn[np.arange(len(askers)), np.argmax(known, axis=1)]
-            first_usable = drawn[np.arange(len(askers)), np.argmax(usable, axis=1)]
-            aware = rng.random(len(askers), dtype=F) < st.awareness[askers]
-            target = np.where(aware, best, first_usable)
-            reached = usable.any(axis=1)
-
-            # 4. The answer: the person asked answers by the rule that decides a share, the request making it
-            # likelier (``answer_readiness``): it brings the occasion and says what is needed.
-            # Only someone who knows more of the domain than the asker has an answer to give.
-            safe_target = np.maximum(target, 0)
-            can = reached & (knowledge[safe_target, need] > knowledge[askers, need])
-            answering = np.minimum(F(b.answer_readiness) * chance_to_share[safe_target], F(1))
-            answers = can & (rng.random(len(askers), dtype=F) < answering)
-            a, t, d = askers[answers], target[answers], need[answers]
-            gain = F(b.absorptive_capacity) * np.maximum(knowledge[t, d] - knowledge[a, d], F(0))
-            knowledge[a, d] += gain
-            draws = rng.random((3, len(a)), dtype=F)
-            used = draws[0] < np.minimum(F(ANSWER_USE) * -np.expm1(-gain / F(b.use_scale)), F(1))
-            thanked = draws[1] < np.minimum(F(ANSWER_THANKS) * levers["recognition"][t], F(1))
-            told = used & (draws[2] < np.minimum(F(ANSWER_FEEDBACK) * levers["feedback"][t], F(1)))
-            rate = F(b.experience_rate)
-            st.recognition[t] += rate * (thanked.astype(F) - st.recognition[t])
-            st.self_efficacy[t] += rate * (told.astype(F) - st.self_efficacy[t])
-            st.share_count[t] += 1
-            answered[a] = True
-            answerer[t] = True
-            waited = (week - self.need_since[a] + 1).astype(np.int32)
-            self.need[a] = NO_NEED
-
-            # What asking taught the askers: colleagues answer, or they do not.
-            unanswered = askers[~answers]
-            ask = F(b.ask_rate)
-            st.reciprocation[a] += rate * (F(1) - st.reciprocation[a])
-            st.reciprocation[unanswered] += rate * (F(0) - st.reciprocation[unanswered])
-            st.ask_readiness[a] += ask * (F(1) - st.ask_readiness[a])
-            st.ask_readiness[unanswered] += ask * (F(0) - st.ask_readiness[unanswered])
+        # 3-4. Whom (the best-known of a few colleagues, for those who know who knows), and the answer: by the
+        # rule that decides a share, made likelier by the request (``answer_readiness``), and only from
+        # someone who knows more of the domain than the asker.
+        drawn, _ = draw_contacts(m, np.repeat(askers, ASK_CANDIDATES))
+        draws = rng.random((5, len(askers)), dtype=F)
+        answered, answerer, waited = compiled.answer_requests(
+            askers, drawn.reshape(len(askers), ASK_CANDIDATES), self.need, self.need_since, week, knowledge,
+            draws, chance_to_share, self._answering, self._asked(), AnswerLevers(levers["recognition"],
+            levers["feedback"]),
+        )  # fmt: skip
 
         # Knowing who knows what: every request made or answered teaches it; visible expertise too; unused, it
         # fades.

@@ -20,7 +20,10 @@ the first run on a machine pays for compilation (about 15 s).
 from sim.compiled.arguments import (
     Absorption,
     AnswerChances,
+    Answering,
+    AnswerLevers,
     Answers,
+    Asked,
     Asker,
     AskingChoice,
     Beliefs,
@@ -57,7 +60,7 @@ from sim.compiled.intention import (
     intention_terms,
 )
 from sim.compiled.outputs import activity, share_crossing, top_shares
-from sim.compiled.seeking import learn_who_knows, needs_and_asking
+from sim.compiled.seeking import answer_requests, learn_who_knows, needs_and_asking
 
 __all__ = [
     "REPORTING",
@@ -65,7 +68,10 @@ __all__ = [
     "WEAK",
     "Absorption",
     "AnswerChances",
+    "AnswerLevers",
+    "Answering",
     "Answers",
+    "Asked",
     "Asker",
     "AskingChoice",
     "Beliefs",
@@ -75,6 +81,7 @@ __all__ = [
     "Watching",
     "absorb",
     "activity",
+    "answer_requests",
     "answers",
     "chance_to_share",
     "choose_channels",

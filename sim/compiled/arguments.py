@@ -126,3 +126,34 @@ class Asker(NamedTuple):
     readiness: np.ndarray
     critique_memory: np.ndarray
     friction: np.ndarray  # lever
+
+
+class Answering(NamedTuple):
+    """The constants of answering a request (sim/seeking.py): ``behaviour``'s and the mechanism's, float32."""
+
+    answer_readiness: np.float32
+    absorptive_capacity: np.float32
+    use_scale: np.float32
+    answer_use: np.float32
+    answer_thanks: np.float32
+    answer_feedback: np.float32
+    experience_rate: np.float32
+    ask_rate: np.float32
+
+
+class Asked(NamedTuple):
+    """What answering reads and changes of each person (float32 except ``share_count``, int32)."""
+
+    awareness: np.ndarray
+    recognition: np.ndarray
+    self_efficacy: np.ndarray
+    reciprocation: np.ndarray
+    ask_readiness: np.ndarray
+    share_count: np.ndarray
+
+
+class AnswerLevers(NamedTuple):
+    """The levers of the person asked: how often their answer is thanked, and reported back."""
+
+    recognition: np.ndarray
+    feedback: np.ndarray

@@ -69,3 +69,56 @@ def learn_who_knows(awareness, learnt, expertise, showing, growth, kept):
         if learnt[i]:
             a += growth * (F(1) - a)
         awareness[i] = clamp01(a)
+
+
+@njit(cache=True)
+def answer_requests(askers, drawn, need, need_since, week, knowledge, draws, chance_to_share, c, person, answers_to):
+    """Who each asker asks, whether they are answered, and what both learn (sim/seeking.py, steps 3 and 4).
+
+    ``drawn`` holds each asker's candidates (-1: nobody); ``draws`` one row per asker of uniform draws: aware,
+    answered, used, thanked, told. The asker asks the candidate who knows the need's domain best if aware of who
+    knows (draw 0 below their awareness), else the first usable one. Only someone who knows more of it can
+    answer, with min(answer_readiness x chance to share, 1). Requests are taken in turn, so someone asked twice
+    learns from both answers. Returns (answered, answerer) per person and the weeks each answered asker waited.
+    """
+    n = len(need)
+    answered = np.zeros(n, dtype=np.bool_)
+    answerer = np.zeros(n, dtype=np.bool_)
+    waited = np.empty(len(askers), dtype=np.int32)
+    done = 0
+    for k in range(len(askers)):
+        a = askers[k]
+        d = need[a]
+        best, first = -1, -1
+        for j in range(drawn.shape[1]):
+            who = drawn[k, j]
+            if who < 0 or who == a:
+                continue
+            if first < 0:
+                first = who
+            if best < 0 or knowledge[who, d] > knowledge[best, d]:
+                best = who
+        t = best if draws[0, k] < person.awareness[a] else first
+        if t >= 0 and knowledge[t, d] > knowledge[a, d]:
+            willing = min(c.answer_readiness * chance_to_share[t], F(1))
+            if draws[1, k] < willing:
+                gain = c.absorptive_capacity * (knowledge[t, d] - knowledge[a, d])
+                knowledge[a, d] += gain
+                used = draws[2, k] < min(c.answer_use * F(-math.expm1(-gain / c.use_scale)), F(1))
+                thanked = draws[3, k] < min(c.answer_thanks * answers_to.recognition[t], F(1))
+                told = used and draws[4, k] < min(c.answer_feedback * answers_to.feedback[t], F(1))
+                person.recognition[t] += c.experience_rate * (F(thanked) - person.recognition[t])
+                person.self_efficacy[t] += c.experience_rate * (F(told) - person.self_efficacy[t])
+                person.share_count[t] += 1
+                person.reciprocation[a] += c.experience_rate * (F(1) - person.reciprocation[a])
+                person.ask_readiness[a] += c.ask_rate * (F(1) - person.ask_readiness[a])
+                answered[a] = True
+                answerer[t] = True
+                waited[done] = week - need_since[a] + 1
+                done += 1
+                need[a] = NO_NEED
+                continue
+        # Unanswered: colleagues did not respond, and asking seems less worth it.
+        person.reciprocation[a] += c.experience_rate * (F(0) - person.reciprocation[a])
+        person.ask_readiness[a] += c.ask_rate * (F(0) - person.ask_readiness[a])
+    return answered, answerer, waited[:done]
