@@ -226,7 +226,8 @@ def test_each_statistic_follows_the_behaviour_it_measures():
         "cooperator_share_emergent": record(shared_weeks=np.array([4, 1, 0, 0, 1, 3])),
         "defector_share_emergent": record(shared_weeks=np.array([4, 2, 1, 0, 1, 3])),
     }
-    assert set(changed) | {"team_safety_sharing_r"} == set(STATISTICS)
+    seeking = {"safety_asking_r", "awareness_asking_r", "answer_share"}  # tests/test_seeking_calibration.py
+    assert set(changed) | {"team_safety_sharing_r"} | seeking == set(STATISTICS)
     for name, other in changed.items():
         assert STATISTICS[name](other) != pytest.approx(base[name]), name
     teams = np.array([0, 0, 1, 1, 2, 2])

@@ -22,6 +22,19 @@ def _command_line() -> str:
     return shlex.join(["kshare", "calibrate", *given])
 
 
+def _scenario_source(given: str) -> str:
+    """A preset's name as given; a scenario file as an absolute path, so that every worker finds it; refused here,
+    with the loader's message, if it is not a valid scenario."""
+    from sim.scenario_files import ScenarioError, load_scenario
+
+    source = str(Path(given).resolve()) if given.endswith(".toml") else given
+    try:
+        load_scenario(source)
+    except (ScenarioError, FileNotFoundError, ValueError) as error:
+        raise click.BadParameter(str(error), param_hint="--scenario") from None
+    return source
+
+
 @click.command()
 @click.option(
     "--patterns",
@@ -72,6 +85,12 @@ def _command_line() -> str:
 @click.option(
     "--employees", type=click.IntRange(10, 2_000_000), default=1000, show_default=True, help="Organisation size."
 )
+@click.option(
+    "--scenario",
+    default="baseline",
+    show_default=True,
+    help="The scenario each evaluation runs: a preset's name or a scenario file (e.g. one with seeking on).",
+)
 @click.option("--weeks", type=click.IntRange(1, 5200), default=None, help="Weeks per run (default: the scenario's).")
 @click.option(
     "--draws",
@@ -109,6 +128,7 @@ def calibrate(
     norm: Norm,
     kernel_scaling: float,
     employees: int,
+    scenario: str,
     weeks: int | None,
     draws: int,
     workers: int,
@@ -137,6 +157,7 @@ def calibrate(
         kernel_scaling=kernel_scaling,
         employees=employees,
         weeks=weeks,
+        scenario=_scenario_source(scenario),
         workers=workers,
         seed=seed,
         draws=draws,

@@ -32,6 +32,22 @@ BELIEFS = ("recognition", "reciprocation", "ease", "self_efficacy", "satisfactio
 
 
 @dataclass
+class SeekingRecord:
+    """Seeking over the window (sim/seeking.py), per person."""
+
+    need_weeks: np.ndarray  # int: weeks with an open need
+    asked_weeks: np.ndarray  # int: weeks in which the person asked
+    answered: np.ndarray  # int: requests of theirs that were answered
+    awareness: np.ndarray  # mean awareness of who knows what
+
+    @property
+    def asking(self) -> np.ndarray:
+        """Of each person's weeks with a need, the share in which they asked (NaN without a need)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.need_weeks > 0, self.asked_weeks / self.need_weeks, np.nan)
+
+
+@dataclass
 class RunRecord:
     """What one run produced, per person; every array has one entry per employee."""
 
@@ -47,6 +63,7 @@ class RunRecord:
     contributions: np.ndarray  # contacts reached by the person's shares over the whole recorded run
     lapsed_at_start: np.ndarray  # bool: had shared once, but not for ``active_window`` weeks, when the window began
     strategy: np.ndarray | None = None  # the disposition group drawn at the start: for comparison, never a statistic
+    seeking: SeekingRecord | None = None  # what people asked and were answered, in a run with seeking
 
     @property
     def frequency(self) -> np.ndarray:
@@ -181,6 +198,46 @@ def _defectors(record: RunRecord) -> float:
     return float((record.shared_weeks == 0).mean())
 
 
+# ---------------------------------------------------------------------------------- seeking
+def _with_a_need(record: RunRecord, values: str) -> float:
+    """Across people who met a need in the window: r of ``values`` (a record or seeking array) with how often
+    they asked when they had one. NaN in a run without seeking."""
+    seeking = record.seeking
+    if seeking is None:
+        return float("nan")
+    had = seeking.need_weeks > 0
+    x = getattr(seeking, values) if hasattr(seeking, values) else getattr(record, values)
+    return correlation(x[had], seeking.asking[had])
+
+
+@_statistic(
+    "safety_asking_r",
+    "person",
+    "correlation across people who met a need of mean perceived safety with the share of their weeks with a "
+    "need in which they asked (seeking)",
+)
+def _safety_asking(record: RunRecord) -> float:
+    return _with_a_need(record, "safety")
+
+
+@_statistic(
+    "awareness_asking_r",
+    "person",
+    "correlation across people who met a need of their awareness of who knows what with how often they asked "
+    "(Borgatti & Cross's 'knowing'; seeking)",
+)
+def _awareness_asking(record: RunRecord) -> float:
+    return _with_a_need(record, "awareness")
+
+
+@_statistic("answer_share", "organisation", "share of the last year's requests that were answered (seeking)")
+def _answer_share(record: RunRecord) -> float:
+    seeking = record.seeking
+    if seeking is None or not seeking.asked_weeks.sum():
+        return float("nan")
+    return float(seeking.answered.sum() / seeking.asked_weeks.sum())
+
+
 def compute(record: RunRecord, names: list[str] | tuple[str, ...] | None = None) -> dict[str, float]:
     """The named statistics (default: all) of one recorded run."""
     return {name: STATISTICS[name](record) for name in (names or list(STATISTICS))}
@@ -201,6 +258,9 @@ def record_run(model: Any, window: int = WINDOW) -> RunRecord:
     shared_weeks = np.zeros(n, dtype=np.int64)
     active_window = model.params.behaviour.active_window
     lapsed = np.zeros(n, dtype=bool)
+    seeking = getattr(model.rule, "seeking", None)
+    asks = {name: np.zeros(n, dtype=np.int64) for name in ("need_weeks", "asked_weeks", "answered")}
+    awareness = np.zeros(n)
     for done in range(weeks):
         if done == weeks - window:
             last = state.last_shared
@@ -210,6 +270,11 @@ def record_run(model: Any, window: int = WINDOW) -> RunRecord:
             shared_weeks += state.shared
             for name, total in sums.items():
                 total += getattr(state, name)
+            if seeking is not None:
+                asks["need_weeks"] += seeking.last.needing
+                asks["asked_weeks"] += seeking.last.asked
+                asks["answered"] += seeking.last.answered
+                awareness += state.awareness
     return RunRecord(
         window=window,
         shared_weeks=shared_weeks,
@@ -223,6 +288,7 @@ def record_run(model: Any, window: int = WINDOW) -> RunRecord:
         contributions=state.share_count.copy(),
         lapsed_at_start=lapsed,
         strategy=state.strategy.copy(),
+        seeking=None if seeking is None else SeekingRecord(**asks, awareness=awareness / window),
     )
 
 
