@@ -226,11 +226,18 @@ class Behaviour(_Section):
         description="people who meet a knowledge need ask a colleague, who answers or not (sim/seeking.py); "
         "off by default until the calibration takes it in",
     )
-    need_rate: UnitInterval = Field(0.2, description="seeking: weekly chance of meeting a task one lacks knowledge for")
-    ask_bias: float = Field(0.0, ge=-10.0, le=10.0, description="seeking: intercept of the choice to ask, in logits")
-    w_ask_safety: float = Field(3.0, ge=0.0, le=20.0, description="seeking: weight of psychological safety on asking")
+    need_rate: UnitInterval = Field(
+        0.232,
+        description="seeking: weekly chance of meeting a task one lacks knowledge for (fitted, docs/calibration.md)",
+    )
+    ask_bias: float = Field(
+        -1.96, ge=-10.0, le=10.0, description="seeking: intercept of the choice to ask, in logits (fitted)"
+    )
+    w_ask_safety: float = Field(
+        2.32, ge=0.0, le=20.0, description="seeking: weight of psychological safety on asking (fitted)"
+    )
     w_ask_awareness: float = Field(
-        1.5, ge=0.0, le=20.0, description="seeking: weight of knowing who knows what on asking"
+        2.35, ge=0.0, le=20.0, description="seeking: weight of knowing who knows what on asking (fitted)"
     )
     w_ask_reciprocation: float = Field(
         1.0, ge=0.0, le=20.0, description="seeking: weight of the expected responsiveness of colleagues on asking"
@@ -241,11 +248,11 @@ class Behaviour(_Section):
     )
     ask_rate: UnitInterval = Field(0.2, description="seeking: how fast the readiness to ask follows being answered")
     answer_readiness: float = Field(
-        2.0,
+        3.96,
         ge=1.0,
         le=10.0,
         description="seeking: how much likelier someone is to answer a request than to share unasked in a week "
-        "(a multiplier on their chance to share; a request brings the occasion and names the need)",
+        "(a multiplier on their chance to share; a request brings the occasion and names the need; fitted)",
     )
     decision: Literal["experience", "barter"] = Field(
         "experience",

@@ -102,22 +102,28 @@ def test_an_unanswered_request_lowers_the_askers_belief_in_reciprocation_and_rea
 
 
 def test_making_expertise_visible_raises_the_answer_rate():
-    """Knowing who knows what sends requests to people who can answer them (Borgatti & Cross 2003): with
-    everyone aware the answer rate is higher than with no one aware, on the same seed; and communities of
-    practice, which make expertise visible, raise awareness and the answer rate in every paired seed."""
-    rates = {}
-    for aware in (0.0, 1.0):
-        model = KnowledgeSharingModel("baseline", rng=2, seeking=True, weeks=30)
-        model.state.awareness[:] = aware
-        model.run()
-        rates[aware] = model.timeseries()["answer_rate"].iloc[1:6].mean()
-    assert rates[1.0] > rates[0.0]
-    communities = {"type": "communities_of_practice", "start": 1, "intensity": 0.8}
+    """Knowing who knows what sends requests to people who can answer them (Borgatti & Cross 2003). With
+    everyone aware, the answer rate of the first ten weeks is higher than with no one aware, by more than five
+    points in the mean of six paired seeds and in at least five of them; and communities of practice, which
+    make expertise visible, raise awareness in every paired seed and the answer rate in the mean and in at
+    least five of six. (At 500 people a week brings a few dozen requests, so one seed's answer rate wanders
+    by a couple of points: the test asks for the direction in most seeds, not all.)"""
+    aware_gaps, community_gaps = [], []
     for seed in SEEDS:
+        rates = {}
+        for aware in (0.0, 1.0):
+            model = KnowledgeSharingModel("baseline", rng=seed, seeking=True, weeks=10)
+            model.state.awareness[:] = aware
+            model.run()
+            rates[aware] = model.timeseries()["answer_rate"].iloc[1:11].mean()
+        aware_gaps.append(rates[1.0] - rates[0.0])
+        communities = {"type": "communities_of_practice", "start": 1, "intensity": 0.8}
         plain, base = run(seed)
         shown, with_communities = run(seed, interventions=[communities])
         assert shown.state.awareness.mean() > plain.state.awareness.mean()
-        assert with_communities["answer_rate"].iloc[10:].mean() > base["answer_rate"].iloc[10:].mean()
+        community_gaps.append(with_communities["answer_rate"].iloc[10:].mean() - base["answer_rate"].iloc[10:].mean())
+    assert np.mean(aware_gaps) > 0.05 and sum(g > 0 for g in aware_gaps) >= 5, aware_gaps
+    assert np.mean(community_gaps) > 0 and sum(g > 0 for g in community_gaps) >= 5, community_gaps
 
 
 def test_seeking_parameters_are_validated_with_the_key_and_the_nearest_name():
