@@ -62,17 +62,17 @@ def test_a_recorded_seeking_run_counts_what_the_model_did():
 
 
 def test_the_seeking_fit_files_are_valid_and_keep_every_shipped_pattern():
-    patterns = load_patterns(ROOT / "experiments" / "seeking_patterns.toml")
+    patterns = load_patterns(ROOT / "experiments" / "seeking_fit" / "patterns.toml")
     shipped = load_patterns()
     names = {p.name for p in patterns.patterns}
     assert {p.name for p in shipped.patterns} <= names and set(SEEKING) <= names
-    priors = load_priors(ROOT / "experiments" / "seeking_priors.toml", str(SCENARIO))
+    priors = load_priors(ROOT / "experiments" / "seeking_fit" / "priors.toml", str(SCENARIO))
     assert set(priors.names) == {"ask_bias", "w_ask_safety", "w_ask_awareness", "answer_readiness", "need_rate"}
 
 
 def test_calibrate_takes_a_scenario_file_and_refuses_a_missing_one(tmp_path):
-    files = ["--patterns", ROOT / "experiments" / "seeking_patterns.toml"]
-    files += ["--priors", ROOT / "experiments" / "seeking_priors.toml"]
+    files = ["--patterns", ROOT / "experiments" / "seeking_fit" / "patterns.toml"]
+    files += ["--priors", ROOT / "experiments" / "seeking_fit" / "priors.toml"]
     ok = CliRunner().invoke(main, ["calibrate", "--scenario", str(SCENARIO), *map(str, files), "--check"])
     assert ok.exit_code == 0, ok.output
     assert "seeking_baseline.toml scenario" in ok.output and "answer_share" in ok.output
