@@ -315,29 +315,34 @@ def fits(p, height: int) -> None:
         assert box is not None and box["y"] + box["height"] <= height + 1, box
 
 
+def projector(browser, server, query: str, chart: str) -> Offline:
+    """The page of ``query`` at a projector's 1024×768, once chart ``chart`` is drawn."""
+    return Offline(browser, server[0] + query, width=1024, height=768, ready=f"img[data-chart={chart}]")
+
+
+def shown_at_its_own_size(p, chart: str) -> None:
+    """Chart ``chart``'s picture is shown at its own size, neither stretched nor shrunk, and nearly as wide as
+    the window."""
+    image = p.locator(f"img[data-chart={chart}]")
+    box = image.bounding_box()
+    natural = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
+    assert natural == [round(box["width"]), round(box["height"])]
+    assert box["width"] > 900
+
+
 def test_demonstration_mode_fits_a_projector_and_is_drawn_at_the_size_shown(browser, server, shots):
     """1024×768, the projector's: the chart with its axes, the story, the controls and an employee's story."""
-    offline = Offline(browser, server[0] + "?preset=blame_culture&demo=sharing", width=1024, height=768)
+    offline = projector(browser, server, "?preset=blame_culture&demo=sharing", "sharing")
     p = offline.page
     p.get_by_text("An ordinary organisation, sharing as much as the baseline").wait_for(timeout=30_000)
     offline.play_until(12)
     time.sleep(1.0)  # the picture drawn at the box's size arrives
     fits(p, 768)
-    image = p.locator("img[data-chart=sharing]")
-    box = image.bounding_box()
-    natural = image.evaluate("img => [img.naturalWidth, img.naturalHeight]")
-    assert natural == [round(box["width"]), round(box["height"])]  # shown at its own size: neither stretched nor shrunk
-    assert box["width"] > 900
+    shown_at_its_own_size(p, "sharing")
     p.screenshot(path=str(shots / "dashboard_demo_1024.png"))
     offline.close()
 
-    offline = Offline(
-        browser,
-        server[0] + "?preset=blame_culture&demo=network&employee=7",
-        width=1024,
-        height=768,
-        ready="img[data-chart=network]",
-    )
+    offline = projector(browser, server, "?preset=blame_culture&demo=network&employee=7", "network")
     p = offline.page
     p.get_by_text("Employee 7 (").first.wait_for(timeout=30_000)
     time.sleep(1.0)
@@ -348,16 +353,34 @@ def test_demonstration_mode_fits_a_projector_and_is_drawn_at_the_size_shown(brow
     offline.close()
 
     for chart in ("experiences", "spread"):  # the charts with panels and legends fit as well
-        offline = Offline(
-            browser,
-            server[0] + f"?preset=blame_culture&demo={chart}",
-            width=1024,
-            height=768,
-            ready=f"img[data-chart={chart}]",
-        )
+        offline = projector(browser, server, f"?preset=blame_culture&demo={chart}", chart)
         time.sleep(1.0)
         fits(offline.page, 768)
         offline.close()
+
+
+def test_the_asking_demonstration_chart_fits_a_projector(browser, server, shots):
+    """leaders_asking (seeking on) in demonstration mode on its Asking chart at 1024×768: nothing scrolls, the
+    picture is shown at its own size with its figures in the alt text, no download button, and axe finds no
+    serious or critical violation; the screenshot is docs/img/issue14/demo_asking_1024x768.png."""
+    offline = projector(browser, server, "?preset=leaders_asking&demo=asking", "asking")
+    p = offline.page
+    assert p.get_by_role("tab", name="Asking").get_attribute("aria-selected") == "true"
+    week = offline.play_until(30)
+    p.wait_for_function(
+        f"document.querySelector('img[data-chart=asking]').getAttribute('alt').includes('week {week} of')",
+        timeout=30_000,
+    )
+    time.sleep(1.0)  # the picture drawn at the box's size arrives
+    fits(p, 768)
+    shown_at_its_own_size(p, "asking")
+    text = p.locator("img[data-chart=asking]").get_attribute("alt")
+    assert "asked a colleague" in text and "requests answered" in text
+    assert p.get_by_text("Save the").count() == 0  # a room watches: no download buttons
+    p.screenshot(path=str(shots / "demo_asking_1024x768.png"))
+    assert serious_violations(p) == []
+    assert offline.blocked == []
+    offline.close()
 
 
 def run_line(p) -> str:
@@ -460,6 +483,18 @@ def test_the_keyboard_reaches_play_first_and_shows_where_it_is(page):
 SERIOUS = ("serious", "critical")
 
 
+def serious_violations(p) -> list[str]:
+    """axe-core's serious and critical violations on the page (bundled with axe-playwright-python, injected
+    into the page: nothing is fetched)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        f"{v['impact']} {v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})"
+        for v in Axe().run(p).response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
 @pytest.mark.parametrize(
     "query",
     [
@@ -475,19 +510,11 @@ SERIOUS = ("serious", "critical")
 def test_no_serious_accessibility_violations(browser, server, query):
     """axe-core (bundled with axe-playwright-python, injected into the page: nothing is fetched) finds no
     serious or critical violation of WCAG 2 A/AA rules in any view."""
-    from axe_playwright_python.sync_playwright import Axe
-
     offline = Offline(browser, server[0] + query, width=1440, height=900, ready="[role=tab]")
     p = offline.page
     time.sleep(2.0)
     assert p.evaluate("document.documentElement.lang") == "en"
-    results = Axe().run(p)
-    serious = [
-        f"{v['impact']} {v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})"
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS
-    ]
-    assert serious == []
+    assert serious_violations(p) == []
     assert offline.blocked == []
     offline.close()
 
@@ -496,8 +523,6 @@ def test_asking_for_help_is_charted_with_its_figures_in_words(browser, server, s
     """leaders_asking (seeking on): 30 weeks in, the Experiences view charts asking, its alt text says this
     week's asking, and axe finds no serious or critical violation; the screenshot is 1440x900's
     (docs/img/issue14/seeking_1440x900.png)."""
-    from axe_playwright_python.sync_playwright import Axe
-
     offline = Offline(browser, server[0] + "?preset=leaders_asking&view=experiences", 1440, 900, ready="[role=tab]")
     p = offline.page
     p.wait_for_selector("img[data-chart=experiences][src^='data:image/jpeg']", timeout=90_000)
@@ -513,13 +538,7 @@ def test_asking_for_help_is_charted_with_its_figures_in_words(browser, server, s
     chart.scroll_into_view_if_needed()
     time.sleep(1.0)
     p.screenshot(path=str(shots / "seeking_1440x900.png"))
-    results = Axe().run(p)
-    serious = [
-        f"{v['impact']} {v['id']}: {v['help']} ({[n['target'] for n in v['nodes']][:3]})"
-        for v in results.response["violations"]
-        if v["impact"] in SERIOUS
-    ]
-    assert serious == []
+    assert serious_violations(p) == []
     assert offline.blocked == []
     offline.close()
 
@@ -547,8 +566,6 @@ def test_the_comparison_form_refuses_bad_weeks_and_keeps_its_state_across_tabs(p
 def test_an_organisations_own_chart_and_survey_upload_and_the_network_names_its_departments(browser, server, shots):
     """Issue 13: the chart and survey chosen together in the file picker; the model runs on them, the
     organisation's size is said to come from the chart, and the network's blocks carry the departments' names."""
-    from axe_playwright_python.sync_playwright import Axe
-
     acme = Path(__file__).resolve().parent.parent / "examples" / "acme"
     offline = Offline(browser, server[0], width=1440, height=900)
     p = offline.page
@@ -563,11 +580,7 @@ def test_an_organisations_own_chart_and_survey_upload_and_the_network_names_its_
     alt = p.locator("img[data-chart=network]").get_attribute("alt")
     assert "week 3:" in alt and "Blocks by department: Engineering, Legal" in alt and "Customer Support" in alt
     assert "files=org.csv" in p.evaluate("location.search")  # the link names the files and holds none of them
-    results = Axe().run(p)
-    serious = [
-        f"{v['impact']} {v['id']}: {v['help']}" for v in results.response["violations"] if v["impact"] in SERIOUS
-    ]
-    assert serious == []
+    assert serious_violations(p) == []
     docs = Path(__file__).resolve().parent.parent / "docs" / "img" / "issue13"
     docs.mkdir(parents=True, exist_ok=True)
     p.screenshot(path=str(docs / "upload_1440x900.png"))

@@ -122,6 +122,65 @@ def test_the_asking_chart_downloads_only_with_seeking(dash):
         other.export_png("seeking")
 
 
+# ------------------------------------------------------- demonstration mode
+def test_demonstration_mode_offers_the_asking_chart_only_with_seeking(dash):
+    from sim.dashboard import link
+    from sim.dashboard.views import DemoView
+
+    def offered(board: Dashboard) -> list[str]:
+        board.demo.value = True
+        _box, rc = solara.render(DemoView(board), handle_error=False)
+        tabs = [button for button in rc.find(v.Btn).widgets if button.attributes.get("role") == "tab"]
+        return [button.children[0] for button in tabs]
+
+    chosen = dash.demo_chart.value
+    try:
+        assert offered(dash) == ["Sharing", "Who shares", "Experiences", "Spread", "Asking"]
+        dash.demo_chart.value = "asking"
+        _box, rc = solara.render(DemoView(dash), handle_error=False)
+        assert [w.name for w in rc.find(v.VuetifyTemplate).widgets if getattr(w, "name", "")] == ["asking"]
+    finally:
+        dash.demo.value, dash.demo_chart.value = False, chosen
+
+    other = Dashboard("baseline")
+    assert offered(other) == ["Sharing", "Who shares", "Experiences", "Spread"]
+    assert link.restore(other, "demo=asking") == [
+        "this scenario does not ask for help (seeking is off): the asking chart is not shown"
+    ]
+    assert other.demo.value and other.demo_chart.value == "sharing"
+    assert link.restore(Dashboard("leaders_asking"), "demo=asking") == []
+
+    asking = Dashboard("leaders_asking")
+    asking.demo_chart.value = "asking"
+    assert asking.apply(seeking=False)  # switched off while shown: back to sharing
+    assert asking.demo_chart.value == "sharing"
+
+
+def test_the_demonstration_asking_chart_draws_asking_and_answers_in_large_type(dash):
+    from tests.test_dashboard_charts import fits_a_projector, texts
+
+    dash.demo.value = True
+    try:
+        chart = made(dash, "asking")
+    finally:
+        dash.demo.value = False
+    asking, answered = (ax.get_lines()[0] for ax in chart.axes)
+    assert "Asking" in asking.get_label() and "Answered" in answered.get_label()
+    frame = dash.run.frame()
+    assert len(asking.get_ydata()) == WEEKS + 1
+    assert asking.get_ydata()[-1] == pytest.approx(100 * frame["asking_rate"].iloc[-4:].mean())
+    assert answered.get_ydata()[-1] == pytest.approx(100 * frame["answer_rate"].iloc[-4:].dropna().mean())
+    fits_a_projector(chart)
+    words = [text.get_text() for text in texts(chart.live.fig)]
+    assert any("starts in week 10" in word for word in words)  # the window named, as on the sharing chart
+    assert any(word.startswith(f"Week {WEEKS} of 40: ") and "asked a colleague" in word for word in words)
+    hover = chart.hover()
+    assert [panel["unit"] for panel in hover["panels"]] == ["%", "%"]
+    assert hover["panels"][1]["series"][0]["values"][-1] == pytest.approx(answered.get_ydata()[-1], rel=1e-2)
+    text = alt.asking(dash.run)
+    assert f"week {WEEKS} of 40:" in text and "asked a colleague" in text and "requests answered" in text
+
+
 # --------------------------------------------------------------------- why
 def test_asking_terms_give_the_kernels_chance_to_ask(monkeypatch):
     """``asking_terms``, called where the kernel decides who asks, gives everyone with a need the kernel's

@@ -73,13 +73,27 @@ def experiences(
     )
 
 
+def _average(history: History, column: str) -> str:
+    """The last 4-week average of a share, of the weeks it is known, in % as the seeking charts draw it."""
+    return _percent(100 * float(charts.smooth_known(np.asarray(history[column], dtype=float))[-1]))
+
+
+def asking(run: Run) -> str:
+    """Demonstration mode's asking chart: this week's 4-week averages of asking and of requests answered."""
+    return (
+        f"Line charts of asking for help, 4-week averages, week {run.week} of {run.weeks}: "
+        f"employees who asked a colleague {_average(run.history, 'asking_rate')}; beside it, requests answered "
+        f"{_average(run.history, 'answer_rate')}."
+    )
+
+
 def seeking(history: History, group_by: str, departments: int = 0, org: Structure | None = None) -> str:
     """The seeking chart: asking, answers and needs given up, and asking by level or department, each a 4-week
     average as drawn."""
     week = int(_last(history, "week"))
 
     def average(column: str) -> str:
-        return _percent(100 * float(charts.smooth_known(np.asarray(history[column], dtype=float))[-1]))
+        return _average(history, column)
 
     overall = (
         f"{average('asking_rate')} of employees asked a colleague, {average('answer_rate')} of requests were "

@@ -34,6 +34,7 @@ matplotlib.use("Agg")
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from sim.arrays import offsets
 from sim.dashboard import labels
@@ -225,6 +226,34 @@ def annotate_windows(ax, scenario: Scenario, weeks: int, style: Style) -> list:
     return notes
 
 
+def windows_panel(ax, scenario: Scenario, style: Style, ceiling: float, ylabel: str) -> list:
+    """A panel over the scenario's weeks from 0 to ``ceiling``, its interventions shaded and named in the legend,
+    or in the demonstration style annotated where they start and end, above the lines (the y axis reaching
+    ``ceiling / NOTES_BELOW`` to leave them room). Returns the annotations, to draw above the lines."""
+    weeks = scenario.weeks
+    ax.set_xlim(0, weeks)
+    notes_room = style.annotate and bool(windows(scenario, weeks))
+    ax.set_ylim(0, ceiling / NOTES_BELOW if notes_room else ceiling)
+    notes = []
+    if style.annotate:
+        shade_quiet(ax, scenario, weeks)
+        notes = annotate_windows(ax, scenario, weeks, style)
+    else:
+        shade_interventions(ax, scenario, weeks)
+    _axes_style(ax, style, "Week", ylabel)
+    return notes
+
+
+def captions(fig: Figure, ax, scenario: Scenario, style: Style, seed: int | None, legend: bool = True, note: str = ""):
+    """The over-time chart's legend under it (``legend``), the scenario, its size and ``note`` above it, and the
+    week's title on ``ax`` (empty until ``update`` writes it); returns the title."""
+    if legend:
+        legend_below(fig, style, ncols=2)
+    size = f"{scenario.organisation.employees:,} employees" + (f", seed {seed}" if seed is not None else "")
+    fig.suptitle(f"{scenario.name} ({size}){note}", x=0.01, ha="left", fontsize=style.small, color="#444444")
+    return ax.set_title(" ", loc="left", fontsize=style.font)
+
+
 def group_names(group_by: str, departments: int, org: Structure | None = None) -> list[tuple[str, str]]:
     """Column suffixes and legend labels of the groups: levels, or departments (as many as are reported), each
     shown as the outputs show it (``Structure.department_label``: the chart's name, else its number)."""
@@ -323,29 +352,16 @@ class SharingChart(Hovered):
         seed: int | None = None,
     ):
         self.scenario = scenario
-        weeks = scenario.weeks
         fig = style.figure()
         ax = self.ax = fig.add_subplot()
-        ax.set_xlim(0, weeks)
-        notes_room = style.annotate and bool(windows(scenario, weeks))
-        ax.set_ylim(0, ceiling / NOTES_BELOW if notes_room else ceiling)
         self.base = None
         if baseline:
             (self.base,) = ax.plot([], [], color=BASELINE_COLOUR, lw=style.line * 0.8, ls="--", label=BASELINE_LABEL)
         (self.weekly,) = ax.plot([], [], color=ACTIVE, lw=0.8, alpha=0.4, label=WEEKLY_LABEL)
         (self.line,) = ax.plot([], [], color=ACTIVE, lw=style.line, label=AVERAGE_LABEL)
-        notes = []
-        if style.annotate:
-            shade_quiet(ax, scenario, weeks)
-            notes = annotate_windows(ax, scenario, weeks, style)
-        else:
-            shade_interventions(ax, scenario, weeks)
-        _axes_style(ax, style, "Week", "Employees sharing (%)")
+        notes = windows_panel(ax, scenario, style, ceiling, "Employees sharing (%)")
         handles = [line for line in (self.base, self.weekly, self.line) if line is not None]
-        legend_below(fig, style, ncols=2)
-        size = f"{scenario.organisation.employees:,} employees" + (f", seed {seed}" if seed is not None else "")
-        fig.suptitle(f"{scenario.name} ({size})", x=0.01, ha="left", fontsize=style.small, color="#444444")
-        self.title = ax.set_title(" ", loc="left", fontsize=style.font)
+        self.title = captions(fig, ax, scenario, style, seed)
         self.history = self.baseline = None
         self.live = LiveFigure(fig, [*handles, self.title, *notes])
 
@@ -520,6 +536,57 @@ class SeekingChart(Hovered):
 
 #: The seeking chart's organisation-wide lines: asking, answers, needs given up.
 SEEKING_COLOURS = (OKABE_ITO[2], OKABE_ITO[5], OKABE_ITO[6])
+
+
+class AskingChart(Hovered):
+    """Demonstration mode's chart of seeking (``behaviour.seeking``): the share of employees asking a colleague
+    beside the share of requests answered, each a 4-week average in %, styled as the sharing chart is (its
+    interventions annotated in the demonstration style). Asking is a few % where answers are tens of %: each
+    has its own panel and scale, so that asking rising is seen. Each panel's y label names its line and its
+    title says this week's figure, so the chart needs no legend, and the panels have the height it would take."""
+
+    def __init__(self, scenario: Scenario, style: Style = NORMAL, ceiling: float = 10.0, seed: int | None = None):
+        self.scenario = scenario
+        fig = style.figure()
+        self.axes = left, right = fig.subplots(1, 2, width_ratios=[1.25, 1], sharex=True)
+        self.lines_shown = {}
+        for ax, column, colour in zip(self.axes, ("asking_rate", "answer_rate"), SEEKING_COLOURS):
+            label = f"{labels.SEEKING_COLUMNS[column]}, 4-week average"
+            (self.lines_shown[column],) = ax.plot([], [], color=colour, lw=style.line, label=label)
+        notes = windows_panel(left, scenario, style, ceiling, "Employees asking (%)")
+        left.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10], integer=True))  # 5, not 2.5 or 12.5
+        right.set(xlim=(0, scenario.weeks), ylim=(0, 100))
+        shade_quiet(right, scenario, scenario.weeks)
+        _axes_style(right, style, "Week", "Requests answered (%)")
+        self.title = captions(fig, left, scenario, style, seed, legend=False, note=": 4-week averages")
+        self.answered = right.set_title(" ", loc="left", fontsize=style.font)
+        self.history = None
+        self.live = LiveFigure(fig, [*self.lines_shown.values(), self.title, self.answered, *notes])
+
+    @staticmethod
+    def ceiling(history) -> float:
+        """The asking panel's y limit, in %: the highest 4-week average so far, in steps."""
+        return percent_ceiling(100 * np.nanmax(smooth_known(series(history, "asking_rate")), initial=0.0))
+
+    def _values(self, column: str) -> np.ndarray:
+        return 100 * smooth_known(series(self.history, column))
+
+    def update(self, history) -> AskingChart:
+        self.history = history
+        week = series(history, "week")
+        for column, line in self.lines_shown.items():
+            line.set_data(week, self._values(column))
+        asking, answered = (self._values(column)[-1] for column in self.lines_shown)
+        text = f"Week {int(week[-1])} of {self.scenario.weeks}"
+        self.title.set_text(text + (f": {asking:.0f} % asked a colleague" if np.isfinite(asking) else ""))
+        self.answered.set_text(f"{answered:.0f} % of requests answered" if np.isfinite(answered) else " ")
+        return self
+
+    def lines(self):
+        return [
+            (ax, "%", [(line.get_label(), self._values(column))])
+            for ax, (column, line) in zip(self.axes, self.lines_shown.items())
+        ]
 
 
 #: The spread panels: title, y label, y limits (None: grows with the data), and lines (column, label, scale).

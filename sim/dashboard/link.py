@@ -86,7 +86,7 @@ def encode(dash: Dashboard) -> str:
 
 def restore(dash: Dashboard, search: str) -> list[str]:
     """Show what the query string ``search`` holds; returns what in it was ignored, and why."""
-    from sim.dashboard.state import DEMO_CHARTS, MAX_SPEED, VIEWS
+    from sim.dashboard.state import DEMO_CHARTS, MAX_SPEED, SEEKING_DEMO_CHART, VIEWS, demo_charts
 
     if not search:
         return []
@@ -117,9 +117,12 @@ def restore(dash: Dashboard, search: str) -> list[str]:
         dash.load_preset(preset)
     if query.get("view") in VIEWS:
         dash.view.value = query["view"]
-    if query.get("demo") in DEMO_CHARTS:
+    demo = query.get("demo", "")
+    if demo in DEMO_CHARTS or demo in SEEKING_DEMO_CHART:
         dash.demo.value = True
-        dash.demo_chart.value = query["demo"]
+        dash.demo_chart.value = demo if demo in demo_charts(dash.run) else "sharing"
+        if demo != dash.demo_chart.value:
+            ignored.append(f"this scenario does not ask for help (seeking is off): the {demo} chart is not shown")
     if query.get("group") in ("level", "department"):
         dash.group_by.value = query["group"]
     if "quantity" in query:

@@ -95,6 +95,16 @@ class Pictures:
                 shown.dpr,
             )
             return seeking.update(run.history)
+        if which == "asking" and run.seeking is not None:  # demonstration mode's, in its style
+            ceiling = charts.AskingChart.ceiling(run.history)
+            asking = self._kept(
+                f"asking{wide.font}",
+                (run.serial, wide, ceiling, shown.dpr),
+                lambda: charts.AskingChart(run.scenario, wide, ceiling, run.seed),
+                fresh,
+                shown.dpr,
+            )
+            return asking.update(run.history)
         if which == "spread":
             ceiling = charts.SpreadChart.knowledge_ceiling(run.history)
             spread = self._kept(

@@ -47,6 +47,8 @@ VIEWS = {
     "export": "Export",
 }
 DEMO_CHARTS = {"sharing": "Sharing", "network": "Who shares", "experiences": "Experiences", "spread": "Spread"}
+#: A run with seeking (``behaviour.seeking``) has one more: asking and answers.
+SEEKING_DEMO_CHART = {"asking": "Asking"}
 #: Fastest play speed offered, in weeks per second.
 MAX_SPEED = 20
 #: Views whose pictures change every week (and report when they are on screen).
@@ -54,6 +56,11 @@ LIVE_VIEWS = ("live", "experiences", "spread")
 #: Charts are drawn between these widths in CSS pixels, whatever box the browser reports.
 MIN_CHART_PX, MAX_CHART_PX = 320, 2400
 _FRAMES = 1_000_000  # frame number = run serial * _FRAMES + week
+
+
+def demo_charts(run: Run) -> dict[str, str]:
+    """The charts demonstration mode offers for ``run``, with their labels."""
+    return DEMO_CHARTS | (SEEKING_DEMO_CHART if run.seeking is not None else {})
 
 
 class Dashboard:
@@ -287,6 +294,8 @@ class Dashboard:
         selected = self.selected.value
         if selected is not None and selected >= self.run.model.org.n:
             self.selected.value = None
+        if self.demo_chart.value not in demo_charts(self.run):  # the asking chart, and seeking switched off
+            self.demo_chart.value = "sharing"
         self.week.value = 0
         self.serial.value += 1
 
@@ -434,6 +443,9 @@ class Dashboard:
 
     def seeking_frame(self) -> bytes:
         return self._frame("seeking")
+
+    def asking_frame(self) -> bytes:
+        return self._frame("asking")
 
     def spread_frame(self) -> bytes:
         return self._frame("spread")

@@ -17,7 +17,7 @@ from sim.dashboard.explain import why
 from sim.dashboard.live import data_url
 from sim.dashboard.network import names_text
 from sim.dashboard.pictures import downloads
-from sim.dashboard.state import DEMO_CHARTS, Dashboard
+from sim.dashboard.state import Dashboard, demo_charts
 from sim.dashboard.widgets import ChartImage, Prose, Select, Tabs
 
 
@@ -159,6 +159,13 @@ def SeekingView(dash: Dashboard):
 
 
 @solara.component
+def AskingView(dash: Dashboard):
+    """Demonstration mode's asking and answers (``behaviour.seeking``), the interventions annotated."""
+    follow(dash.week.value, dash.serial.value, dash.demo.value, dash.sizes.value, dash.playing.value)
+    live_image(dash, "asking", dash.asking_frame(), alt.asking(dash.run), hover=dash.hover("asking"))
+
+
+@solara.component
 def SpreadView(dash: Dashboard):
     follow(dash.week.value, dash.serial.value, dash.sizes.value, dash.playing.value)
     live_image(dash, "spread", dash.spread_frame(), alt.spread(dash.run.history), hover=dash.hover("spread"))
@@ -209,20 +216,28 @@ def DemoView(dash: Dashboard):
     projector's 1024×768.
     """
     scenario = dash.scenario.value
+    follow(dash.serial.value)  # a new run may offer the asking chart, or no longer
+    offered = demo_charts(dash.run)
     with solara.Column(classes=["kshare-demo"], gap="6px"):
         with solara.Row(style={"align-items": "center", "justify-content": "space-between"}):
             Prose(human(scenario.name).capitalize(), tag="h1")
             solara.Switch(label="Demonstration mode", value=dash.demo.value, on_value=dash.demo.set)
         Prose(dash.story(), classes=["kshare-story"])
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, gap="8px"):
-            Tabs(DEMO_CHARTS, dash.demo_chart, label="Chart", classes=["kshare-demo-choice"])
+            Tabs(offered, dash.demo_chart, label="Chart", classes=["kshare-demo-choice"])
             RunControls(dash, large=True)
-        which = dash.demo_chart.value
+        which = dash.demo_chart.value if dash.demo_chart.value in offered else "sharing"
         with solara.Div(classes=["kshare-fill"]):
             DEMO_VIEWS[which](dash)
         if which == "network" and dash.selected.value is not None:
             Prose(why(dash.run.describe(dash.selected.value)), classes=["kshare-story"])
 
 
-#: The component of each demonstration chart, by its key in ``DEMO_CHARTS``.
-DEMO_VIEWS = {"sharing": SharingView, "network": NetworkView, "experiences": ExperiencesView, "spread": SpreadView}
+#: The component of each demonstration chart, by its key in ``demo_charts``.
+DEMO_VIEWS = {
+    "sharing": SharingView,
+    "network": NetworkView,
+    "experiences": ExperiencesView,
+    "spread": SpreadView,
+    "asking": AskingView,
+}
