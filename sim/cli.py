@@ -195,6 +195,11 @@ def run(
         f"  sharing this week {final['sharing_rate']:.1%}; active {final['active']:,}, "
         f"lapsed {final['lapsed']:,}, never shared {final['never_shared']:,}"
     )
+    if "asking_rate" in final:
+        click.echo(
+            f"  asking this week {final['asking_rate']:.1%} of employees; {final['answer_rate']:.0%} of requests "
+            f"answered; {final['answers_share']:.0%} of this week's sharers shared only by answering"
+        )
     _wrote(paths, notice)
 
 

@@ -22,13 +22,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from sim.ensemble import Ensemble
-from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
 from sim.own_org import inputs, recorded_parameters, shown, shown_scenario
 from sim.plot import sharing_chart
 from sim.replications import BAND, Replications
 from sim.result_set import write_set
 from sim.scenario import Scenario
+from sim.seeking_metrics import headline
 from sim.team_table import team_table
 from sim.versions import versions
 
@@ -90,7 +90,7 @@ def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path
         **_made(ensemble.scenario),
         "final": {
             name: {"mean": float(last[name]), "low": float(last[f"{name}_low"]), "high": float(last[f"{name}_high"])}
-            for name in HEADLINE
+            for name in headline(frame.columns)
         },
     }
     return _write(
@@ -130,7 +130,7 @@ def write_replications(
         **_made(found.scenario),
         "final": {
             name: {"mean": float(last[name]), "low": float(last[f"{name}_low"]), "high": float(last[f"{name}_high"])}
-            for name in HEADLINE
+            for name in headline(frame.columns)
         },
     }
     every = pa.Table.from_pandas(found.every_run(), preserve_index=False)
@@ -169,7 +169,7 @@ def write_run(
     summary = {
         **info,
         **_made(model.params),
-        "final": {name: float(frame[name].iloc[-1]) for name in HEADLINE},
+        "final": {name: float(frame[name].iloc[-1]) for name in headline(frame.columns)},
         "mean_sharing_rate": float(rate.mean()) if len(rate) else float("nan"),
     }
 

@@ -22,6 +22,14 @@ COLUMNS = ("asking_rate", "answer_rate", "unanswered_share", "median_weeks_to_an
 GROUPED = ("asking_rate", "answer_rate", "unanswered_share")
 
 
+def headline(columns) -> tuple[str, ...]:
+    """The organisation-wide outputs a run's summaries report: ``metrics.HEADLINE``, and seeking's when the run's
+    table has them (``columns``: the weekly table's columns)."""
+    from sim.metrics import HEADLINE
+
+    return HEADLINE + (COLUMNS if COLUMNS[0] in columns else ())
+
+
 def _ratio(top: float, bottom: float) -> float:
     return top / bottom if bottom else float("nan")
 

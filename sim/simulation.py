@@ -9,6 +9,7 @@ from sim.metrics import HEADLINE
 from sim.model import KnowledgeSharingModel
 from sim.runner.outcomes import late_sharing, mean_sharing
 from sim.scenario import Scenario
+from sim.seeking_metrics import headline
 
 
 def simulate(
@@ -42,7 +43,7 @@ def simulate(
     model.run()
     frame = model.timeseries()
     out: dict[str, Any] = {}
-    for name in HEADLINE:
+    for name in headline(frame.columns):
         series = frame[name].to_numpy(dtype=float)
         out[f"final_{name}"] = float(series[-1])
         out[name] = series

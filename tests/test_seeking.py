@@ -146,3 +146,30 @@ def test_asking_starts_settled_and_week_0_has_no_seeking_figures():
         early.append(frame["asking_rate"].iloc[1:5].mean())
         late.append(frame["asking_rate"].iloc[25:41].mean())
     assert abs(np.mean(early) / np.mean(late) - 1) < 0.25, (early, late)
+
+
+def test_summaries_and_sweeps_carry_seeking_only_where_it_runs(tmp_path):
+    """``simulate`` and ``kshare run``'s summary report seeking's outputs for a run with seeking; an experiment
+    may ask for them as columns only when every scenario seeks, and is refused with the reason otherwise."""
+    import json
+
+    from click.testing import CliRunner
+
+    import sim
+    from sim.cli import main
+    from sim.runner import ExperimentError, load_experiment
+
+    found = sim.simulate("baseline", seeking=True, weeks=3, warmup=0)
+    assert len(found["asking_rate"]) == 4 and "final_answer_rate" in found
+    assert "asking_rate" not in sim.simulate("baseline", weeks=3, warmup=0)
+    out = CliRunner().invoke(main, ["run", "leaders_asking", "--weeks", "12", "--out", str(tmp_path / "run")])
+    assert out.exit_code == 0 and "of requests answered" in out.output
+    assert "asking_rate" in json.loads((tmp_path / "run" / "summary.json").read_text())["final"]
+    text = 'name = "x"\nreplications = 1\nweeks = 3\nscenarios = ["{}"]\n[outputs]\ncolumns = ["asking_rate[staff]"]\n'
+    seeking = tmp_path / "seeking.toml"
+    seeking.write_text(text.format("leaders_asking"))
+    assert load_experiment(seeking)
+    plain = tmp_path / "plain.toml"
+    plain.write_text(text.format("baseline"))
+    with pytest.raises(ExperimentError, match=r"needs behaviour\.seeking = true in every scenario"):
+        load_experiment(plain)

@@ -30,6 +30,8 @@ from sim.scenario_files import (
     unusable_path,
     with_overrides,
 )
+from sim.seeking_metrics import COLUMNS as SEEKING_COLUMNS
+from sim.seeking_metrics import GROUPED as SEEKING_GROUPED
 
 #: Where shipped experiments live, so ``kshare sweep intervention_comparison`` finds them by name.
 EXPERIMENTS_DIR = Path(__file__).resolve().parents[2] / "experiments"
@@ -370,9 +372,18 @@ def _outputs(loaded: LoadedExperiment) -> list[Problem]:
     if isinstance(every, int) and every < 1:
         problems.append(Problem("outputs.every", f'expected a whole number >= 1 or "final", got {every!r}'))
     valid = [c for c in COLUMNS if c != "week"]
+    seeks = all(s.behaviour.seeking for s in loaded.scenarios.values())
     for number, column in enumerate(loaded.definition.outputs.columns):
         match = GROUP_COLUMN.match(column)
         if column in valid or (match and match["name"] in GROUPED and _has_group(loaded, match)):
+            continue
+        name = match["name"] if match else column
+        if name in (SEEKING_GROUPED if match else SEEKING_COLUMNS):
+            if seeks and (match is None or _has_group(loaded, match)):
+                continue
+            problems.append(
+                Problem(f"outputs.columns.{number}", f"'{column}' needs behaviour.seeking = true in every scenario")
+            )
             continue
         examples = valid + [f"{GROUPED[0]}[{level}]" for level in LEVELS]
         problems.append(Problem(f"outputs.columns.{number}", f"unknown output '{column}'{suggest(column, examples)}"))
