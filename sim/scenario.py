@@ -227,17 +227,17 @@ class Behaviour(_Section):
         "off by default until the calibration takes it in",
     )
     need_rate: UnitInterval = Field(
-        0.232,
+        0.243,
         description="seeking: weekly chance of meeting a task one lacks knowledge for (fitted, docs/calibration.md)",
     )
     ask_bias: float = Field(
-        -1.96, ge=-10.0, le=10.0, description="seeking: intercept of the choice to ask, in logits (fitted)"
+        -1.93, ge=-10.0, le=10.0, description="seeking: intercept of the choice to ask, in logits (fitted)"
     )
     w_ask_safety: float = Field(
-        2.32, ge=0.0, le=20.0, description="seeking: weight of psychological safety on asking (fitted)"
+        2.02, ge=0.0, le=20.0, description="seeking: weight of psychological safety on asking (fitted)"
     )
     w_ask_awareness: float = Field(
-        2.35, ge=0.0, le=20.0, description="seeking: weight of knowing who knows what on asking (fitted)"
+        2.16, ge=0.0, le=20.0, description="seeking: weight of knowing who knows what on asking (fitted)"
     )
     w_ask_reciprocation: float = Field(
         1.0, ge=0.0, le=20.0, description="seeking: weight of the expected responsiveness of colleagues on asking"
@@ -248,7 +248,7 @@ class Behaviour(_Section):
     )
     ask_rate: UnitInterval = Field(0.2, description="seeking: how fast the readiness to ask follows being answered")
     answer_readiness: float = Field(
-        3.96,
+        7.26,
         ge=1.0,
         le=10.0,
         description="seeking: how much likelier someone is to answer a request than to share unasked in a week "
