@@ -65,6 +65,20 @@ def _made(scenario: Scenario) -> dict[str, str]:
     return shown(made, scenario)
 
 
+def _banded_summary(info: dict[str, Any], frame: pd.DataFrame, scenario: Scenario) -> dict[str, Any]:
+    """``summary.json`` of many runs: the provenance, the command, and each headline output's last week as its
+    mean and band (``_low``, ``_high``), whatever the band is (an ensemble's spread, replications' interval)."""
+    last = frame.iloc[-1]
+    return {
+        **info,
+        **_made(scenario),
+        "final": {
+            name: {"mean": float(last[name]), "low": float(last[f"{name}_low"]), "high": float(last[f"{name}_high"])}
+            for name in headline(frame.columns)
+        },
+    }
+
+
 def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path]:
     """An ensemble's weekly means and bands, its provenance (every run's drawn parameters and seed), and its
     chart with the band."""
@@ -84,15 +98,7 @@ def write_ensemble(ensemble: Ensemble, out: Path, source: str) -> dict[str, Path
         },
     }
     info = shown(info, ensemble.scenario)
-    last = frame.iloc[-1]
-    summary = {
-        **info,
-        **_made(ensemble.scenario),
-        "final": {
-            name: {"mean": float(last[name]), "low": float(last[f"{name}_low"]), "high": float(last[f"{name}_high"])}
-            for name in headline(frame.columns)
-        },
-    }
+    summary = _banded_summary(info, frame, ensemble.scenario)
     return _write(
         frame, info, summary, out, lambda p: sharing_chart(frame, shown_scenario(ensemble.scenario), p, None, runs)
     )
@@ -124,15 +130,7 @@ def write_replications(
         },
     }
     info = shown(info, found.scenario)
-    last = frame.iloc[-1]
-    summary = {
-        **info,
-        **_made(found.scenario),
-        "final": {
-            name: {"mean": float(last[name]), "low": float(last[f"{name}_low"]), "high": float(last[f"{name}_high"])}
-            for name in headline(frame.columns)
-        },
-    }
+    summary = _banded_summary(info, frame, found.scenario)
     every = pa.Table.from_pandas(found.every_run(), preserve_index=False)
     every = every.replace_schema_metadata({**(every.schema.metadata or {}), b"kshare": json.dumps(info).encode()})
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from sim.interventions import FAMILIES, TYPE_NAMES, InterventionBase, department_of
-from sim.scenario import Organisation, Scenario, flat_parameter_names
+from sim.scenario import Culture, Organisation, Scenario, flat_parameter_names
 
 PRESET_PACKAGE = "sim.scenarios"
 
@@ -303,7 +303,8 @@ def _with_chart(data: dict, folder: Path | None, given: set[str]) -> tuple[dict,
         for key in FROM_CHART
         if f"organisation.{key}" in given
     ]
-    scale = culture.get("survey_scale", "1-5") if isinstance(culture, dict) else "1-5"
+    default_scale = Culture.model_fields["survey_scale"].default
+    scale = culture.get("survey_scale", default_scale) if isinstance(culture, dict) else default_scale
     least = culture.get("min_respondents") if isinstance(culture, dict) else None
     if survey is not None and (scale not in SCALES or not isinstance(least, int | None)):
         return data, problems  # validation reports the key; the survey is read once it is right
