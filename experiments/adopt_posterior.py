@@ -25,8 +25,9 @@ BASELINE = ROOT / "sim" / "scenarios" / "baseline.toml"
 
 
 def decimals(name: str) -> int:
-    """Weights and the intercept in logits to 0.01; shares, spreads and the friction weight to 0.001."""
-    return 2 if name.startswith("w_") or name in ("intention_bias", "reach_spread") else 3
+    """Weights, intercepts and multipliers to 0.01; shares, rates, spreads and the friction weight to 0.001."""
+    coarse = ("intention_bias", "reach_spread", "ask_bias", "answer_readiness")
+    return 2 if name.startswith("w_") or name in coarse else 3
 
 
 def rounded() -> dict[str, float]:

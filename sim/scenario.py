@@ -125,7 +125,7 @@ class Culture(_Section):
         0.08, ge=0.0, le=0.5, description="how much teams differ in psychological safety (s.d. of team climate)"
     )
     safety_spread: float = Field(
-        0.197,
+        0.174,
         ge=0.0,
         le=0.5,
         description="how much teammates differ in the safety they feel (s.d. around the team climate)",
@@ -180,22 +180,22 @@ class Behaviour(_Section):
         1.0, ge=0.0, le=5.0, description="weight of (experience - expectation) on satisfaction"
     )
     intention_rate: UnitInterval = Field(0.25, description="how fast intention follows its drivers")
-    intention_bias: float = Field(2.19, ge=-10.0, le=10.0, description="intercept of the intention")
-    cooperator_share: UnitInterval = Field(0.278, description="share of people inclined to share whatever happens")
-    defector_share: UnitInterval = Field(0.417, description="share of people inclined to keep knowledge to themselves")
+    intention_bias: float = Field(2.03, ge=-10.0, le=10.0, description="intercept of the intention")
+    cooperator_share: UnitInterval = Field(0.279, description="share of people inclined to share whatever happens")
+    defector_share: UnitInterval = Field(0.409, description="share of people inclined to keep knowledge to themselves")
     cooperator_bonus: float = Field(1.5, ge=0.0, le=10.0, description="cooperators' extra readiness, in logits")
     defector_penalty: float = Field(4.0, ge=0.0, le=10.0, description="defectors' lower readiness, in logits")
     disposition_spread: float = Field(
         0.5, ge=0.0, le=5.0, description="spread of personal readiness within each group, in logits"
     )
-    w_satisfaction: float = Field(3.97, ge=0.0, le=20.0, description="weight of satisfaction")
-    w_self_efficacy: float = Field(2.32, ge=0.0, le=20.0, description="weight of self-efficacy")
-    w_recognition: float = Field(1.5, ge=0.0, le=20.0, description="weight of expected recognition")
-    w_ease: float = Field(1.29, ge=0.0, le=20.0, description="weight of the expected ease of sharing")
-    w_reciprocation: float = Field(1.56, ge=0.0, le=20.0, description="weight of expected reciprocation")
-    w_safety: float = Field(4.21, ge=0.0, le=20.0, description="weight of psychological safety")
-    w_social: float = Field(1.86, ge=0.0, le=20.0, description="pull of what teammates visibly do")
-    friction_weight: UnitInterval = Field(0.436, description="how much friction stops an intended share")
+    w_satisfaction: float = Field(3.95, ge=0.0, le=20.0, description="weight of satisfaction")
+    w_self_efficacy: float = Field(2.23, ge=0.0, le=20.0, description="weight of self-efficacy")
+    w_recognition: float = Field(1.43, ge=0.0, le=20.0, description="weight of expected recognition")
+    w_ease: float = Field(1.23, ge=0.0, le=20.0, description="weight of the expected ease of sharing")
+    w_reciprocation: float = Field(1.52, ge=0.0, le=20.0, description="weight of expected reciprocation")
+    w_safety: float = Field(4.06, ge=0.0, le=20.0, description="weight of psychological safety")
+    w_social: float = Field(1.89, ge=0.0, le=20.0, description="pull of what teammates visibly do")
+    friction_weight: UnitInterval = Field(0.466, description="how much friction stops an intended share")
     base_opportunity: UnitInterval = Field(0.9, description="chance of having time to share in a week")
     recipients_per_share: int = Field(3, ge=1, le=20, description="colleagues reached per share")
     absorptive_capacity: UnitInterval = Field(0.3, description="fraction of a knowledge gap absorbed")
@@ -216,28 +216,28 @@ class Behaviour(_Section):
     )
     active_window: int = Field(4, ge=1, le=52, description="weeks since last share that still count as active")
     reach_spread: float = Field(
-        2.11,
+        2.06,
         ge=0.0,
         le=3.0,
         description="how much people differ in how many colleagues a share reaches (s.d. of its log)",
     )
     seeking: bool = Field(
-        False,
+        True,
         description="people who meet a knowledge need ask a colleague, who answers or not (sim/seeking.py); "
-        "off by default until the calibration takes it in",
+        "off by default under decision = 'barter', which has no rule to answer by",
     )
     need_rate: UnitInterval = Field(
-        0.243,
+        0.273,
         description="seeking: weekly chance of meeting a task one lacks knowledge for (fitted, docs/calibration.md)",
     )
     ask_bias: float = Field(
-        -1.93, ge=-10.0, le=10.0, description="seeking: intercept of the choice to ask, in logits (fitted)"
+        -2.12, ge=-10.0, le=10.0, description="seeking: intercept of the choice to ask, in logits (fitted)"
     )
     w_ask_safety: float = Field(
-        2.02, ge=0.0, le=20.0, description="seeking: weight of psychological safety on asking (fitted)"
+        2.69, ge=0.0, le=20.0, description="seeking: weight of psychological safety on asking (fitted)"
     )
     w_ask_awareness: float = Field(
-        2.16, ge=0.0, le=20.0, description="seeking: weight of knowing who knows what on asking (fitted)"
+        1.91, ge=0.0, le=20.0, description="seeking: weight of knowing who knows what on asking (fitted)"
     )
     w_ask_reciprocation: float = Field(
         1.0, ge=0.0, le=20.0, description="seeking: weight of the expected responsiveness of colleagues on asking"
@@ -248,7 +248,7 @@ class Behaviour(_Section):
     )
     ask_rate: UnitInterval = Field(0.2, description="seeking: how fast the readiness to ask follows being answered")
     answer_readiness: float = Field(
-        7.26,
+        6.91,
         ge=1.0,
         le=10.0,
         description="seeking: how much likelier someone is to answer a request than to share unasked in a week "
@@ -291,6 +291,10 @@ class Scenario(_Section):
     @model_validator(mode="after")
     def _rules_fit(self) -> Scenario:
         barter = self.behaviour.decision == "barter"
+        if barter and self.behaviour.seeking and "seeking" not in self.behaviour.model_fields_set:
+            # Seeking is on by default, and the barter rule cannot answer: a barter scenario that does not ask for
+            # seeking goes without it, and one that asks for it is refused below.
+            object.__setattr__(self.behaviour, "seeking", False)
         if barter and self.behaviour.seeking:
             raise ValueError(
                 "behaviour.seeking needs behaviour.decision = 'experience': a request is answered by the rule that "

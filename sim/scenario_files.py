@@ -411,8 +411,13 @@ def with_overrides(scenario: Scenario, overrides: dict[str, Any], source: str = 
             problems.append(Problem(key, str(error)))
     if problems:
         raise ScenarioError(source, problems)
+    given = {flat.get(key, key) for key in overrides}
+    if "seeking" not in scenario.behaviour.model_fields_set and "behaviour.seeking" not in given:
+        # Left to its default, seeking follows the decision rule (on, but off under barter: Scenario._rules_fit);
+        # written back as a value it would count as asked for, and a switch to barter would then be refused.
+        del data["behaviour"]["seeking"]
     placed = {int(part[1]) for part in (flat.get(key, key).split(".") for key in overrides) if _is_item(part)}
-    return validate(data, source, placed=placed, given={flat.get(key, key) for key in overrides})
+    return validate(data, source, placed=placed, given=given)
 
 
 def _is_item(path: list[str]) -> bool:

@@ -75,6 +75,25 @@ class Week:
     gave_up: np.ndarray  # bool: a need closed unanswered (patience ran out)
     waited: np.ndarray  # int32 weeks from need to answer, one per answered asker
     chance_to_ask: np.ndarray  # float32: this week's chance to ask, for everyone with a need (0 otherwise)
+    requests: Requests  # who asked whom, one entry per request
+
+
+@dataclass
+class Requests:
+    """This week's requests, pair by pair: what Borgatti & Cross (2003) studied (whom people go to for
+    information, and through which relation), kept so that the pair-level patterns can be measured
+    (``sim.seeking_pairs``). Index k is the k-th asker of the week."""
+
+    asker: np.ndarray  # int64: who asked
+    asked: np.ndarray  # int64: whom (-1: nobody usable was drawn)
+    channel: np.ndarray  # int8: the channel the person asked was reached through (sim.contacts' codes; -1: none)
+    domain: np.ndarray  # int16: the need's domain
+    answered: np.ndarray  # bool: answered this week
+    awareness: np.ndarray  # float32: the asker's awareness of who knows what, when they asked
+    asker_knows: np.ndarray  # float32: the asker's knowledge of the domain when they asked
+    asked_knows: np.ndarray  # float32: that of the person asked, when asked (NaN: nobody)
+    candidates_know: np.ndarray  # float32, one row per asker: each candidate's, before the week's answers (NaN: none)
+    chosen: np.ndarray  # int8: which candidate was asked (-1: none)
 
 
 class Seeking:
@@ -107,7 +126,12 @@ class Seeking:
     @staticmethod
     def _empty(n: int) -> Week:
         none = np.zeros(n, dtype=bool)
-        return Week(none, none, none, none, none, np.zeros(0, dtype=np.int32), np.zeros(n, dtype=F))
+        nobody, nothing = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=F)
+        requests = Requests(
+            nobody, nobody, np.zeros(0, np.int8), np.zeros(0, np.int16), np.zeros(0, bool), nothing, nothing,
+            nothing, np.zeros((0, ASK_CANDIDATES), dtype=F), np.zeros(0, np.int8),
+        )  # fmt: skip
+        return Week(none, none, none, none, none, np.zeros(0, dtype=np.int32), np.zeros(n, dtype=F), requests)
 
     def week(self, chance_to_share: np.ndarray) -> Week:
         """This week's needs, requests and answers; returns them, and the answerers count as sharing."""
@@ -132,12 +156,20 @@ class Seeking:
         # 3-4. Whom (the best-known of a few colleagues, for those who know who knows), and the answer: by the
         # rule that decides a share, made likelier by the request (``answer_readiness``), and only from
         # someone who knows more of the domain than the asker.
-        drawn, _ = draw_contacts(m, np.repeat(askers, ASK_CANDIDATES))
+        drawn, channel = draw_contacts(m, np.repeat(askers, ASK_CANDIDATES))
+        drawn, channel = drawn.reshape(len(askers), ASK_CANDIDATES), channel.reshape(len(askers), ASK_CANDIDATES)
+        domain = self.need[askers].copy()  # before answers close the needs
+        # How aware each asker was and what the candidates knew before the answers move it: the pairs' record.
+        aware, known = st.awareness[askers], _known(knowledge, drawn, domain)
         draws = rng.random((5, len(askers)), dtype=F)
-        answered, answerer, waited = compiled.answer_requests(
-            askers, drawn.reshape(len(askers), ASK_CANDIDATES), self.need, self.need_since, week, knowledge,
-            draws, chance_to_share, self._answering, self._asked(), AnswerLevers(levers["recognition"],
-            levers["feedback"]),
+        answered, answerer, waited, chosen, knew = compiled.answer_requests(
+            askers, drawn, self.need, self.need_since, week, knowledge, draws, chance_to_share, self._answering,
+            self._asked(), AnswerLevers(levers["recognition"], levers["feedback"]),
+        )  # fmt: skip
+        rows, pick = np.arange(len(askers)), np.maximum(chosen, 0)
+        requests = Requests(
+            askers, np.where(chosen >= 0, drawn[rows, pick], -1), np.where(chosen >= 0, channel[rows, pick], -1),
+            domain, answered[askers], aware, knew[0], knew[1], known, chosen,
         )  # fmt: skip
 
         # Knowing who knows what: every request made or answered teaches it; visible expertise too; unused, it
@@ -147,8 +179,14 @@ class Seeking:
             F(AWARENESS_GROWTH), F(1 - AWARENESS_DECAY),
         )  # fmt: skip
 
-        self.last = Week(needing, asked, answered, answerer, expired, waited, chance)
+        self.last = Week(needing, asked, answered, answerer, expired, waited, chance, requests)
         return self.last
+
+
+def _known(knowledge: np.ndarray, drawn: np.ndarray, domain: np.ndarray) -> np.ndarray:
+    """Each candidate's knowledge of their asker's domain (NaN where no one was drawn)."""
+    known = knowledge[np.maximum(drawn, 0), domain[:, None]]
+    return np.where(drawn >= 0, known, np.nan).astype(F)
 
 
 def _asker(model: KnowledgeSharingModel) -> Asker:

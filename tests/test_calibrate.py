@@ -158,7 +158,7 @@ def test_a_bad_file_stops_the_command_with_one_line_per_problem_and_runs_nothing
 def test_check_prints_the_plan_and_runs_nothing(tmp_path):
     result = invoke("--check", "--out", str(tmp_path / "out"), "--population", "40")
     assert result.exit_code == 0, result.output
-    assert "10 fitted pattern(s)" in result.output and "2 held out" in result.output
+    assert "12 fitted pattern(s)" in result.output and "3 held out" in result.output
     assert "population 40" in result.output
     assert not (tmp_path / "out").exists()
 
@@ -367,7 +367,7 @@ def test_a_tiny_fit_writes_a_readable_posterior_inside_the_priors_and_repeats_ex
     assert list(generations["generation"]) == [0, 1]
     assert (generations["ess"] <= 8).all() and (generations["acceptance_rate"] <= 1).all()
     fit = pd.read_csv(out / "fit.csv")
-    assert len(fit) == 12 and fit["held_out"].sum() == 2 and (fit["runs"] == 5).all()
+    assert len(fit) == 15 and fit["held_out"].sum() == 3 and (fit["runs"] == 5).all()
     assert "Held-out patterns" in (out / "diagnostics.md").read_text()
     assert (out / "fit.png").stat().st_size > 10_000 and (out / "abc.db").is_file()
     assert json.loads((out / "run.json").read_text())["reproducible"] is True

@@ -42,15 +42,20 @@ def test_no_start_up_transient(runs):
 
 
 def test_blame_culture_does_not_fall_before_its_incident():
+    """Week 0 (the settled state) against weeks 1-12, over 8 seeds: one week's rate at 1,000 employees varies by
+    about 0.013 from seed to seed around the 12 weeks' mean, so the mean of 8 is within 0.015 (over three standard
+    errors) unless the run drifts; 3 seeds gave a standard error of 0.0075 against a tolerance of 0.01, and
+    failed by chance once seeking changed the draws (-0.015 on seeds 0-2, -0.001 on 0-7)."""
     rates = []
-    for seed in SEEDS:
+    seeds = range(8)
+    for seed in seeds:
         model = KnowledgeSharingModel("blame_culture", rng=seed, employees=1000, weeks=26)
         model.run()
         rates.append(model.timeseries()["sharing_rate"].to_numpy())
-    baseline = np.mean([simulate("baseline", seed=seed, employees=1000, weeks=12)["sharing_rate"] for seed in SEEDS])
+    baseline = np.mean([simulate("baseline", seed=seed, employees=1000, weeks=12)["sharing_rate"] for seed in seeds])
     rate = np.mean(rates, axis=0)
     before, after = rate[1:13].mean(), rate[17:26].mean()
-    assert abs(rate[0] - before) < 0.01, (rate[0], before)  # flat until the incident in week 13
+    assert abs(rate[0] - before) < 0.015, (rate[0], before)  # flat until the incident in week 13
     assert abs(before - baseline) < 0.02, (before, baseline)  # from an ordinary culture, so there is much to lose
     assert after < 0.5 * before  # then it bites
 

@@ -36,13 +36,13 @@ def made(dash: Dashboard, which: str = "seeking"):
 # ------------------------------------------------------------------ switch
 def test_the_seeking_switch_turns_seeking_on_and_off_and_restarts_the_run():
     dash = Dashboard("baseline")
-    assert dash.run.seeking is None and not dash.scenario.value.behaviour.seeking
+    assert dash.run.seeking is not None and dash.scenario.value.behaviour.seeking  # on by default
+    assert dash.apply(seeking=False) and dash.run.seeking is None
+    assert dash.edited.value and dash.run.week == 0
     assert dash.apply(seeking=True)
     assert dash.scenario.value.behaviour.seeking and dash.run.seeking is not None
-    assert dash.edited.value and dash.run.week == 0
-    assert dash.apply(seeking=False) and dash.run.seeking is None
     assert not dash.apply(seeking="sometimes")  # validated as a file's value: refused, beside the culture
-    assert dash.error_at.value == "culture" and dash.run.seeking is None
+    assert dash.error_at.value == "culture" and dash.run.seeking is not None
 
 
 def test_the_switch_in_the_culture_settings_applies_seeking():
@@ -52,7 +52,9 @@ def test_the_switch_in_the_culture_settings_applies_seeking():
     assert dash.apply(employees=80)
     _box, rc = solara.render(CultureFields(dash), handle_error=False)
     switch = rc.find(v.Switch, label=SEEKING_LABEL).widget
-    assert switch.v_model is False
+    assert switch.v_model is True
+    switch.v_model = False
+    assert not dash.scenario.value.behaviour.seeking and dash.run.seeking is None
     switch.v_model = True
     assert dash.scenario.value.behaviour.seeking and dash.run.seeking is not None
 
@@ -66,7 +68,7 @@ def test_the_experiences_view_shows_the_asking_chart_only_with_seeking(dash):
 
     assert charts_shown(dash) == ["experiences", "seeking"]
     other = Dashboard("baseline")
-    assert other.apply(employees=80)
+    assert other.apply(employees=80, seeking=False)
     assert charts_shown(other) == ["experiences"]
 
 
@@ -118,6 +120,7 @@ def test_the_asking_charts_alt_text_says_this_weeks_figures(dash):
 def test_the_asking_chart_downloads_only_with_seeking(dash):
     assert dash.export_png("seeking", dpi=60)[:4] == b"\x89PNG"
     other = Dashboard("baseline")
+    assert other.apply(seeking=False)
     with pytest.raises(ValueError, match="no chart 'seeking'"):
         other.export_png("seeking")
 
@@ -143,6 +146,7 @@ def test_demonstration_mode_offers_the_asking_chart_only_with_seeking(dash):
         dash.demo.value, dash.demo_chart.value = False, chosen
 
     other = Dashboard("baseline")
+    assert other.apply(seeking=False)
     assert offered(other) == ["Sharing", "Who shares", "Experiences", "Spread"]
     assert link.restore(other, "demo=asking") == [
         "this scenario does not ask for help (seeking is off): the asking chart is not shown"
@@ -179,6 +183,22 @@ def test_the_demonstration_asking_chart_draws_asking_and_answers_in_large_type(d
     assert hover["panels"][1]["series"][0]["values"][-1] == pytest.approx(answered.get_ydata()[-1], rel=1e-2)
     text = alt.asking(dash.run)
     assert f"week {WEEKS} of 40:" in text and "asked a colleague" in text and "requests answered" in text
+    # leaders_asking is a pilot in department 1: its asking is drawn beside everyone's, and named in the alt text.
+    pilot = chart.lines_shown["asking_rate[dept 1]"]
+    assert pilot.get_ydata()[-1] == pytest.approx(100 * frame["asking_rate[dept 1]"].iloc[-4:].mean())
+    assert [s["label"] for s in hover["panels"][0]["series"]] == ["Asking, everyone", "Asking in department 1"]
+    assert "in department 1, where leaders ask in public" in text
+
+
+def test_the_asking_chart_draws_no_pilot_where_leaders_ask_everywhere():
+    """A ``leaders_asking`` aimed at every manager has no pilot department: one asking line, as before."""
+    scenario = choices.preset("leaders_asking")
+    everywhere = scenario.model_copy(
+        update={"interventions": [item.model_copy(update={"target": "managers"}) for item in scenario.interventions]}
+    )
+    assert charts.asking_pilot(scenario) == "dept 1" and charts.asking_pilot(everywhere) is None
+    chart = charts.AskingChart(everywhere)
+    assert list(chart.lines_shown) == ["asking_rate", "answer_rate"]
 
 
 # --------------------------------------------------------------------- why
@@ -226,7 +246,7 @@ def test_the_why_says_who_answered_and_who_asked_and_was_answered(dash):
 
 
 def test_without_seeking_the_why_says_nothing_about_asking():
-    info = dashboard_at("baseline", 3, employees=80).run.describe(5)
+    info = dashboard_at("baseline", 3, employees=80, seeking=False).run.describe(5)
     assert info["seeking"] is None
     text = why(info).lower()
     assert "ask" not in text and "need" not in text and "answer" not in text
@@ -247,8 +267,8 @@ def test_kshare_runs_chart_draws_asking_with_seeking_and_is_unchanged_without(tm
 
     monkeypatch.setattr(plot.plt.Figure, "savefig", keep)
     monkeypatch.setattr(plot.plt, "close", lambda fig: None)
-    for name in ("recognition_programme", "leaders_asking"):
-        model = KnowledgeSharingModel(name, rng=3, employees=100, weeks=30)
+    for name, seeking in (("recognition_programme", False), ("leaders_asking", True)):
+        model = KnowledgeSharingModel(name, rng=3, employees=100, weeks=30, seeking=seeking)
         model.run()
         frame = model.timeseries()
         plot.sharing_chart(frame, model.params, tmp_path / "a.png", 3, reference=frame["sharing_rate"])

@@ -21,9 +21,16 @@ def run(seed: int, weeks: int = 40, **overrides):
 
 
 def test_without_seeking_the_weekly_table_has_no_seeking_columns_and_the_model_asks_nobody():
-    model = KnowledgeSharingModel("baseline", rng=1, weeks=3)
+    model = KnowledgeSharingModel("baseline", rng=1, weeks=3, seeking=False)
     model.run()
     assert model.rule.seeking is None and "asking_rate" not in model.timeseries().columns
+
+
+def test_seeking_is_on_by_default_and_off_under_barter_unless_asked_for():
+    """The joint fit took seeking in (docs/calibration.md): every preset seeks, except the barter rule's, which
+    has no rule to answer by; a barter scenario that asks for seeking is refused (above)."""
+    assert load_scenario("baseline").behaviour.seeking
+    assert not load_scenario("cowan_jonard").behaviour.seeking
 
 
 def test_counts_add_up_and_every_answer_follows_a_request():
@@ -161,7 +168,7 @@ def test_summaries_and_sweeps_carry_seeking_only_where_it_runs(tmp_path):
 
     found = sim.simulate("baseline", seeking=True, weeks=3, warmup=0)
     assert len(found["asking_rate"]) == 4 and "final_answer_rate" in found
-    assert "asking_rate" not in sim.simulate("baseline", weeks=3, warmup=0)
+    assert "asking_rate" not in sim.simulate("baseline", seeking=False, weeks=3, warmup=0)
     out = CliRunner().invoke(main, ["run", "leaders_asking", "--weeks", "12", "--out", str(tmp_path / "run")])
     assert out.exit_code == 0 and "of requests answered" in out.output
     assert "asking_rate" in json.loads((tmp_path / "run" / "summary.json").read_text())["final"]
@@ -170,6 +177,6 @@ def test_summaries_and_sweeps_carry_seeking_only_where_it_runs(tmp_path):
     seeking.write_text(text.format("leaders_asking"))
     assert load_experiment(seeking)
     plain = tmp_path / "plain.toml"
-    plain.write_text(text.format("baseline"))
+    plain.write_text(text.format("baseline").replace("[outputs]", "[set]\nseeking = false\n[outputs]"))
     with pytest.raises(ExperimentError, match=r"needs behaviour\.seeking = true in every scenario"):
         load_experiment(plain)

@@ -1,4 +1,4 @@
-"""The calibration's seeking statistics and the fit of seeking's parameters (experiments/seeking_*.toml)."""
+"""The calibration's seeking statistics, and seeking's patterns and priors in the shipped fit."""
 
 from pathlib import Path
 
@@ -12,7 +12,6 @@ from sim.calibration.statistics import RunRecord, SeekingRecord, compute, simula
 from sim.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-SCENARIO = ROOT / "experiments" / "scenarios" / "seeking_baseline.toml"
 SEEKING = ("safety_asking_r", "awareness_asking_r", "answer_share")
 
 
@@ -53,28 +52,30 @@ def test_the_seeking_statistics_are_what_a_hand_calculation_gives():
 
 def test_a_recorded_seeking_run_counts_what_the_model_did():
     """Answered requests are requests, requests come from needs, and the answer share lies between 0 and 1."""
-    run = simulate({}, seed=2, employees=300, weeks=60, scenario=str(SCENARIO))
+    run = simulate({}, seed=2, employees=300, weeks=60)  # seeking is on by default
     seeking = run.seeking
     assert seeking is not None
     assert (seeking.answered <= seeking.asked_weeks).all() and (seeking.asked_weeks <= seeking.need_weeks).all()
     assert seeking.asked_weeks.sum() > 0 and 0 < compute(run, ("answer_share",))["answer_share"] < 1
-    assert simulate({}, seed=2, employees=300, weeks=60).seeking is None
+    assert simulate({"seeking": False}, seed=2, employees=300, weeks=60).seeking is None
 
 
-def test_the_seeking_fit_files_are_valid_and_keep_every_shipped_pattern():
-    patterns = load_patterns(ROOT / "experiments" / "seeking_fit" / "patterns.toml")
-    shipped = load_patterns()
-    names = {p.name for p in patterns.patterns}
-    assert {p.name for p in shipped.patterns} <= names and set(SEEKING) <= names
-    priors = load_priors(ROOT / "experiments" / "seeking_fit" / "priors.toml", str(SCENARIO))
-    assert set(priors.names) == {"ask_bias", "w_ask_safety", "w_ask_awareness", "answer_readiness", "need_rate"}
+def test_the_shipped_fit_has_seeking_patterns_and_priors():
+    """The joint fit (docs/calibration.md, "The shipped fit"): seeking's patterns among the packaged ones, the
+    Borgatti & Cross pattern held out, and seeking's five parameters among the priors with sharing's thirteen."""
+    patterns = {p.name: p for p in load_patterns().patterns}
+    assert set(SEEKING) <= set(patterns) and patterns["awareness_asking_r"].held_out
+    assert not patterns["safety_asking_r"].held_out and not patterns["answer_share"].held_out
+    priors = load_priors()
+    assert {"ask_bias", "w_ask_safety", "w_ask_awareness", "answer_readiness", "need_rate"} <= set(priors.names)
+    assert len(priors.names) == 18
 
 
 def test_calibrate_takes_a_scenario_file_and_refuses_a_missing_one(tmp_path):
-    files = ["--patterns", ROOT / "experiments" / "seeking_fit" / "patterns.toml"]
-    files += ["--priors", ROOT / "experiments" / "seeking_fit" / "priors.toml"]
-    ok = CliRunner().invoke(main, ["calibrate", "--scenario", str(SCENARIO), *map(str, files), "--check"])
+    scenario = tmp_path / "ours.toml"
+    scenario.write_text('name = "ours"\n[culture]\npsychological_safety = 0.5\n')
+    ok = CliRunner().invoke(main, ["calibrate", "--scenario", str(scenario), "--check"])
     assert ok.exit_code == 0, ok.output
-    assert "seeking_baseline.toml scenario" in ok.output and "answer_share" in ok.output
+    assert "ours.toml scenario" in ok.output and "answer_share" in ok.output
     bad = CliRunner().invoke(main, ["calibrate", "--scenario", str(tmp_path / "nope.toml"), "--check"])
     assert bad.exit_code != 0 and "--scenario" in bad.output

@@ -28,7 +28,10 @@ def test_the_explanation_is_the_logit_intention_and_chance_the_rule_used(scenari
         assert np.array_equal(moved, model.state.intention)  # that logit is what moved the intention
         chance = why["intention"] * why["opportunity"] * (F(1) - F(b.friction_weight) * model.levers["friction"])
         assert np.array_equal(chance, why["chance_to_share"])
-        assert np.array_equal(draws.random(model.org.n, dtype=F) < why["chance_to_share"], model.state.shared)
+        # Those who drew under their chance shared unasked; with seeking, answerers shared too (ODD §7.19).
+        unasked = draws.random(model.org.n, dtype=F) < why["chance_to_share"]
+        assert np.array_equal(unasked, model.rule.unsolicited)
+        assert np.array_equal(unasked | model.rule.seeking.last.answerer, model.state.shared)
 
     person = model.employees[17].drivers()
     assert person == {key: float(values[17]) for key, values in why.items()}

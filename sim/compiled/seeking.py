@@ -79,12 +79,16 @@ def answer_requests(askers, drawn, need, need_since, week, knowledge, draws, cha
     answered, used, thanked, told. The asker asks the candidate who knows the need's domain best if aware of who
     knows (draw 0 below their awareness), else the first usable one. Only someone who knows more of it can
     answer, with min(answer_readiness x chance to share, 1). Requests are taken in turn, so someone asked twice
-    learns from both answers. Returns (answered, answerer) per person and the weeks each answered asker waited.
+    learns from both answers. Returns (answered, answerer) per person, the weeks each answered asker waited,
+    which of their candidates each asker asked (-1: nobody usable was drawn), and what the asker and the person
+    asked knew of the domain when the request was made (row 0 and 1; NaN for nobody).
     """
     n = len(need)
     answered = np.zeros(n, dtype=np.bool_)
     answerer = np.zeros(n, dtype=np.bool_)
     waited = np.empty(len(askers), dtype=np.int32)
+    chosen = np.full(len(askers), -1, dtype=np.int8)
+    knew = np.full((2, len(askers)), np.nan, dtype=F)
     done = 0
     for k in range(len(askers)):
         a = askers[k]
@@ -95,10 +99,15 @@ def answer_requests(askers, drawn, need, need_since, week, knowledge, draws, cha
             if who < 0 or who == a:
                 continue
             if first < 0:
-                first = who
-            if best < 0 or knowledge[who, d] > knowledge[best, d]:
-                best = who
-        t = best if draws[0, k] < person.awareness[a] else first
+                first = j
+            if best < 0 or knowledge[who, d] > knowledge[drawn[k, best], d]:
+                best = j
+        pick = best if draws[0, k] < person.awareness[a] else first
+        chosen[k] = pick
+        t = drawn[k, pick] if pick >= 0 else -1
+        knew[0, k] = knowledge[a, d]
+        if t >= 0:
+            knew[1, k] = knowledge[t, d]
         if t >= 0 and knowledge[t, d] > knowledge[a, d]:
             willing = min(c.answer_readiness * chance_to_share[t], F(1))
             if draws[1, k] < willing:
@@ -121,4 +130,4 @@ def answer_requests(askers, drawn, need, need_since, week, knowledge, draws, cha
         # Unanswered: colleagues did not respond, and asking seems less worth it.
         person.reciprocation[a] += c.experience_rate * (F(0) - person.reciprocation[a])
         person.ask_readiness[a] += c.ask_rate * (F(0) - person.ask_readiness[a])
-    return answered, answerer, waited[:done]
+    return answered, answerer, waited[:done], chosen, knew

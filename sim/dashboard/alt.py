@@ -79,11 +79,19 @@ def _average(history: History, column: str) -> str:
 
 
 def asking(run: Run) -> str:
-    """Demonstration mode's asking chart: this week's 4-week averages of asking and of requests answered."""
+    """Demonstration mode's asking chart: this week's 4-week averages of asking (and of the pilot department's,
+    where leaders ask in public in one department only) and of requests answered."""
+    pilot = charts.asking_pilot(run.scenario)
+    column = f"asking_rate[{pilot}]"
+    there = (
+        f" ({_average(run.history, column)} in {pilot.replace('dept ', 'department ')}, where leaders ask in public)"
+        if pilot is not None and column in run.history
+        else ""
+    )
     return (
         f"Line charts of asking for help, 4-week averages, week {run.week} of {run.weeks}: "
-        f"employees who asked a colleague {_average(run.history, 'asking_rate')}; beside it, requests answered "
-        f"{_average(run.history, 'answer_rate')}."
+        f"employees who asked a colleague {_average(run.history, 'asking_rate')}{there}; beside it, requests "
+        f"answered {_average(run.history, 'answer_rate')}."
     )
 
 

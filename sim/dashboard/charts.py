@@ -40,6 +40,7 @@ from sim.arrays import offsets
 from sim.dashboard import labels
 from sim.dashboard.explain import points, signed_points
 from sim.dashboard.live import LiveChart, LiveFigure, figure
+from sim.interventions import department_of
 from sim.plot import ACTIVE, OKABE_ITO, shade_interventions, windows
 from sim.scenario import LEVELS, Scenario
 
@@ -538,12 +539,23 @@ class SeekingChart(Hovered):
 SEEKING_COLOURS = (OKABE_ITO[2], OKABE_ITO[5], OKABE_ITO[6])
 
 
+def asking_pilot(scenario: Scenario) -> str | None:
+    """The department whose managers and leaders ask in public, when an asking example reaches one department
+    only (``target = "department:..."``): the column suffix of its by-department outputs, else None."""
+    targets = {item.target for item in scenario.interventions if item.EFFECTS.get("asking")}
+    department = department_of(targets.pop()) if len(targets) == 1 else None
+    return None if department is None else f"dept {department}"
+
+
 class AskingChart(Hovered):
     """Demonstration mode's chart of seeking (``behaviour.seeking``): the share of employees asking a colleague
     beside the share of requests answered, each a 4-week average in %, styled as the sharing chart is (its
     interventions annotated in the demonstration style). Asking is a few % where answers are tens of %: each
     has its own panel and scale, so that asking rising is seen. Each panel's y label names its line and its
-    title says this week's figure, so the chart needs no legend, and the panels have the height it would take."""
+    title says this week's figure, so the chart needs no legend, and the panels have the height it would take.
+
+    Where leaders ask in public in one department only (``asking_pilot``), the asking panel also draws that
+    department's line, dashed, so that a trainer can show asking rising first where the example is set."""
 
     def __init__(self, scenario: Scenario, style: Style = NORMAL, ceiling: float = 10.0, seed: int | None = None):
         self.scenario = scenario
@@ -553,6 +565,14 @@ class AskingChart(Hovered):
         for ax, column, colour in zip(self.axes, ("asking_rate", "answer_rate"), SEEKING_COLOURS):
             label = f"{labels.SEEKING_COLUMNS[column]}, 4-week average"
             (self.lines_shown[column],) = ax.plot([], [], color=colour, lw=style.line, label=label)
+        self.pilot = asking_pilot(scenario)
+        if self.pilot is not None:
+            self.lines_shown["asking_rate"].set_label("Asking, everyone")
+            (self.lines_shown[f"asking_rate[{self.pilot}]"],) = left.plot(
+                [], [], color=SEEKING_COLOURS[0], ls=DASHES[1], lw=style.line,
+                label=f"Asking in {self.pilot.replace('dept ', 'department ')}",
+            )  # fmt: skip
+            left.legend(loc="center right", fontsize=style.small, frameon=False)  # between the lines and the notes
         notes = windows_panel(left, scenario, style, ceiling, "Employees asking (%)")
         left.yaxis.set_major_locator(MaxNLocator(5, steps=[1, 2, 5, 10], integer=True))  # 5, not 2.5 or 12.5
         right.set(xlim=(0, scenario.weeks), ylim=(0, 100))
@@ -564,19 +584,27 @@ class AskingChart(Hovered):
         self.live = LiveFigure(fig, [*self.lines_shown.values(), self.title, self.answered, *notes])
 
     @staticmethod
-    def ceiling(history) -> float:
-        """The asking panel's y limit, in %: the highest 4-week average so far, in steps."""
-        return percent_ceiling(100 * np.nanmax(smooth_known(series(history, "asking_rate")), initial=0.0))
+    def ceiling(history, scenario: Scenario | None = None) -> float:
+        """The asking panel's y limit, in %: the highest 4-week average so far (of everyone, and of the pilot
+        department's where there is one), in steps."""
+        pilot = None if scenario is None else asking_pilot(scenario)
+        columns = ["asking_rate"] + ([f"asking_rate[{pilot}]"] if pilot and f"asking_rate[{pilot}]" in history else [])
+        peaks = [np.nanmax(smooth_known(series(history, column)), initial=0.0) for column in columns]
+        return percent_ceiling(100 * max(peaks))
 
     def _values(self, column: str) -> np.ndarray:
-        return 100 * smooth_known(series(self.history, column))
+        history = self.history
+        assert history is not None, "update() first"
+        if column not in history:  # a department target the outputs do not report by name
+            return np.full(len(series(history, "week")), np.nan)
+        return 100 * smooth_known(series(history, column))
 
     def update(self, history) -> AskingChart:
         self.history = history
         week = series(history, "week")
         for column, line in self.lines_shown.items():
             line.set_data(week, self._values(column))
-        asking, answered = (self._values(column)[-1] for column in self.lines_shown)
+        asking, answered = (self._values(column)[-1] for column in ("asking_rate", "answer_rate"))
         text = f"Week {int(week[-1])} of {self.scenario.weeks}"
         self.title.set_text(text + (f": {asking:.0f} % asked a colleague" if np.isfinite(asking) else ""))
         self.answered.set_text(f"{answered:.0f} % of requests answered" if np.isfinite(answered) else " ")
@@ -584,8 +612,16 @@ class AskingChart(Hovered):
 
     def lines(self):
         return [
-            (ax, "%", [(line.get_label(), self._values(column))])
-            for ax, (column, line) in zip(self.axes, self.lines_shown.items())
+            (
+                ax,
+                "%",
+                [
+                    (line.get_label(), self._values(column))
+                    for column, line in self.lines_shown.items()
+                    if line.axes is ax
+                ],
+            )
+            for ax in self.axes
         ]
 
 

@@ -96,7 +96,7 @@ class Pictures:
             )
             return seeking.update(run.history)
         if which == "asking" and run.seeking is not None:  # demonstration mode's, in its style
-            ceiling = charts.AskingChart.ceiling(run.history)
+            ceiling = charts.AskingChart.ceiling(run.history, run.scenario)
             asking = self._kept(
                 f"asking{wide.font}",
                 (run.serial, wide, ceiling, shown.dpr),

@@ -47,6 +47,10 @@ class History:
             return np.asarray(collector.model_vars[name], dtype=float)
         return np.asarray(collector.tables["groups"][name], dtype=float)
 
+    def __contains__(self, name: object) -> bool:
+        collector = self.model.datacollector
+        return name in collector.model_vars or name in collector.tables["groups"]
+
     def __len__(self) -> int:
         return len(self.model.datacollector.model_vars["week"])
 

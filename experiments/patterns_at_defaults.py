@@ -1,0 +1,41 @@
+"""Every pattern of the shipped fit at the defaults (the posterior's weighted mean, which every preset inherits):
+its mean over 20 seeds at 1,000 employees, the fit's own size, beside its band. The table behind validation.md's
+"at the defaults" column.
+
+    uv run python -m experiments.patterns_at_defaults --out docs/img/calibration_defaults.csv
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.seed_tables import mean_and_interval, report
+from sim import __version__
+from sim.calibration.patterns import load_patterns
+from sim.calibration.statistics import compute, simulate
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=20)
+    parser.add_argument("--employees", type=int, default=1000)
+    parser.add_argument("--out", type=Path, default=None, help="write the per-seed statistics as CSV")
+    args = parser.parse_args()
+    patterns = load_patterns().patterns
+    statistics = [pattern.statistic for pattern in patterns]
+    rows = pd.DataFrame(
+        [{"seed": seed, **compute(simulate({}, seed=seed, employees=args.employees), statistics)}
+         for seed in range(1000, 1000 + args.seeds)]
+    )  # fmt: skip
+    table = mean_and_interval(rows[statistics])
+    table["band"] = [f"{p.low:.2f}-{p.high:.2f}" for p in patterns]
+    table["inside"] = [p.low <= table.loc[p.statistic, "mean"] <= p.high for p in patterns]
+    heading = f"kshare {__version__}: the baseline at the defaults, {args.employees} employees, {args.seeds} seeds"
+    report(heading, table, rows, args.out, 3)
+
+
+if __name__ == "__main__":
+    main()
