@@ -53,10 +53,10 @@ NARRATIVES: dict[str, str] = {
         "by team, not evenly."
     ),
     "leaders_asking": (
-        "Here people also ask colleagues for what they need, and asking means showing a gap. From week 10 "
-        "managers and leaders ask questions in public and say what they do not know. Watch the asking rate rise "
-        "first in their teams: when the boss admits a gap, admitting one costs less. Do answers, and then "
-        "sharing, follow? And after week 60, does the habit of asking stay?"
+        "People ask colleagues for what they need, and asking means showing a gap. From week 10 the managers and "
+        "leaders of department 1 try something: they ask questions in public and say what they do not know. "
+        "Watch asking rise there (the dashed line) and nowhere else: when the boss admits a gap, admitting one "
+        "costs less. After week 60, does the habit stay, and would the other departments have followed?"
     ),
     "mentoring": (
         "Mentoring and reverse mentoring pair juniors with seniors and managers from week 10 to 60. New channels "
