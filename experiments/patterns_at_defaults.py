@@ -32,7 +32,8 @@ def main() -> None:
     )  # fmt: skip
     table = mean_and_interval(rows[statistics])
     table["band"] = [f"{p.low:.2f}-{p.high:.2f}" for p in patterns]
-    table["inside"] = [p.low <= table.loc[p.statistic, "mean"] <= p.high for p in patterns]
+    means = table["mean"].to_dict()
+    table["inside"] = [p.low <= means[p.statistic] <= p.high for p in patterns]
     heading = f"kshare {__version__}: the baseline at the defaults, {args.employees} employees, {args.seeds} seeds"
     report(heading, table, rows, args.out, 3)
 

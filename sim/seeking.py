@@ -39,7 +39,7 @@ import numpy as np
 
 from sim import compiled
 from sim.arrays import F
-from sim.compiled import Answering, AnswerLevers, Asked, Asker, AskingChoice
+from sim.compiled import Answering, AnswerLevers, Asked, Asker, AskingChoice, RequestRecord
 from sim.compiled.seeking import NO_NEED
 from sim.contacts import draw_contacts
 from sim.mechanism import (
@@ -126,10 +126,10 @@ class Seeking:
     @staticmethod
     def _empty(n: int) -> Week:
         none = np.zeros(n, dtype=bool)
-        nobody, nothing = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=F)
+        nobody, record = np.zeros(0, dtype=np.int64), _record(0)
         requests = Requests(
-            nobody, nobody, np.zeros(0, np.int8), np.zeros(0, np.int16), np.zeros(0, bool), nothing, nothing,
-            nothing, np.zeros((0, ASK_CANDIDATES), dtype=F), np.zeros(0, np.int8),
+            nobody, record.asked, record.channel, np.zeros(0, np.int16), np.zeros(0, bool), np.zeros(0, dtype=F),
+            record.asker_knows, record.asked_knows, record.candidates_know, record.chosen,
         )  # fmt: skip
         return Week(none, none, none, none, none, np.zeros(0, dtype=np.int32), np.zeros(n, dtype=F), requests)
 
@@ -159,17 +159,16 @@ class Seeking:
         drawn, channel = draw_contacts(m, np.repeat(askers, ASK_CANDIDATES))
         drawn, channel = drawn.reshape(len(askers), ASK_CANDIDATES), channel.reshape(len(askers), ASK_CANDIDATES)
         domain = self.need[askers].copy()  # before answers close the needs
-        # How aware each asker was and what the candidates knew before the answers move it: the pairs' record.
-        aware, known = st.awareness[askers], _known(knowledge, drawn, domain)
+        aware = st.awareness[askers]  # before the week's requests teach it: the pairs' record
+        record = _record(len(askers))
         draws = rng.random((5, len(askers)), dtype=F)
-        answered, answerer, waited, chosen, knew = compiled.answer_requests(
-            askers, drawn, self.need, self.need_since, week, knowledge, draws, chance_to_share, self._answering,
-            self._asked(), AnswerLevers(levers["recognition"], levers["feedback"]),
+        answered, answerer, waited = compiled.answer_requests(
+            askers, drawn, channel, self.need, self.need_since, week, knowledge, draws, chance_to_share,
+            self._answering, self._asked(), AnswerLevers(levers["recognition"], levers["feedback"]), record,
         )  # fmt: skip
-        rows, pick = np.arange(len(askers)), np.maximum(chosen, 0)
         requests = Requests(
-            askers, np.where(chosen >= 0, drawn[rows, pick], -1), np.where(chosen >= 0, channel[rows, pick], -1),
-            domain, answered[askers], aware, knew[0], knew[1], known, chosen,
+            askers, record.asked, record.channel, domain, answered[askers], aware, record.asker_knows,
+            record.asked_knows, record.candidates_know, record.chosen,
         )  # fmt: skip
 
         # Knowing who knows what: every request made or answered teaches it; visible expertise too; unused, it
@@ -183,10 +182,12 @@ class Seeking:
         return self.last
 
 
-def _known(knowledge: np.ndarray, drawn: np.ndarray, domain: np.ndarray) -> np.ndarray:
-    """Each candidate's knowledge of their asker's domain (NaN where no one was drawn)."""
-    known = knowledge[np.maximum(drawn, 0), domain[:, None]]
-    return np.where(drawn >= 0, known, np.nan).astype(F)
+def _record(askers: int) -> RequestRecord:
+    """Room for a week's requests, pair by pair, which ``answer_requests`` fills in."""
+    return RequestRecord(
+        np.empty(askers, dtype=np.int64), np.empty(askers, dtype=np.int8), np.empty(askers, dtype=np.int8),
+        np.empty(askers, dtype=F), np.empty(askers, dtype=F), np.empty((askers, ASK_CANDIDATES), dtype=F),
+    )  # fmt: skip
 
 
 def _asker(model: KnowledgeSharingModel) -> Asker:

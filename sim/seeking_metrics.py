@@ -6,9 +6,12 @@ its golden hashes.
 
 from __future__ import annotations
 
+import statistics
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from sim.compiled import group_ratios
 
 if TYPE_CHECKING:
     from sim.metrics import GroupIndex
@@ -30,6 +33,9 @@ def headline(columns) -> tuple[str, ...]:
     return HEADLINE + (COLUMNS if COLUMNS[0] in columns else ())
 
 
+NAN = float("nan")
+
+
 def _ratio(top: float, bottom: float) -> float:
     return top / bottom if bottom else float("nan")
 
@@ -40,15 +46,20 @@ def measure(model: KnowledgeSharingModel) -> dict[str, float]:
         return dict.fromkeys(COLUMNS, float("nan"))
     week = model.rule.seeking.last  # type: ignore[attr-defined]
     n = model.org.n
-    asked, answered, gave_up = int(week.asked.sum()), int(week.answered.sum()), int(week.gave_up.sum())
+
+    def count(flags: np.ndarray) -> int:
+        return int(np.count_nonzero(flags))
+
+    asked, answered, gave_up = count(week.asked), count(week.answered), count(week.gave_up)
     unsolicited = model.rule.unsolicited  # type: ignore[attr-defined]
-    sharers = int((unsolicited | week.answerer).sum())
-    only_answering = int((week.answerer & ~unsolicited).sum())
+    sharers = count(unsolicited | week.answerer)
+    only_answering = count(week.answerer & ~unsolicited)
     return {
         "asking_rate": asked / n,
         "answer_rate": _ratio(answered, asked),
         "unanswered_share": _ratio(gave_up, gave_up + answered),
-        "median_weeks_to_answer": float(np.median(week.waited)) if len(week.waited) else float("nan"),
+        # The middle of a handful of waits: statistics.median gives np.median's value without its overhead.
+        "median_weeks_to_answer": float(statistics.median(week.waited.tolist())) if len(week.waited) else NAN,
         "answers_share": _ratio(only_answering, sharers),
     }
 
@@ -66,9 +77,5 @@ def group_values(model: KnowledgeSharingModel, indexes: list[GroupIndex]) -> lis
     who = [np.flatnonzero(flags) for flags in (week.asked, week.answered, week.gave_up)]
     out: list[float] = []
     for index in indexes:
-        groups = len(index.size)
-        asked, answered, gave_up = (np.bincount(index.group[w], minlength=groups).astype(np.float64) for w in who)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out += [*(asked / index.size).tolist(), *(answered / asked).tolist()]
-            out += (gave_up / (gave_up + answered)).tolist()
+        out += group_ratios(index.group, index.size, *who).tolist()
     return out

@@ -29,6 +29,7 @@ from sim.compiled.arguments import (
     Beliefs,
     Exchanges,
     Learning,
+    RequestRecord,
     Teams,
     Watching,
 )
@@ -60,7 +61,7 @@ from sim.compiled.intention import (
     intention_terms,
 )
 from sim.compiled.outputs import activity, share_crossing, top_shares
-from sim.compiled.seeking import answer_requests, learn_who_knows, needs_and_asking
+from sim.compiled.seeking import answer_requests, group_ratios, learn_who_knows, needs_and_asking
 
 __all__ = [
     "REPORTING",
@@ -77,6 +78,7 @@ __all__ = [
     "Beliefs",
     "Exchanges",
     "Learning",
+    "RequestRecord",
     "Teams",
     "Watching",
     "absorb",
@@ -92,6 +94,7 @@ __all__ = [
     "drift_knowledge",
     "flows",
     "follow_intention",
+    "group_ratios",
     "intention_terms",
     "learn_by_watching",
     "learn_from_answers",

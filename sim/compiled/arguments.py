@@ -152,6 +152,17 @@ class Asked(NamedTuple):
     share_count: np.ndarray
 
 
+class RequestRecord(NamedTuple):
+    """Where ``answer_requests`` writes each request, pair by pair (one entry per asker; ``sim.seeking.Requests``)."""
+
+    asked: np.ndarray  # int64: whom (-1: nobody)
+    channel: np.ndarray  # int8: the channel that reached them (-1: none)
+    chosen: np.ndarray  # int8: which candidate (-1: none)
+    asker_knows: np.ndarray  # float32
+    asked_knows: np.ndarray  # float32 (NaN: nobody)
+    candidates_know: np.ndarray  # float32, one row of candidates per asker (NaN: none drawn)
+
+
 class AnswerLevers(NamedTuple):
     """The levers of the person asked: how often their answer is thanked, and reported back."""
 

@@ -72,23 +72,29 @@ def learn_who_knows(awareness, learnt, expertise, showing, growth, kept):
 
 
 @njit(cache=True)
-def answer_requests(askers, drawn, need, need_since, week, knowledge, draws, chance_to_share, c, person, answers_to):
+def answer_requests(
+    askers, drawn, channel, need, need_since, week, knowledge, draws, chance_to_share, c, person, answers_to, record
+):
     """Who each asker asks, whether they are answered, and what both learn (sim/seeking.py, steps 3 and 4).
 
     ``drawn`` holds each asker's candidates (-1: nobody); ``draws`` one row per asker of uniform draws: aware,
     answered, used, thanked, told. The asker asks the candidate who knows the need's domain best if aware of who
     knows (draw 0 below their awareness), else the first usable one. Only someone who knows more of it can
     answer, with min(answer_readiness x chance to share, 1). Requests are taken in turn, so someone asked twice
-    learns from both answers. Returns (answered, answerer) per person, the weeks each answered asker waited,
-    which of their candidates each asker asked (-1: nobody usable was drawn), and what the asker and the person
-    asked knew of the domain when the request was made (row 0 and 1; NaN for nobody).
+    learns from both answers. Returns (answered, answerer) per person and the weeks each answered asker waited.
+
+    ``record`` (``Requests``' arrays, one entry per asker) receives the pairs as they are made: the candidates'
+    knowledge of the domain before the week's answers (NaN where none was drawn), which candidate was asked, who,
+    and what the asker and the person asked knew of the domain at that moment (NaN for nobody).
     """
     n = len(need)
     answered = np.zeros(n, dtype=np.bool_)
     answerer = np.zeros(n, dtype=np.bool_)
     waited = np.empty(len(askers), dtype=np.int32)
-    chosen = np.full(len(askers), -1, dtype=np.int8)
-    knew = np.full((2, len(askers)), np.nan, dtype=F)
+    for k in range(len(askers)):  # before any answer moves knowledge
+        for j in range(drawn.shape[1]):
+            who = drawn[k, j]
+            record.candidates_know[k, j] = knowledge[who, need[askers[k]]] if who >= 0 else np.nan
     done = 0
     for k in range(len(askers)):
         a = askers[k]
@@ -103,11 +109,12 @@ def answer_requests(askers, drawn, need, need_since, week, knowledge, draws, cha
             if best < 0 or knowledge[who, d] > knowledge[drawn[k, best], d]:
                 best = j
         pick = best if draws[0, k] < person.awareness[a] else first
-        chosen[k] = pick
         t = drawn[k, pick] if pick >= 0 else -1
-        knew[0, k] = knowledge[a, d]
-        if t >= 0:
-            knew[1, k] = knowledge[t, d]
+        record.chosen[k] = pick
+        record.asked[k] = t
+        record.channel[k] = channel[k, pick] if pick >= 0 else -1
+        record.asker_knows[k] = knowledge[a, d]
+        record.asked_knows[k] = knowledge[t, d] if t >= 0 else np.nan
         if t >= 0 and knowledge[t, d] > knowledge[a, d]:
             willing = min(c.answer_readiness * chance_to_share[t], F(1))
             if draws[1, k] < willing:
@@ -130,4 +137,28 @@ def answer_requests(askers, drawn, need, need_since, week, knowledge, draws, cha
         # Unanswered: colleagues did not respond, and asking seems less worth it.
         person.reciprocation[a] += c.experience_rate * (F(0) - person.reciprocation[a])
         person.ask_readiness[a] += c.ask_rate * (F(0) - person.ask_readiness[a])
-    return answered, answerer, waited[:done], chosen, knew
+    return answered, answerer, waited[:done]
+
+
+@njit(cache=True, error_model="numpy")
+def group_ratios(group, size, asked, answered, gave_up):
+    """Per group (``group[i]`` of person i, ``size`` people each): the share who asked, the share of requests
+    answered and the share of closed needs given up; ``asked``, ``answered`` and ``gave_up`` are who did, by
+    number. NaN where there is nothing to divide by, from the division itself as numpy makes it (numpy's error
+    model), so that the weekly tables keep their exact bytes. One pass over the few who asked, for every
+    grouping of a week's outputs (numpy took a dozen calls a grouping)."""
+    g = len(size)
+    counts = np.zeros((3, g))
+    for i in asked:
+        counts[0, group[i]] += 1.0
+    for i in answered:
+        counts[1, group[i]] += 1.0
+    for i in gave_up:
+        counts[2, group[i]] += 1.0
+    out = np.empty(3 * g)
+    for k in range(g):
+        a, b, c = counts[0, k], counts[1, k], counts[2, k]
+        out[k] = a / size[k]
+        out[g + k] = b / a
+        out[2 * g + k] = c / (c + b)
+    return out
