@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 #: of this week's answers; and of this week's sharers, the share who shared only by answering.
 COLUMNS = ("asking_rate", "answer_rate", "unanswered_share", "median_weeks_to_answer", "answers_share")
 #: By level and by department.
-GROUPED = ("asking_rate", "answer_rate", "unanswered_share")
+GROUPED = ("asking_rate", "answer_rate", "unanswered_share", "median_weeks_to_answer")
 
 
 def headline(columns) -> tuple[str, ...]:
@@ -69,13 +69,16 @@ def group_columns(indexes: list[GroupIndex]) -> list[str]:
 
 
 def group_values(model: KnowledgeSharingModel, indexes: list[GroupIndex]) -> list[float]:
-    """Per group, the share who asked, and the ratios of the counts the organisation-wide ratios take."""
+    """Per group, the share who asked, the ratios of the counts the organisation-wide ratios take, and the
+    median wait of those answered (``waited`` follows the answered askers in ascending order, as
+    ``answer_requests`` takes the askers)."""
     if model.week == 0:
         return [float("nan")] * len(group_columns(indexes))
     week = model.rule.seeking.last  # type: ignore[attr-defined]
     # Few people ask in a week: counting them by group is cheaper than a mean over everyone.
-    who = [np.flatnonzero(flags) for flags in (week.asked, week.answered, week.gave_up)]
+    asked, answered, gave_up = (np.flatnonzero(flags) for flags in (week.asked, week.answered, week.gave_up))
+    waited = week.waited.astype(np.int64)
     out: list[float] = []
     for index in indexes:
-        out += group_ratios(index.group, index.size, *who).tolist()
+        out += group_ratios(index.group, index.size, asked, answered, gave_up, waited).tolist()
     return out

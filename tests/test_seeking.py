@@ -180,3 +180,25 @@ def test_summaries_and_sweeps_carry_seeking_only_where_it_runs(tmp_path):
     plain.write_text(text.format("baseline").replace("[outputs]", "[set]\nseeking = false\n[outputs]"))
     with pytest.raises(ExperimentError, match=r"needs behaviour\.seeking = true in every scenario"):
         load_experiment(plain)
+
+
+def test_the_outputs_by_group_are_the_groups_own_counts_and_medians():
+    """Every seeking output by level is what the week's askers of that level did: a share of the level's people,
+    ratios of its counts, and the median of its answered askers' waits (NaN where none was answered)."""
+    from sim.scenario import LEVELS
+
+    model = KnowledgeSharingModel("baseline", rng=6, employees=400, weeks=25)
+    checked = 0
+    for _ in range(25):
+        model.step()
+        week, level = model.rule.seeking.last, model.org.level
+        row = model.datacollector.tables["groups"]
+        answered = np.flatnonzero(week.answered)
+        for number, name in enumerate(LEVELS):
+            mine = level == number
+            waits = week.waited[level[answered] == number]
+            expected = float(np.median(waits)) if len(waits) else np.nan
+            assert row[f"median_weeks_to_answer[{name}]"][-1] == pytest.approx(expected, nan_ok=True)
+            assert row[f"asking_rate[{name}]"][-1] == pytest.approx(week.asked[mine].sum() / mine.sum())
+            checked += len(waits)
+    assert checked > 20  # enough answered requests that the medians were tested

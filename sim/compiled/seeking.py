@@ -141,12 +141,13 @@ def answer_requests(
 
 
 @njit(cache=True, error_model="numpy")
-def group_ratios(group, size, asked, answered, gave_up):
+def group_ratios(group, size, asked, answered, gave_up, waited):
     """Per group (``group[i]`` of person i, ``size`` people each): the share who asked, the share of requests
-    answered and the share of closed needs given up; ``asked``, ``answered`` and ``gave_up`` are who did, by
-    number. NaN where there is nothing to divide by, from the division itself as numpy makes it (numpy's error
-    model), so that the weekly tables keep their exact bytes. One pass over the few who asked, for every
-    grouping of a week's outputs (numpy took a dozen calls a grouping)."""
+    answered, the share of closed needs given up, and the median weeks the answered waited; ``asked``,
+    ``answered`` and ``gave_up`` are who did, by number in ascending order, and ``waited[j]`` the wait of
+    ``answered[j]``. NaN where there is nothing to divide by, from the division itself as numpy makes it
+    (numpy's error model), and where no one was answered. One pass over the few who asked, for every grouping
+    of a week's outputs (numpy took a dozen calls a grouping)."""
     g = len(size)
     counts = np.zeros((3, g))
     for i in asked:
@@ -155,10 +156,23 @@ def group_ratios(group, size, asked, answered, gave_up):
         counts[1, group[i]] += 1.0
     for i in gave_up:
         counts[2, group[i]] += 1.0
-    out = np.empty(3 * g)
+    out = np.empty(4 * g)
     for k in range(g):
         a, b, c = counts[0, k], counts[1, k], counts[2, k]
         out[k] = a / size[k]
         out[g + k] = b / a
         out[2 * g + k] = c / (c + b)
+        out[3 * g + k] = np.nan
+    # The medians: the waits sorted by group, then by length, and each group's middle.
+    order = np.argsort(group[answered] * np.int64(1 << 20) + waited)
+    start = 0
+    while start < len(order):
+        k = group[answered[order[start]]]
+        end = start
+        while end < len(order) and group[answered[order[end]]] == k:
+            end += 1
+        m = end - start
+        low, high = waited[order[start + (m - 1) // 2]], waited[order[start + m // 2]]
+        out[3 * g + k] = (low + high) / 2.0
+        start = end
     return out
