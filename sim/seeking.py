@@ -126,11 +126,8 @@ class Seeking:
     @staticmethod
     def _empty(n: int) -> Week:
         none = np.zeros(n, dtype=bool)
-        nobody, record = np.zeros(0, dtype=np.int64), _record(0)
-        requests = Requests(
-            nobody, record.asked, record.channel, np.zeros(0, np.int16), np.zeros(0, bool), np.zeros(0, dtype=F),
-            record.asker_knows, record.asked_knows, record.candidates_know, record.chosen,
-        )  # fmt: skip
+        nobody = np.zeros(0, np.int64)
+        requests = _requests(nobody, np.zeros(0, np.int16), np.zeros(0, bool), np.zeros(0, F), _record(0))
         return Week(none, none, none, none, none, np.zeros(0, dtype=np.int32), np.zeros(n, dtype=F), requests)
 
     def week(self, chance_to_share: np.ndarray) -> Week:
@@ -166,10 +163,7 @@ class Seeking:
             askers, drawn, channel, self.need, self.need_since, week, knowledge, draws, chance_to_share,
             self._answering, self._asked(), AnswerLevers(levers["recognition"], levers["feedback"]), record,
         )  # fmt: skip
-        requests = Requests(
-            askers, record.asked, record.channel, domain, answered[askers], aware, record.asker_knows,
-            record.asked_knows, record.candidates_know, record.chosen,
-        )  # fmt: skip
+        requests = _requests(askers, domain, answered[askers], aware, record)
 
         # Knowing who knows what: every request made or answered teaches it; visible expertise too; unused, it
         # fades.
@@ -199,6 +193,15 @@ def _record(askers: int) -> RequestRecord:
     return RequestRecord(
         np.empty(askers, dtype=np.int64), np.empty(askers, dtype=np.int8), np.empty(askers, dtype=np.int8),
         np.empty(askers, dtype=F), np.empty(askers, dtype=F), np.empty((askers, ASK_CANDIDATES), dtype=F),
+    )  # fmt: skip
+
+
+def _requests(askers, domain, answered, aware, record: RequestRecord) -> Requests:
+    """A week's ``Requests``: who asked, in which domain, answered or not and how aware, with what the answer
+    kernel recorded of each pair."""
+    return Requests(
+        askers, record.asked, record.channel, domain, answered, aware, record.asker_knows, record.asked_knows,
+        record.candidates_know, record.chosen,
     )  # fmt: skip
 
 
