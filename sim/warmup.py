@@ -65,7 +65,9 @@ def settle(model: KnowledgeSharingModel, seed: int) -> None:
     if not weeks:
         return
     org = params.organisation
-    labels = {"name": "warm-up", "description": "", "notice": ""}  # they must not split the cache
+    # Neither labels nor the scenario's own seed (the donor is given its seed) may split the cache: presets
+    # differ in both, and a sweep's scenarios run on common seeds.
+    labels = {"name": "warm-up", "description": "", "notice": "", "seed": 0}
     settling = labels | {"warmup": 0, "interventions": [], "weeks": weeks}
     itself = DONOR_SIZE if org.chart is None else CHART_SETTLES_ITSELF
     if org.employees <= itself and model.seed is not None:

@@ -33,3 +33,19 @@ def test_scenario_seed_is_the_default():
     again = simulate("baseline", weeks=20, employees=100, seed=8900)
     assert first["seed"] == 8900  # the preset's seed, by its stated rule (sim.scenario_files.preset_seed)
     np.testing.assert_array_equal(first["sharing_rate"], again["sharing_rate"])
+
+
+def test_scenarios_on_a_common_seed_share_one_warm_up_that_changes_no_number(monkeypatch):
+    """A sweep runs its scenarios on common seeds, and the warm-up is settled once for all of them (it has no
+    interventions). Presets carry seeds of their own, which must not split that: a run on a reused warm-up
+    is the run on a fresh one, digit for digit."""
+    import sim.warmup
+
+    monkeypatch.setattr(sim.warmup, "_SETTLED", type(sim.warmup._SETTLED)())
+    fresh = _frame(4, "recognition_programme")
+    monkeypatch.setattr(sim.warmup, "_SETTLED", type(sim.warmup._SETTLED)())
+    _frame(4, "baseline")  # its own preset seed, 8900; recognition_programme's is another
+    settled = dict(sim.warmup._SETTLED)
+    reused = _frame(4, "recognition_programme")
+    assert dict(sim.warmup._SETTLED) == settled, "recognition_programme settled again instead of reusing"
+    pd.testing.assert_frame_equal(fresh, reused, check_exact=True)
