@@ -250,7 +250,9 @@ class Dynamics:
         best, d, source, gain = compiled.offers(K, tanh_k, ex, PLATFORM, F(PLATFORM_ABSORPTION), capacity)
         chance = rng.random((5, len(ex.sharer)), dtype=F)  # one draw each: use, recognition, feedback, return, critique
         used = chance[0] < -np.expm1(-gain / F(b.use_scale))
-        self.use_share = float(used.mean()) if len(used) else float("nan")  # a diagnostic: is use stationary?
+        # A diagnostic: is use stationary? (A count over the length is ``used.mean()`` to the last digit, at a
+        # tenth of its cost.)
+        self.use_share = np.count_nonzero(used) / len(used) if len(used) else float("nan")
 
         # How recipients answer, and the knowledge that flows both ways.
         chances = AnswerChances(

@@ -183,10 +183,16 @@ class GroupIndex:
         self.contiguous = bool((np.diff(group) >= 0).all()) and self.complete
         self.starts = starts(self.size)
         self.group = group
+        self._bins: np.ndarray | None = None
 
     def _sums(self, stacked: np.ndarray) -> np.ndarray:
-        """Each row's sum within each group, added in the people's order (a BLAS product's order follows the CPU)."""
-        return np.array([np.bincount(self.group, weights=row, minlength=len(self.size)) for row in stacked])
+        """Each row's sum within each group, added in the people's order (a BLAS product's order follows the CPU):
+        one ``bincount`` over all rows at once, each (row, group) its own bin, which it fills in that order."""
+        groups = len(self.size)
+        if self._bins is None or self._bins.size != stacked.size:
+            rows = np.arange(len(stacked), dtype=np.int64)[:, None]
+            self._bins = (rows * groups + self.group).ravel()
+        return np.bincount(self._bins, weights=stacked.ravel(), minlength=len(stacked) * groups).reshape(-1, groups)
 
     def columns(self, names) -> list[str]:
         return [name + suffix for name in names for suffix in self.suffixes]
