@@ -80,6 +80,23 @@ def test_seeds_come_from_one_seed_and_are_shared_across_scenarios(experiment):
     assert len({s.seed for s in independent}) == len(independent)
 
 
+def test_tasks_keep_a_seeds_runs_together_and_are_never_larger_than_asked():
+    """A task carries several seeds (a task's fixed cost is not small against a small run's), but never splits
+    the runs of one seed where they fit in a task (they share their warm-up), and keeps the sweep's order."""
+    from types import SimpleNamespace
+
+    seeds = [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 6, 6, 6, 7, 8, 8]
+    todo = [SimpleNamespace(seed=seed, run_id=str(i)) for i, seed in enumerate(seeds)]
+    tasks = sweep_module.batches(todo, workers=1, most=4)  # type: ignore[arg-type]
+    assert [spec for task in tasks for spec in task] == todo
+    assert all(len(task) <= 4 for task in tasks)
+    assert [[spec.seed for spec in task] for task in tasks] == [
+        [1, 1, 2, 2], [3, 3, 4, 4], [5, 5], [6, 6, 6, 6], [6, 7, 8, 8],
+    ]  # fmt: skip
+    # Few runs for the workers: one run a task, so that none waits while another has several.
+    assert [len(task) for task in sweep_module.batches(todo[:6], workers=2)] == [1] * 6
+
+
 def test_any_run_alone_reproduces_its_numbers(experiment, tmp_path):
     out = tmp_path / "out"
     run_sweep(experiment(), out, workers=1)

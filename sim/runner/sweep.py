@@ -434,16 +434,30 @@ BATCH = 8
 
 
 def batches(todo: list[RunSpec], workers: int, most: int = BATCH) -> list[list[RunSpec]]:
-    """Consecutive runs with the same seed grouped into one task, while keeping every worker busy."""
+    """Consecutive runs in tasks of up to ``most``, while keeping every worker busy: the runs of one seed
+    together where they fit (they share their warm-up), and several seeds to a task, as a task's fixed cost
+    (sending it, and its results back) is a tenth of a small run's on a Dask cluster."""
     size = max(1, min(most, len(todo) // (4 * max(1, workers))))
     grouped: list[list[RunSpec]] = []
-    for spec in todo:
-        last = grouped[-1] if grouped else None
-        if last and len(last) < size and last[0].seed == spec.seed:
-            last.append(spec)
-        else:
-            grouped.append([spec])
+    for seed in _same_seed(todo):
+        for start in range(0, len(seed), size):
+            part = seed[start : start + size]
+            if grouped and len(grouped[-1]) + len(part) <= size:
+                grouped[-1] += part
+            else:
+                grouped.append(part)
     return grouped
+
+
+def _same_seed(todo: list[RunSpec]) -> list[list[RunSpec]]:
+    """``todo`` cut where the seed changes."""
+    runs: list[list[RunSpec]] = []
+    for spec in todo:
+        if runs and runs[-1][0].seed == spec.seed:
+            runs[-1].append(spec)
+        else:
+            runs.append([spec])
+    return runs
 
 
 class _Loop:
