@@ -86,8 +86,8 @@ def test_tasks_keep_a_seeds_runs_together_and_are_never_larger_than_asked():
     from types import SimpleNamespace
 
     seeds = [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 6, 6, 6, 7, 8, 8]
-    todo = [SimpleNamespace(seed=seed, run_id=str(i)) for i, seed in enumerate(seeds)]
-    tasks = sweep_module.batches(todo, workers=1, most=4)  # type: ignore[arg-type]
+    todo: list = [SimpleNamespace(seed=seed, run_id=str(i)) for i, seed in enumerate(seeds)]
+    tasks = sweep_module.batches(todo, workers=1, most=4)
     assert [spec for task in tasks for spec in task] == todo
     assert all(len(task) <= 4 for task in tasks)
     assert [[spec.seed for spec in task] for task in tasks] == [
