@@ -95,6 +95,7 @@ class KnowledgeSharingModel(mesa.Model):
         self._begin_interventions()
 
         self.metrics: dict[str, float] = {}
+        self.knowledge_ranking = metrics.Ranking()  # last week's order of who knows most, for the Gini
         self.group_indexes = metrics.group_indexes(self)
         self.seeks = params.behaviour.seeking
         self._group_columns = metrics.group_columns(self) + (

@@ -56,6 +56,23 @@ def test_top_shares_are_the_busiest_peoples_share_of_all_contacts(rng):
     expected = [ordered[:10].sum() / counts.sum(), ordered[:100].sum() / counts.sum()]
     assert compiled.top_shares(counts, np.array([10, 100])).tolist() == expected
     assert compiled.top_shares(np.zeros(5, dtype=np.int32), np.array([1])).tolist() == [0.0]
+    # Counts far above the number of people are sorted, not tallied: the same shares.
+    spread = (counts.astype(np.int64) * 1000).astype(np.int32)
+    assert compiled.top_shares(spread, np.array([10, 100])).tolist() == expected
+
+
+@pytest.mark.parametrize("domains", [1, 6, 7, 8, 9, 16, 17, 32, 100, 128])
+def test_row_means_are_numpys_float64_sums_to_the_last_bit(rng, domains):
+    """numpy sums eight values and more pairwise, fewer one by one; the kernel must follow both."""
+    values = (rng.random((2000, domains)) * 10.0 ** rng.integers(-6, 6, (2000, domains))).astype(F)
+    assert np.array_equal(compiled.row_means(values), values.sum(axis=1, dtype=np.float64) / domains)
+
+
+def test_group_sums_are_bincounts_of_every_row(rng):
+    group = rng.integers(0, 5, 3000).astype(np.int8)
+    stacked = rng.random((7, 3000)) * 10.0 ** rng.integers(-6, 6, (7, 3000))
+    expected = np.array([np.bincount(group, weights=row, minlength=6) for row in stacked])
+    assert np.array_equal(compiled.group_sums(group, stacked, 6), expected)
 
 
 def test_activity_counts_active_lapsed_and_never(rng):

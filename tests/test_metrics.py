@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.metrics import gini, top_share
+from sim.metrics import Ranking, gini, top_share
 
 
 def test_gini_extremes_and_a_known_value():
@@ -12,6 +12,19 @@ def test_gini_extremes_and_a_known_value():
     x = np.random.default_rng(0).random(500)
     brute = np.abs(x[:, None] - x[None, :]).sum() / (2 * len(x) ** 2 * x.mean())
     assert gini(x) == pytest.approx(brute, rel=1e-9)
+
+
+def test_a_gini_sorted_from_last_weeks_order_is_the_gini_sorted_afresh():
+    """Week after week, with values moving a little, then a lot, then changing length: the same to the bit."""
+    rng = np.random.default_rng(3)
+    ranking = Ranking()
+    x = rng.random(2000)
+    for week in range(30):
+        x = x + rng.normal(0, 0.01 if week < 20 else 0.5, len(x)).clip(-x)
+        x[rng.integers(0, len(x), 50)] = x[rng.integers(0, len(x), 50)]  # ties
+        if week == 25:
+            x = x[:1500]
+        assert gini(x, ranking) == gini(x)
 
 
 @pytest.mark.parametrize("fraction", [0.01, 0.1, 0.5])

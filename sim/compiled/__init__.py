@@ -60,7 +60,7 @@ from sim.compiled.intention import (
     follow_intention,
     intention_terms,
 )
-from sim.compiled.outputs import activity, share_crossing, top_shares
+from sim.compiled.outputs import activity, group_sums, row_means, share_crossing, top_shares
 from sim.compiled.seeking import answer_requests, group_ratios, learn_who_knows, needs_and_asking
 
 __all__ = [
@@ -95,6 +95,7 @@ __all__ = [
     "flows",
     "follow_intention",
     "group_ratios",
+    "group_sums",
     "intention_terms",
     "learn_by_watching",
     "learn_from_answers",
@@ -103,6 +104,7 @@ __all__ = [
     "offers",
     "perceived_safety",
     "real_contacts",
+    "row_means",
     "settle_climate",
     "share_crossing",
     "team_rates",
