@@ -9,13 +9,10 @@ answered and weekly sharing, while the pilot runs (weeks 11-60) and after it (we
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
-from experiments.seed_tables import mean_and_interval, report
+from experiments.seed_tables import mean_and_interval, report, seed_arguments
 from sim import KnowledgeSharingModel, __version__
 from sim.scenario_files import load_scenario
 
@@ -55,10 +52,7 @@ def paired(seed: int, employees: int) -> list[dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20)
-    parser.add_argument("--employees", type=int, default=500)
-    parser.add_argument("--out", type=Path, default=None, help="write the per-seed differences as CSV")
+    parser = seed_arguments(__doc__, seeds=20, employees=500, out="the per-seed differences")
     args = parser.parse_args()
     rows = pd.DataFrame([row for seed in range(1, args.seeds + 1) for row in paired(seed, args.employees)])
     table = mean_and_interval(rows.groupby(["measure", "window"], sort=False)["difference"])

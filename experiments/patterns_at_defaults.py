@@ -7,22 +7,16 @@ its mean over 20 seeds at 1,000 employees, the fit's own size, beside its band. 
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import pandas as pd
 
-from experiments.seed_tables import mean_and_interval, report
+from experiments.seed_tables import mean_and_interval, report, seed_arguments
 from sim import __version__
 from sim.calibration.patterns import load_patterns
 from sim.calibration.statistics import compute, simulate
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20)
-    parser.add_argument("--employees", type=int, default=1000)
-    parser.add_argument("--out", type=Path, default=None, help="write the per-seed statistics as CSV")
+    parser = seed_arguments(__doc__, seeds=20, employees=1000, out="the per-seed statistics")
     args = parser.parse_args()
     patterns = load_patterns().patterns
     statistics = [pattern.statistic for pattern in patterns]

@@ -3,10 +3,21 @@ experiment scripts that measure an effect or a pattern over paired seeds."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+
+def seed_arguments(doc: str, seeds: int, employees: int, out: str) -> argparse.ArgumentParser:
+    """The command line every seed-table script shares (how many seeds, how large an organisation, where to
+    write the per-seed rows), described by the first line of the script's ``doc``; add to it what is its own."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=seeds)
+    parser.add_argument("--employees", type=int, default=employees)
+    parser.add_argument("--out", type=Path, default=None, help=f"write {out} as CSV")
+    return parser
 
 
 def mean_and_interval(values) -> pd.DataFrame:

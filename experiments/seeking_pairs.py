@@ -8,12 +8,9 @@ its 95 % interval.
 
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 import pandas as pd
 
-from experiments.seed_tables import mean_and_interval, report
+from experiments.seed_tables import mean_and_interval, report, seed_arguments
 from sim import KnowledgeSharingModel, __version__
 from sim.seeking_pairs import RequestLog, relational_factors
 
@@ -30,11 +27,8 @@ def one_run(seed: int, employees: int, weeks: int) -> dict[str, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=10)
-    parser.add_argument("--employees", type=int, default=500)
+    parser = seed_arguments(__doc__, seeds=10, employees=500, out="the per-seed table and the mean")
     parser.add_argument("--weeks", type=int, default=104)
-    parser.add_argument("--out", type=Path, default=None, help="write the per-seed table and the mean as CSV")
     args = parser.parse_args()
     rows = pd.DataFrame([one_run(seed, args.employees, args.weeks) for seed in range(1, args.seeds + 1)])
     factors = [column for column in rows.columns if column not in ("seed", "requests")]

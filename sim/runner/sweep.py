@@ -33,6 +33,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 
 from tqdm import tqdm
@@ -439,7 +441,8 @@ def batches(todo: list[RunSpec], workers: int, most: int = BATCH) -> list[list[R
     (sending it, and its results back) is a tenth of a small run's on a Dask cluster."""
     size = max(1, min(most, len(todo) // (4 * max(1, workers))))
     grouped: list[list[RunSpec]] = []
-    for seed in _same_seed(todo):
+    for _, same_seed in groupby(todo, key=attrgetter("seed")):
+        seed = list(same_seed)
         for start in range(0, len(seed), size):
             part = seed[start : start + size]
             if grouped and len(grouped[-1]) + len(part) <= size:
@@ -447,17 +450,6 @@ def batches(todo: list[RunSpec], workers: int, most: int = BATCH) -> list[list[R
             else:
                 grouped.append(part)
     return grouped
-
-
-def _same_seed(todo: list[RunSpec]) -> list[list[RunSpec]]:
-    """``todo`` cut where the seed changes."""
-    runs: list[list[RunSpec]] = []
-    for spec in todo:
-        if runs and runs[-1][0].seed == spec.seed:
-            runs[-1].append(spec)
-        else:
-            runs.append([spec])
-    return runs
 
 
 class _Loop:
