@@ -37,13 +37,13 @@ NAN = float("nan")
 
 
 def _ratio(top: float, bottom: float) -> float:
-    return top / bottom if bottom else float("nan")
+    return top / bottom if bottom else NAN
 
 
 def measure(model: KnowledgeSharingModel) -> dict[str, float]:
     """This week's seeking; at week 0, before any week has been lived, none (NaN), not zero."""
     if model.week == 0:
-        return dict.fromkeys(COLUMNS, float("nan"))
+        return dict.fromkeys(COLUMNS, NAN)
     week = model.rule.seeking.last  # type: ignore[attr-defined]
     n = model.org.n
 
@@ -73,7 +73,7 @@ def group_values(model: KnowledgeSharingModel, indexes: list[GroupIndex]) -> lis
     median wait of those answered (``waited`` follows the answered askers in ascending order, as
     ``answer_requests`` takes the askers)."""
     if model.week == 0:
-        return [float("nan")] * len(group_columns(indexes))
+        return [NAN] * len(group_columns(indexes))
     week = model.rule.seeking.last  # type: ignore[attr-defined]
     # Few people ask in a week: counting them by group is cheaper than a mean over everyone.
     asked, answered, gave_up = (np.flatnonzero(flags) for flags in (week.asked, week.answered, week.gave_up))
