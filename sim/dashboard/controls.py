@@ -142,7 +142,10 @@ def WholeNumberField(
     )
 
     def commit(widget, event, data) -> None:
-        text = str(widget.v_model or "").strip().replace(",", "").replace("_", "")
+        # Vuetify's "change" (on Enter, and on leaving a changed field) carries the typed text itself: the
+        # field's v_model may not have reached the server yet when a busy page sends the event.
+        typed = data if isinstance(data, str) else widget.v_model
+        text = str(typed or "").strip().replace(",", "").replace("_", "")
         if text == shown:
             return
         number: int | None
@@ -158,8 +161,7 @@ def WholeNumberField(
         if on_commit(number) is False:
             widget.v_model = shown
 
-    rv.use_event(field, "focusout", commit)  # type: ignore[arg-type]  # reacton's type has 1 arg, ipyvue passes 3
-    rv.use_event(field, "keyup.enter", commit)  # type: ignore[arg-type]
+    rv.use_event(field, "change", commit)  # type: ignore[arg-type]  # reacton's type has 1 arg, ipyvue passes 3
     return field
 
 
