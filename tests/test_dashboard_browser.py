@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from playwright.sync_api import expect
 
 from sim.cli import main
 
@@ -40,6 +41,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 LOCAL = {"127.0.0.1", "localhost"}
+#: How long an assertion about the page waits for the server's answer (ms): a full test run keeps it busy.
+WAIT = 30_000
 BAD_FILE = """name = "our_org_low_trust"
 
 [culture]
@@ -236,7 +239,7 @@ def test_clicking_an_employee_shows_why(page, shots):
     page.page.get_by_text("Employee 7 (").first.wait_for(timeout=30_000)
     page.page.wait_for_selector("img[data-chart=drivers][src^='data:image/jpeg']", timeout=30_000)
     page.page.get_by_text("chance that they share").first.wait_for()
-    assert "points" in page.page.locator("img[data-chart=drivers]").get_attribute("alt")
+    expect(page.page.locator("img[data-chart=drivers]")).to_have_attribute("alt", re.compile("points"), timeout=WAIT)
     page.page.locator("img[data-chart=drivers]").scroll_into_view_if_needed()
     page.page.screenshot(path=str(shots / "dashboard_employee.png"), full_page=True)
 
@@ -414,8 +417,8 @@ def test_a_reload_brings_back_the_settings_and_the_view(page):
     p.wait_for_function("location.search.includes('scenario=') && location.search.includes('view=experiences')")
     p.reload()
     p.get_by_text("seed 7").first.wait_for(timeout=60_000)
-    assert p.get_by_label("Preset scenario").input_value() == "blame_culture"
-    assert p.get_by_label("Seed", exact=True).input_value() == "7"
+    expect(p.get_by_label("Preset scenario")).to_have_value("blame_culture", timeout=WAIT)
+    expect(p.get_by_label("Seed", exact=True)).to_have_value("7", timeout=WAIT)
     assert p.get_by_role("tab", name="Experiences").get_attribute("aria-selected") == "true"
     p.get_by_text("blame_culture (preset, edited)").wait_for()
 
@@ -427,7 +430,7 @@ def test_a_refused_value_is_explained_and_the_field_shows_the_value_in_force(pag
     team.fill("1")
     team.press("Enter")
     p.get_by_text("People per team: expected a whole number from 3 to 50, got 1").wait_for(timeout=30_000)
-    assert team.input_value() == before
+    expect(team).to_have_value(before, timeout=WAIT)  # the value in force, sent just after the refusal
 
 
 def test_every_chart_says_this_weeks_figures_in_its_alt_text(page):
@@ -435,15 +438,14 @@ def test_every_chart_says_this_weeks_figures_in_its_alt_text(page):
     for _ in range(3):
         p.get_by_role("button", name="Step").click()
     page.wait_for_week(3)
-    time.sleep(1.0)
-    assert "week 3 of 130" in p.locator("img[data-chart=sharing]").get_attribute("alt")
-    assert "week 3:" in p.locator("img[data-chart=network]").get_attribute("alt")
+    expect(p.locator("img[data-chart=sharing]")).to_have_attribute("alt", re.compile("week 3 of 130"), timeout=WAIT)
+    expect(p.locator("img[data-chart=network]")).to_have_attribute("alt", re.compile("week 3:"), timeout=WAIT)
     p.get_by_role("tab", name="Experiences").click()
     p.wait_for_selector("img[data-chart=experiences]")
-    assert "week 3:" in p.locator("img[data-chart=experiences]").get_attribute("alt")
+    expect(p.locator("img[data-chart=experiences]")).to_have_attribute("alt", re.compile("week 3:"), timeout=WAIT)
     p.get_by_role("tab", name="Inequality & spread").click()
     p.wait_for_selector("img[data-chart=spread]")
-    assert "week 3:" in p.locator("img[data-chart=spread]").get_attribute("alt")
+    expect(p.locator("img[data-chart=spread]")).to_have_attribute("alt", re.compile("week 3:"), timeout=WAIT)
 
 
 def test_pointing_at_a_chart_or_using_the_arrow_keys_shows_the_weeks_values(page):
@@ -544,8 +546,6 @@ def test_asking_for_help_is_charted_with_its_figures_in_words(browser, server, s
 
 
 def test_the_comparison_form_refuses_bad_weeks_and_keeps_its_state_across_tabs(page):
-    from playwright.sync_api import expect
-
     p = page.page
     p.get_by_role("tab", name="Compare").click()
     weeks = p.get_by_label("Weeks to compare at", exact=False).first
@@ -556,8 +556,8 @@ def test_the_comparison_form_refuses_bad_weeks_and_keeps_its_state_across_tabs(p
     p.get_by_role("tab", name="Live").click()
     p.wait_for_selector("img[data-chart=sharing]")
     p.get_by_role("tab", name="Compare").click()
-    assert p.get_by_label("Weeks to compare at", exact=False).first.input_value() == "abc, 999, -5"
-    assert p.get_by_label("blame culture").is_checked()
+    expect(p.get_by_label("Weeks to compare at", exact=False).first).to_have_value("abc, 999, -5", timeout=WAIT)
+    expect(p.get_by_label("blame culture")).to_be_checked(timeout=WAIT)
     weeks = p.get_by_label("Weeks to compare at", exact=False).first
     weeks.fill("20, 40")
     expect(p.get_by_role("button", name="Run comparison")).to_be_enabled(timeout=30_000)
@@ -576,8 +576,9 @@ def test_an_organisations_own_chart_and_survey_upload_and_the_network_names_its_
     for week in (1, 2, 3):
         p.get_by_role("button", name="Step").click()
         offline.wait_for_week(week)
-    time.sleep(1.0)  # the week's pictures arrive
-    alt = p.locator("img[data-chart=network]").get_attribute("alt")
+    network = p.locator("img[data-chart=network]")
+    expect(network).to_have_attribute("alt", re.compile("week 3:"), timeout=WAIT)  # the week's pictures arrive
+    alt = network.get_attribute("alt")
     assert "week 3:" in alt and "Blocks by department: Engineering, Legal" in alt and "Customer Support" in alt
     assert "files=org.csv" in p.evaluate("location.search")  # the link names the files and holds none of them
     assert serious_violations(p) == []
