@@ -599,9 +599,7 @@ def test_check_counts_a_huge_design_without_building_it_and_a_sweep_over_the_cap
     monkeypatch.setattr(sweep_module, "plan", never)
     huge = SMALL.replace("ease = [0.3, 0.7]", "ease = { low = 0.2, high = 0.8 }\nweak_ties = { low = 1, high = 8 }")
     path = experiment(huge + '\n[design]\nmethod = "sobol"\nsamples = 1000000\n')
-    started = time.perf_counter()
-    result = CliRunner().invoke(main, ["sweep", str(path), "--check"])
-    assert time.perf_counter() - started < 10
+    result = CliRunner().invoke(main, ["sweep", str(path), "--check"])  # counted, never built: `never` says so
     assert "24,000,000 runs = 2 scenario(s) x 4,000,000 point(s) x 3 replication(s)" in result.output
     assert result.exit_code == 1
     assert "more than the 1,000,000 a sweep may have without --allow-large" in one_error_line(result)
