@@ -3,9 +3,9 @@ and the slow parts of the state at week 0 after warm-ups of two, five and ten ye
 validation.md's "Not settled" paragraph and ODD §8.
 
 The warm-up (ODD 5.4) is meant to remove the drift from the guessed starting state. Some of the state moves
-on a time scale of years (a team's resting climate, knowledge, awareness of who knows what), so a run that
-starts after two years can still drift, and the drift would be read as an effect in a run that is not paired
-with its own baseline.
+on a time scale of years (knowledge, awareness of who knows what, who has sorted into sharing; the climates
+are measured to show that they barely do), so a run that starts after two years can still drift, and the
+drift would be read as an effect in a run that is not paired with its own baseline.
 
     uv run python -m experiments.settling --out docs/img/settling.csv
 """
@@ -50,8 +50,8 @@ def main() -> None:
         [{"seed": seed, **by_year(seed, args.employees),
           **{k: v for w in WARMUPS for k, v in at_week_zero(seed, args.employees, w).items()}} for seed in seeds]
     )  # fmt: skip
-    rows["sharing_rate year 10 - year 1"] = rows[f"sharing_rate year {YEARS}"] - rows["sharing_rate year 1"]
-    rows["asking_rate year 10 - year 1"] = rows[f"asking_rate year {YEARS}"] - rows["asking_rate year 1"]
+    for rate in ("sharing_rate", "asking_rate"):
+        rows[f"{rate} year {YEARS} - year 1"] = rows[f"{rate} year {YEARS}"] - rows[f"{rate} year 1"]
     table = mean_and_interval(rows.drop(columns="seed"))
     heading = (
         f"kshare {__version__}: the baseline over {YEARS} years at the default warm-up, and its state at week 0 "

@@ -347,6 +347,21 @@ def test_shipped_experiments_are_valid():
         assert plan(load_experiment(name))
 
 
+def test_the_settled_withdrawal_experiment_is_the_withdrawal_experiment_after_a_longer_warm_up():
+    """validation.md sets their effects side by side: the two files may differ only in their name, description
+    and warm-up, so that an edit to one cannot silently make the comparison unfair."""
+    import tomllib
+
+    folder = Path(__file__).resolve().parent.parent / "experiments"
+    plain, settled = (
+        tomllib.loads((folder / f"{name}.toml").read_text()) for name in ("withdrawal", "withdrawal_settled")
+    )
+    assert settled["set"].pop("warmup") == 520 and "warmup" not in plain["set"]
+    for key in ("name", "description"):
+        assert settled.pop(key) != plain.pop(key)
+    assert settled == plain
+
+
 def test_sweep_command_end_to_end(experiment, tmp_path):
     from click.testing import CliRunner
 
